@@ -1,0 +1,603 @@
+package parse
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Limits that keep a hostile page from costing more than a constant factor of its
+// size: spans are clamped as browsers clamp them, and a table stops growing at a
+// cell budget.
+const (
+	maxColspan     = 100
+	maxRowspan     = 1000
+	maxGridCells   = 200_000
+	maxGridColumns = 1000
+)
+
+// document is a published page reduced to what the parser reads: the lines and
+// table rows of the article, in reading order, and the page's metadata hints.
+type document struct {
+	blocks    []block
+	meta      map[string]string // <meta name> (lower case) → content
+	htmlTitle string
+	headings  []string // h1–h3 and *title* elements anywhere on the page
+	outside   []string // lines of the page outside the article (source, date lines)
+	warnings  []string
+}
+
+// block is a line of text, or a row of an HTML table with its cells as laid out in
+// the grid (row-spanned labels repeated, column-span copies dropped).
+type block struct {
+	cells []string
+	table int // 1-based number of the HTML table the row belongs to; 0 for a text line
+}
+
+var skipElements = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Iframe: true, atom.Object: true, atom.Embed: true, atom.Svg: true, atom.Canvas: true,
+	atom.Select: true, atom.Button: true, atom.Input: true, atom.Textarea: true, atom.Head: true,
+	atom.Nav: true, atom.Header: true, atom.Footer: true, atom.Aside: true, atom.Audio: true, atom.Video: true,
+}
+
+// chromeTokens are class/id words that portals use for navigation, sharing, related
+// links and footers; what they enclose is never part of the report.
+var chromeTokens = map[string]bool{
+	"nav": true, "navbar": true, "menu": true, "breadcrumb": true, "crumb": true, "crumbs": true,
+	"share": true, "bdshare": true, "fenxiang": true, "related": true, "xglj": true, "relnews": true,
+	"sidebar": true, "footer": true, "foot": true, "copyright": true, "toolbar": true,
+	"position": true, "location": true, "dqwz": true, "weizhi": true, "links": true, "friendlink": true,
+	"yqlj": true, "header": true, "head": true, "topbar": true, "search": true, "print": true,
+	"attachment": true, "fujian": true, "fjxz": true, "pagination": true, "page": true, "pages": true,
+	"qrcode": true, "ewm": true, "function": true, "gotop": true, "skip": true,
+}
+
+func isChrome(n *html.Node) bool {
+	if skipElements[n.DataAtom] {
+		return true
+	}
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "hidden":
+			return true
+		case "style":
+			if hidesElement(a.Val) {
+				return true
+			}
+		case "role":
+			if a.Val == "navigation" || a.Val == "banner" || a.Val == "contentinfo" {
+				return true
+			}
+		case "class", "id":
+			if hasChromeToken(a.Val) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasChromeToken looks for a chrome word among the words of a class or id
+// (split on spaces, - and _), without allocating for the common case.
+func hasChromeToken(v string) bool {
+	start := 0
+	for i := 0; i <= len(v); i++ {
+		if i == len(v) || v[i] == ' ' || v[i] == '_' || v[i] == '-' || v[i] == '\t' {
+			if i > start {
+				tok := v[start:i]
+				if chromeTokens[strings.ToLower(tok)] {
+					return true
+				}
+			}
+			start = i + 1
+		}
+	}
+	return false
+}
+
+func attr(n *html.Node, key string) string {
+	v, _ := findAttr(n, key)
+	return v
+}
+
+// readHTML parses a page and reduces it to a document.
+func readHTML(text string) (*document, error) {
+	root, err := html.Parse(strings.NewReader(text))
+	if err != nil {
+		return nil, err
+	}
+	d := &document{meta: map[string]string{}}
+	s := &scorer{score: map[*html.Node]int{}, tables: map[*html.Node]int{}}
+	var body *html.Node
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Meta:
+				if name := strings.ToLower(attr(c, "name")); name != "" {
+					d.meta[name] = strings.TrimSpace(attr(c, "content"))
+				} else if p := strings.ToLower(attr(c, "property")); p != "" {
+					d.meta[p] = strings.TrimSpace(attr(c, "content"))
+				}
+			case atom.Title:
+				if d.htmlTitle == "" {
+					d.htmlTitle = tidyLine(textOf(c))
+				}
+			case atom.Body:
+				if body == nil {
+					body = c
+				}
+			case atom.H1, atom.H2, atom.H3:
+				d.addHeading(c)
+			default:
+				if strings.Contains(strings.ToLower(attr(c, "class")+" "+attr(c, "id")), "title") {
+					d.addHeading(c)
+				}
+			}
+			if c.DataAtom == atom.Script || c.DataAtom == atom.Style {
+				continue
+			}
+			visit(c)
+		}
+	}
+	visit(root)
+	if body == nil {
+		body = root
+	}
+	s.measure(body)
+	article := s.article(body)
+	w := &walker{d: d, article: article}
+	w.walk(body, false)
+	w.flush()
+	return d, nil
+}
+
+func (d *document) addHeading(n *html.Node) {
+	if len(d.headings) >= 50 {
+		return
+	}
+	t := tidyLine(textOf(n))
+	if t != "" && utf8.RuneCountInString(t) <= 120 {
+		d.headings = append(d.headings, t)
+	}
+}
+
+// scorer finds the article: the element holding most of the page's non-link text
+// and every statistics table, descending from <body> for as long as one child keeps
+// nearly all of it.
+type scorer struct {
+	score  map[*html.Node]int // runes of non-link text, chrome excluded
+	tables map[*html.Node]int // statistics-looking tables inside
+}
+
+func (s *scorer) measure(n *html.Node) (text, link, tables int) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			text += countVisible(c.Data)
+		case html.ElementNode:
+			if isChrome(c) {
+				continue
+			}
+			t, l, tb := s.measure(c)
+			if c.DataAtom == atom.A {
+				l = t
+			}
+			if c.DataAtom == atom.Table && looksStatistical(c) {
+				tb++
+			}
+			text, link, tables = text+t, link+l, tables+tb
+		}
+	}
+	// Elements with little text never hold the article; leaving them out keeps
+	// the maps small (a Word page has thousands of styled spans).
+	if text-link >= 50 {
+		s.score[n] = text - link
+	}
+	if tables > 0 {
+		s.tables[n] = tables
+	}
+	return text, link, tables
+}
+
+func (s *scorer) article(body *html.Node) *html.Node {
+	cur := body
+	for {
+		var best *html.Node
+		for c := cur.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && !isChrome(c) && (best == nil || s.score[c] > s.score[best]) {
+				best = c
+			}
+		}
+		if best == nil || s.score[best]*10 < s.score[cur]*7 || s.tables[best] < s.tables[cur] {
+			return cur
+		}
+		cur = best
+	}
+}
+
+func countVisible(s string) int {
+	n := 0
+	for _, r := range s {
+		if !isSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// looksStatistical tells a data table of the report from a layout table or a
+// calendar: it mentions what the report counts.
+func looksStatistical(t *html.Node) bool {
+	txt := textOf(t)
+	for _, w := range []string{"申请", "公开", "复议", "规章", "指标", "行政"} {
+		if strings.Contains(txt, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// textOf returns the visible text under n, whitespace collapsed.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var rec func(*html.Node)
+	rec = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				if c.DataAtom == atom.Script || c.DataAtom == atom.Style || isHidden(c) {
+					continue
+				}
+				if c.DataAtom == atom.Br || isBlockElement(c.DataAtom) {
+					b.WriteByte(' ')
+				}
+				rec(c)
+				if isBlockElement(c.DataAtom) {
+					b.WriteByte(' ')
+				}
+			}
+		}
+	}
+	rec(n)
+	return collapseSpace(b.String())
+}
+
+func isHidden(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Key == "hidden" || a.Key == "style" && hidesElement(a.Val) {
+			return true
+		}
+	}
+	return false
+}
+
+// hidesElement reads a style attribute for display:none or visibility:hidden. It
+// lowers and searches the style only when one of those properties is named at all:
+// Word pages carry long styles on every element.
+func hidesElement(style string) bool {
+	named := false
+	for i := 0; i < len(style) && !named; i++ {
+		switch style[i] | 0x20 {
+		case 'd':
+			named = len(style)-i >= 7 && strings.EqualFold(style[i:i+7], "display")
+		case 'v':
+			named = len(style)-i >= 10 && strings.EqualFold(style[i:i+10], "visibility")
+		}
+	}
+	if !named {
+		return false
+	}
+	s := strings.ReplaceAll(strings.ToLower(style), " ", "")
+	return strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden")
+}
+
+func findAttr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func isBlockElement(a atom.Atom) bool {
+	switch a {
+	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center, atom.Dd, atom.Details,
+		atom.Dialog, atom.Dir, atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption, atom.Figure,
+		atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Header,
+		atom.Hgroup, atom.Hr, atom.Li, atom.Main, atom.Menu, atom.Nav, atom.Ol, atom.P, atom.Pre,
+		atom.Section, atom.Summary, atom.Table, atom.Tbody, atom.Thead, atom.Tfoot, atom.Tr, atom.Td,
+		atom.Th, atom.Ul, atom.Caption, atom.Title:
+		return true
+	}
+	return false
+}
+
+// walker emits the page's lines and table rows in reading order.
+type walker struct {
+	d       *document
+	article *html.Node
+	line    strings.Builder
+	inside  bool // the line being built is inside the article
+	tables  int
+}
+
+func (w *walker) flush() {
+	t := tidyLine(w.line.String())
+	w.line.Reset()
+	if t == "" {
+		return
+	}
+	if w.inside {
+		w.d.blocks = append(w.d.blocks, block{cells: []string{t}})
+	} else if len(w.d.outside) < 2000 {
+		w.d.outside = append(w.d.outside, t)
+	}
+}
+
+func (w *walker) walk(n *html.Node, inside bool) {
+	if n == w.article {
+		inside = true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if w.inside != inside {
+				w.flush()
+				w.inside = inside
+			}
+			w.line.WriteString(c.Data)
+		case html.ElementNode:
+			if isChrome(c) && c != w.article {
+				continue
+			}
+			switch {
+			case c.DataAtom == atom.Br || c.DataAtom == atom.Hr:
+				w.flush()
+			case c.DataAtom == atom.Pre:
+				w.flush()
+				w.inside = inside || c == w.article
+				for _, l := range strings.Split(textWithNewlines(c), "\n") {
+					w.line.WriteString(l)
+					w.flush()
+				}
+			case c.DataAtom == atom.Table && (inside || c == w.article) && w.table(c):
+			case isBlockElement(c.DataAtom):
+				w.flush()
+				w.walk(c, inside)
+				w.flush()
+			default:
+				w.walk(c, inside)
+			}
+		}
+	}
+}
+
+// textWithNewlines returns the raw text under n, keeping its line breaks (for <pre>).
+func textWithNewlines(n *html.Node) string {
+	var b strings.Builder
+	var rec func(*html.Node)
+	rec = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				if c.DataAtom == atom.Br {
+					b.WriteByte('\n')
+				}
+				rec(c)
+			}
+		}
+	}
+	rec(n)
+	return b.String()
+}
+
+type gridCell struct {
+	text    string
+	colCopy bool // a copy made by colspan: not a cell of its own
+	rowCopy bool // a copy made by rowspan from a row above
+}
+
+// table lays the table out as the grid a browser draws and emits its rows. It
+// declines a table used to lay out the page (tables inside it, or cells holding
+// whole paragraphs), which is then read as running text.
+func (w *walker) table(t *html.Node) bool {
+	var rows [][]*html.Node
+	var caption string
+	var collect func(*html.Node)
+	collect = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Tr:
+				var cells []*html.Node
+				for td := c.FirstChild; td != nil; td = td.NextSibling {
+					if td.Type == html.ElementNode && (td.DataAtom == atom.Td || td.DataAtom == atom.Th) {
+						cells = append(cells, td)
+					}
+				}
+				rows = append(rows, cells)
+			case atom.Thead, atom.Tbody, atom.Tfoot:
+				collect(c)
+			case atom.Caption:
+				caption = tidyLine(textOf(c))
+			}
+		}
+	}
+	collect(t)
+	texts := make([][]string, len(rows))
+	for i, cells := range rows {
+		texts[i] = make([]string, len(cells))
+		for j, td := range cells {
+			text, nested := cellText(td)
+			if nested || utf8.RuneCountInString(text) > 300 {
+				return false
+			}
+			texts[i][j] = text
+		}
+	}
+	w.flush()
+	w.tables++
+	if caption != "" {
+		w.d.blocks = append(w.d.blocks, block{cells: []string{caption}})
+	}
+	type span struct {
+		left int
+		cell gridCell
+	}
+	var spans []span
+	budget := maxGridCells
+	for ri, tds := range rows {
+		var row []gridCell
+		col := 0
+		fillSpans := func() {
+			for col < len(spans) && spans[col].left > 0 {
+				row = append(row, spans[col].cell)
+				spans[col].left--
+				col++
+			}
+		}
+		for ti, td := range tds {
+			fillSpans()
+			cs := clampAttr(td, "colspan", maxColspan)
+			rs := clampAttr(td, "rowspan", maxRowspan)
+			if rs == 0 || ri+rs > len(rows) { // rowspan=0 spans to the end of the table
+				rs = len(rows) - ri
+			}
+			text := texts[ri][ti]
+			for k := 0; k < cs && col < maxGridColumns; k++ {
+				cell := gridCell{text: text, colCopy: k > 0}
+				row = append(row, cell)
+				for len(spans) <= col {
+					spans = append(spans, span{})
+				}
+				if rs > 1 {
+					copyCell := cell
+					copyCell.rowCopy = true
+					spans[col] = span{left: rs - 1, cell: copyCell}
+				} else {
+					spans[col] = span{}
+				}
+				col++
+			}
+		}
+		fillSpans()
+		budget -= len(row)
+		if budget < 0 {
+			w.d.warnings = append(w.d.warnings, "table "+strconv.Itoa(w.tables)+" is too large; rows after "+strconv.Itoa(ri)+" not read")
+			return true
+		}
+		w.emitRow(row)
+	}
+	return true
+}
+
+// cellText returns a cell's text, and whether a table is nested in it.
+func cellText(td *html.Node) (string, bool) {
+	nested := false
+	var b strings.Builder
+	var rec func(*html.Node)
+	rec = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && !nested; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				if c.DataAtom == atom.Table {
+					nested = true
+					return
+				}
+				if c.DataAtom == atom.Script || c.DataAtom == atom.Style || isHidden(c) {
+					continue
+				}
+				if c.DataAtom == atom.Br || isBlockElement(c.DataAtom) {
+					b.WriteByte(' ')
+				}
+				rec(c)
+			}
+		}
+	}
+	rec(td)
+	return tidyLine(b.String()), nested
+}
+
+// emitRow keeps each cell once: column-span copies are dropped (a figure spread
+// over two columns is one figure), row-span copies of labels are kept so every row
+// carries its group heading, and row-span copies of figures are dropped, because
+// repeating a figure into the next row would invent one.
+func (w *walker) emitRow(row []gridCell) {
+	cells := make([]string, 0, len(row))
+	for _, c := range row {
+		if c.colCopy || (c.rowCopy && isValueCell(c.text)) {
+			continue
+		}
+		cells = append(cells, c.text)
+	}
+	if len(cells) == 0 {
+		return
+	}
+	w.d.blocks = append(w.d.blocks, block{cells: cells, table: w.tables})
+}
+
+func clampAttr(n *html.Node, key string, max int) int {
+	v, ok := findAttr(n, key)
+	if !ok {
+		return 1
+	}
+	i, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || i < 0 {
+		return 1
+	}
+	if i > max {
+		return max
+	}
+	return i
+}
+
+// tidyLine collapses white space and drops the spaces that source formatting leaves
+// between Chinese characters, which a reader never sees as spaces.
+func tidyLine(s string) string {
+	s = collapseSpace(s)
+	if !strings.Contains(s, " ") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' || i == 0 || i == len(s)-1 {
+			continue
+		}
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+1:])
+		if isCJK(before) && isCJK(after) {
+			b.WriteString(s[last:i])
+			last = i + 1
+		}
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isCJK(r rune) bool {
+	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef) ||
+		r == '“' || r == '”' || r == '‘' || r == '’'
+}

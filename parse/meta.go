@@ -1,0 +1,269 @@
+package parse
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gongkai/report"
+)
+
+// Years and dates are written with Arabic digits (full-width too) or with Chinese
+// numerals (二〇二二年一月二十日); both are read.
+var (
+	hanDigits = map[rune]rune{'〇': '0', '零': '0', '○': '0', 'Ｏ': '0', 'O': '0', 'o': '0', '０': '0',
+		'一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9'}
+	yearPattern     = regexp.MustCompile(`([0-9０-９]{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*年`)
+	datePattern     = regexp.MustCompile(`([0-9０-９]{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*[-/.年]\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,2})\s*[-/.月]\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*日?`)
+	statPeriod      = regexp.MustCompile(`统计(?:时限|期限|时间|区间|范围|周期)[^0-9０-９〇零○一二]{0,12}([0-9０-９]{4}|[〇零○一二三四五六七八九]{4})\s*年`)
+	pubLine         = regexp.MustCompile(`(?:发布日期|发布时间|发文日期|成文日期|发表时间|更新时间|日期|时间)\s*[:：]\s*(.{6,24})`)
+	lookAlike       = regexp.MustCompile(`指南|工作要点|要点|通知|总结|预算|决算|实施方案|工作计划|目录|意见|办法|规定|公告|通报|评估|考核|解读|模板|格式`)
+	titleSeparators = regexp.MustCompile(`\s*[_|｜—–]+\s*|\s+-\s+`)
+	reportWords     = regexp.MustCompile(`(政府信息公开|政务公开|信息公开).{0,12}(年度报告|年报|工作报告)|年度(政府)?信息公开(工作)?报告`)
+)
+
+// yearOf reads a four-digit year written either way; 0 when it is not a year the
+// disclosure regulations could cover.
+func yearOf(s string) int {
+	var b strings.Builder
+	for _, r := range s {
+		if d, ok := hanDigits[r]; ok {
+			b.WriteRune(d)
+		} else if r >= '０' && r <= '９' {
+			b.WriteRune('0' + r - '０')
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	y, err := strconv.Atoi(b.String())
+	if err != nil || y < 1990 || y > 2100 {
+		return 0
+	}
+	return y
+}
+
+// smallNumber reads a month or day: 1–31 in digits or in Chinese numerals (十二, 二十一).
+func smallNumber(s string) int {
+	if n, err := strconv.Atoi(strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' {
+			return '0' + r - '０'
+		}
+		return r
+	}, s)); err == nil {
+		return n
+	}
+	rs := []rune(s)
+	val := func(r rune) int {
+		if d, ok := hanDigits[r]; ok {
+			return int(d - '0')
+		}
+		return -1
+	}
+	switch {
+	case len(rs) == 1 && rs[0] == '十':
+		return 10
+	case len(rs) == 1:
+		return val(rs[0])
+	case len(rs) == 2 && rs[0] == '十':
+		return 10 + val(rs[1])
+	case len(rs) == 2 && rs[1] == '十':
+		return 10 * val(rs[0])
+	case len(rs) == 3 && rs[1] == '十':
+		return 10*val(rs[0]) + val(rs[2])
+	}
+	return -1
+}
+
+// dateOf reads the first valid date in s as ISO 8601.
+func dateOf(s string) string {
+	for _, m := range datePattern.FindAllStringSubmatch(s, 3) {
+		y, mo, d := yearOf(m[1]), smallNumber(m[2]), smallNumber(m[3])
+		if y > 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
+			return fmt.Sprintf("%04d-%02d-%02d", y, mo, d)
+		}
+	}
+	return ""
+}
+
+// looksLikeReportTitle says whether a line names an annual disclosure report rather
+// than something about one (关于报送…年度报告的通知) or a neighbouring genre.
+func looksLikeReportTitle(t string) bool {
+	t = normLabel(t)
+	if utf8.RuneCountInString(t) > 80 || !reportWords.MatchString(t) {
+		return false
+	}
+	return !lookAlike.MatchString(t)
+}
+
+// lookAlikeReason names the genre a title belongs to when it is a known look-alike.
+func lookAlikeReason(t string) string {
+	t = normLabel(t)
+	if m := lookAlike.FindString(t); m != "" {
+		return fmt.Sprintf("the title %q is a %s, not a report", t, m)
+	}
+	return ""
+}
+
+// pickTitle chooses the report's title: the page's declared article title, a heading
+// that reads as a report title, the <title> without the site's suffix, or the first
+// line that reads as one.
+func pickTitle(d *document, lines []string) string {
+	for _, k := range []string{"articletitle", "og:title", "title"} {
+		if t := tidyLine(d.meta[k]); t != "" && reportWords.MatchString(normLabel(t)) {
+			return t
+		}
+	}
+	for _, h := range d.headings {
+		if reportWords.MatchString(normLabel(h)) {
+			return h
+		}
+	}
+	if d.htmlTitle != "" {
+		for _, part := range titleSeparators.Split(d.htmlTitle, -1) {
+			if reportWords.MatchString(normLabel(part)) {
+				return part
+			}
+		}
+	}
+	for i, l := range lines {
+		if i >= 8 {
+			break
+		}
+		if reportWords.MatchString(normLabel(l)) && utf8.RuneCountInString(l) <= 80 {
+			return l
+		}
+	}
+	if d.htmlTitle != "" {
+		return d.htmlTitle
+	}
+	return ""
+}
+
+var (
+	titleSuffix = regexp.MustCompile(`(?:关于)?(?:的)?(?:(?:政府|政务)?信息公开)?(?:工作)?(?:年度报告|年报|工作报告|报告)?$`)
+	organTrim   = regexp.MustCompile(`^(?:关于|《)+|(?:关于|的|《|》|\(|（)+$`)
+)
+
+// organFromTitle takes the issuing body from a title such as
+// 株洲市天元区金融办2022年政府信息公开工作年度报告 or 2022年株洲市天元区金融办政府信息公开工作年度报告.
+func organFromTitle(title string) string {
+	t := strings.Join(strings.Fields(title), "")
+	t = strings.Trim(t, "《》“”\"")
+	var before, after string
+	if loc := yearPattern.FindStringIndex(t); loc != nil {
+		before, after = t[:loc[0]], t[loc[1]:]
+		after = strings.TrimPrefix(after, "度")
+	} else {
+		before = t
+	}
+	clean := func(s string) string {
+		for i := 0; i < 3; i++ {
+			s = titleSuffix.ReplaceAllString(s, "")
+			s = organTrim.ReplaceAllString(s, "")
+		}
+		return s
+	}
+	if o := clean(before); o != "" {
+		return o
+	}
+	if i := strings.Index(after, "信息公开"); i >= 0 {
+		after = after[:i]
+	} else if i := strings.Index(after, "政务公开"); i >= 0 {
+		after = after[:i]
+	}
+	return clean(after)
+}
+
+// reportYear returns the year the statistics cover: from the title, from the stated
+// statistical period (统计时限), or failing both from the year the body opens its
+// account with, which is then named in warnings.
+func reportYear(title string, lines []string) (int, string) {
+	if m := yearPattern.FindStringSubmatch(title); m != nil {
+		if y := yearOf(m[1]); y > 0 {
+			return y, ""
+		}
+	}
+	for _, l := range lines {
+		if m := statPeriod.FindStringSubmatch(l); m != nil {
+			if y := yearOf(m[1]); y > 0 {
+				return y, ""
+			}
+		}
+	}
+	for i, l := range lines {
+		if i > 40 {
+			break
+		}
+		if m := yearPattern.FindStringSubmatchIndex(l); m != nil && m[0] == 0 {
+			if y := yearOf(l[m[2]:m[3]]); y > 0 {
+				return y, fmt.Sprintf("year %d read from the body (%q): neither the title nor a statistical period states it", y, firstRunes(l, 30))
+			}
+		}
+	}
+	return 0, ""
+}
+
+// published returns the publication date: the page's PubDate meta tag, a 发布日期 /
+// 发布时间 line, or the date under the signature at the end of the report.
+func published(d *document, lines []string) string {
+	for _, k := range []string{"pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date", "createdate"} {
+		if v := d.meta[k]; v != "" {
+			if date := dateOf(v); date != "" {
+				return date
+			}
+		}
+	}
+	for _, group := range [][]string{d.outside, firstN(lines, 12)} {
+		for _, l := range group {
+			if m := pubLine.FindStringSubmatch(l); m != nil {
+				if date := dateOf(m[1]); date != "" {
+					return date
+				}
+			}
+		}
+	}
+	// The signature: a short line at the end that is, or ends with, a date.
+	for i := len(lines) - 1; i >= 0 && i >= len(lines)-8; i-- {
+		l := strings.TrimSpace(lines[i])
+		if utf8.RuneCountInString(l) > 40 {
+			continue
+		}
+		if loc := datePattern.FindStringIndex(l); loc != nil && loc[1] >= len(strings.TrimRight(l, " 日")) {
+			if date := dateOf(l[loc[0]:]); date != "" {
+				return date
+			}
+		}
+	}
+	return ""
+}
+
+func firstN(lines []string, n int) []string {
+	if len(lines) > n {
+		return lines[:n]
+	}
+	return lines
+}
+
+func firstRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// fillMetadata sets the record's title, organ, region, department, year and date.
+func fillMetadata(rec *report.Record, d *document, lines []string) string {
+	rec.Title = pickTitle(d, lines)
+	var warning string
+	rec.Year, warning = reportYear(rec.Title, lines)
+	if rec.Title != "" && reportWords.MatchString(normLabel(rec.Title)) {
+		rec.Organ = organFromTitle(rec.Title)
+		if rec.Organ != "" {
+			rec.Region, rec.RegionCode, rec.Department = report.SplitOrgan(rec.Organ)
+		}
+	}
+	rec.Published = published(d, lines)
+	return warning
+}

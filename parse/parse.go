@@ -1,0 +1,192 @@
+// Package parse turns a published report (an HTML page or a text rendering of one)
+// into the canonical record of package report.
+package parse
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gongkai/report"
+)
+
+// Version names the parser that produced a record; it changes whenever the parser's
+// output for the same input may change.
+const Version = "0.1.0"
+
+// MaxInput is the largest document read: the crawler's page limit. A report page
+// is rarely over 1 MB; anything far larger is not a report page.
+const MaxInput = 20 << 20
+
+// Input is one document as it was published.
+type Input struct {
+	Name        string // file path or URL, recorded as the record's source
+	Data        []byte
+	ContentType string // the server's Content-Type header, if any
+}
+
+// NotReportError says the input is readable but is not an annual report.
+type NotReportError struct {
+	Name   string
+	Reason string
+}
+
+func (e *NotReportError) Error() string { return e.Name + ": not an annual report: " + e.Reason }
+
+// IsNotReport reports whether err says the input is not an annual report.
+func IsNotReport(err error) bool {
+	var nr *NotReportError
+	return errors.As(err, &nr)
+}
+
+// Parse reads one document and returns its record. An error names the input; a
+// *NotReportError means the document is readable but is not an annual report.
+func Parse(in Input) (*report.Record, error) {
+	if len(in.Data) == 0 {
+		return nil, fmt.Errorf("%s: empty file", in.Name)
+	}
+	if len(in.Data) > MaxInput {
+		return nil, fmt.Errorf("%s: %d MB is more than the %d MB a report page may have; not read", in.Name, len(in.Data)>>20, MaxInput>>20)
+	}
+	if kind := binaryKind(in.Data); kind != "" {
+		return nil, fmt.Errorf("%s: %s, not an HTML page or text", in.Name, kind)
+	}
+	text, _ := decode(in.Data, in.ContentType)
+	if garbled(text) {
+		return nil, fmt.Errorf("%s: not text (binary or undecodable data)", in.Name)
+	}
+	var d *document
+	if looksHTML(text) {
+		var err error
+		if d, err = readHTML(text); err != nil {
+			return nil, fmt.Errorf("%s: %v", in.Name, err)
+		}
+	} else {
+		d = readText(text)
+	}
+	lines := make([]string, 0, len(d.blocks))
+	for _, b := range d.blocks {
+		lines = append(lines, strings.Join(b.cells, " | "))
+	}
+
+	rec := &report.Record{Source: in.Name, Checks: []report.Check{}}
+	warnings := append([]string(nil), d.warnings...)
+	if w := fillMetadata(rec, d, lines); w != "" {
+		warnings = append(warnings, w)
+	}
+	if reason := lookAlikeReason(rec.Title); reason != "" && !looksLikeReportTitle(rec.Title) {
+		return nil, &NotReportError{Name: in.Name, Reason: reason}
+	}
+	sr := sortRows(d.blocks)
+	if standardEvidence(sr) >= 3 {
+		format, w := detectFormat(sr, rec.Year)
+		if w != "" {
+			warnings = append(warnings, w)
+		}
+		rec.Format = format
+		tr := &tableReader{rec: rec}
+		tr.readTable2(sr.t2, format)
+		tr.readTable3(sr.t3, format)
+		tr.readTable4(sr.t4)
+		warnings = append(warnings, tr.warnings...)
+		if rec.Table3 == nil {
+			warnings = append(warnings, "table 3 (收到和处理政府信息公开申请情况) not found")
+		}
+		if rec.Table4 == nil {
+			warnings = append(warnings, "table 4 (行政复议、行政诉讼情况) not found")
+		}
+	} else {
+		if !looksLikeReportTitle(rec.Title) {
+			reason := "no report title and none of the statistical tables"
+			if rec.Title != "" {
+				reason = fmt.Sprintf("the title %q does not name an annual report, and none of the statistical tables is there", rec.Title)
+			}
+			return nil, &NotReportError{Name: in.Name, Reason: reason}
+		}
+		rec.Format = report.FormatLegacy
+		rec.LegacyFigures = legacyFigures(d.blocks)
+	}
+	if rec.Year == 0 {
+		warnings = append(warnings, "the year the report covers is not stated")
+	}
+	rec.Checks = report.ComputeChecks(rec)
+	if rec.Checks == nil {
+		rec.Checks = []report.Check{}
+	}
+	if warnings == nil {
+		warnings = []string{}
+	}
+	rec.Warnings = warnings
+	rec.Text = strings.Join(lines, "\n")
+	return rec, nil
+}
+
+var magic = []struct {
+	prefix []byte
+	kind   string
+}{
+	{[]byte("%PDF"), "a PDF document"},
+	{[]byte("PK\x03\x04"), "a ZIP container (DOCX, XLSX or an archive)"},
+	{[]byte{0xD0, 0xCF, 0x11, 0xE0}, "an OLE2 document (DOC, WPS or XLS)"},
+	{[]byte("\x89PNG"), "a PNG image"},
+	{[]byte("GIF8"), "a GIF image"},
+	{[]byte{0xFF, 0xD8, 0xFF}, "a JPEG image"},
+	{[]byte("Rar!"), "a RAR archive"},
+	{[]byte{0x1F, 0x8B}, "gzip-compressed data"},
+	{[]byte("{\\rtf"), "an RTF document"},
+}
+
+// binaryKind names data that is a known binary format, or that holds NUL bytes
+// outside a UTF-16 text.
+func binaryKind(data []byte) string {
+	for _, m := range magic {
+		if bytes.HasPrefix(data, m.prefix) {
+			return m.kind
+		}
+	}
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return ""
+	}
+	head := data[:min(len(data), 8192)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return "binary data"
+	}
+	return ""
+}
+
+// garbled tells text from bytes that no encoding made sense of: many control
+// characters or replacement characters in its first part.
+func garbled(text string) bool {
+	n, bad := 0, 0
+	for _, r := range text {
+		n++
+		if r == '\uFFFD' || (r < 0x20 && r != '\n' && r != '\r' && r != '\t' && r != '\f') {
+			bad++
+		}
+		if n >= 4096 {
+			break
+		}
+	}
+	return n > 0 && bad*10 > n
+}
+
+var htmlStart = regexp.MustCompile(`(?i)<(?:!doctype\s+html|html|head|body|meta|table|div|p|title|span|br)[\s>/]`)
+
+func looksHTML(text string) bool {
+	return htmlStart.MatchString(text[:min(len(text), 4096)])
+}
+
+// readText reads a text rendering: each non-empty line is a block.
+func readText(text string) *document {
+	d := &document{meta: map[string]string{}}
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		l = strings.TrimSpace(strings.ReplaceAll(l, "\r", ""))
+		if l == "" {
+			continue
+		}
+		d.blocks = append(d.blocks, block{cells: []string{l}})
+	}
+	return d
+}

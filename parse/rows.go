@@ -1,0 +1,214 @@
+package parse
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// lrow is a logical table row: the labels a row prints and the values that follow
+// them, whether they came as one HTML table row, one delimited text line, or a label
+// line followed by lines of one value each.
+type lrow struct {
+	labels  []string
+	values  []string
+	grid    bool // an HTML table row: its cells, blank ones included, are exact
+	singles bool // values gathered from lines holding one value each
+}
+
+func (r *lrow) label() string    { return strings.Join(r.labels, " ") }
+func (r *lrow) ownLabel() string { return r.labels[len(r.labels)-1] }
+
+var mdSeparator = regexp.MustCompile(`^:?-{3,}:?$`)
+
+// splitLine cuts a text line into cells: on pipes (as in pipe-delimited and Markdown
+// renderings), else on tabs, else on runs of white space.
+func splitLine(line string) []string {
+	line = strings.TrimSpace(line)
+	line = strings.TrimLeft(line, "#> ")
+	line = strings.ReplaceAll(line, "**", "")
+	if strings.ContainsAny(line, "|｜") {
+		parts := strings.Split(strings.ReplaceAll(line, "｜", "|"), "|")
+		if len(parts) > 0 && strings.TrimSpace(parts[0]) == "" && strings.HasPrefix(strings.TrimSpace(line), "|") {
+			parts = parts[1:]
+		}
+		if len(parts) > 0 && strings.TrimSpace(parts[len(parts)-1]) == "" {
+			parts = parts[:len(parts)-1]
+		}
+		sep := len(parts) > 0
+		for i := range parts {
+			parts[i] = strings.TrimSpace(parts[i])
+			if !mdSeparator.MatchString(parts[i]) {
+				sep = false
+			}
+		}
+		if sep {
+			return nil
+		}
+		return parts
+	}
+	if strings.Contains(line, "\t") {
+		parts := strings.Split(line, "\t")
+		for i := range parts {
+			parts[i] = strings.TrimSpace(parts[i])
+		}
+		return parts
+	}
+	return strings.FieldsFunc(line, isSpace)
+}
+
+// splitRow separates a row's labels from the run of value cells that ends it.
+func splitRow(cells []string) (labels, values []string) {
+	end := len(cells)
+	for end > 0 && isValueCell(cells[end-1]) {
+		end--
+	}
+	for _, c := range cells[:end] {
+		if c != "" && (len(labels) == 0 || labels[len(labels)-1] != c) {
+			labels = append(labels, c)
+		}
+	}
+	return labels, cells[end:]
+}
+
+// normLabel folds a label for matching: full-width forms to ASCII, no white space,
+// no quotation marks.
+func normLabel(s string) string {
+	s = fold(s)
+	return strings.Map(func(r rune) rune {
+		switch {
+		case isSpace(r):
+			return -1
+		}
+		switch r {
+		case '“', '”', '"', '\'', '‘', '’', '「', '」', '『', '』':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// section of the report a row belongs to.
+type section int
+
+const (
+	secNone section = iota
+	secT2
+	secT3
+	secT4
+)
+
+var endHeading = regexp.MustCompile(`^(五|六|七|八)[、.．]`)
+
+// compact joins labels without white space, for the heading test: headings are
+// matched on words that NFKC leaves alone, so the costlier normLabel is not needed.
+func compact(labels []string) string {
+	var b strings.Builder
+	for _, l := range labels {
+		for _, r := range l {
+			if !isSpace(r) {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
+// marker says whether a row opens or closes one of the statistical sections. Only
+// short rows count as headings: the report's opening paragraph names every section.
+func marker(label string, hasValues bool) (section, bool) {
+	if utf8.RuneCountInString(label) > 60 {
+		return secNone, false
+	}
+	switch {
+	case strings.Contains(label, "结果维持") || strings.Contains(label, "未经复议直接起诉") || strings.Contains(label, "复议后起诉"):
+		return secT4, true
+	case !hasValues && strings.Contains(label, "行政复议") && strings.Contains(label, "行政诉讼") && !strings.Contains(label, "。"):
+		return secT4, true
+	case strings.Contains(label, "申请人情况") || strings.Contains(label, "收到和处理政府信息公开申请") ||
+		strings.Contains(label, "本年新收政府信息公开申请"):
+		return secT3, true
+	case strings.Contains(label, "主动公开政府信息情况") || strings.HasPrefix(label, "第二十条第") || label == "信息内容":
+		return secT2, true
+	case !hasValues && (endHeading.MatchString(label) || strings.Contains(label, "存在的主要问题") ||
+		strings.Contains(label, "其他需要报告") || strings.Contains(label, "主要问题和改进") ||
+		strings.Contains(label, "主要问题及改进")):
+		return secNone, true
+	}
+	return secNone, false
+}
+
+// maxRowLine is the longest text line (in bytes) read as a possible table row: the
+// longest official label with seven figures is under 200 bytes.
+const maxRowLine = 600
+
+// maxHeadingLine is the longest text line (in bytes) outside the tables that is
+// tested as a section heading, or as a row that opens a table: 60 characters of
+// label (see marker) and some figures.
+const maxHeadingLine = 320
+
+// sectionRows is the document's rows sorted into the three statistical sections.
+type sectionRows struct {
+	t2, t3, t4 []lrow
+	anyTable   bool // some statistical section was found
+}
+
+// sortRows reads the blocks in order, cuts them into labels and values, assembles
+// logical rows and files each under the section it stands in.
+func sortRows(blocks []block) sectionRows {
+	var out sectionRows
+	cur := secNone
+	var rows *[]lrow
+	for _, b := range blocks {
+		var cells []string
+		if b.table > 0 {
+			cells = b.cells
+		} else {
+			if len(b.cells[0]) > maxRowLine || rows == nil && len(b.cells[0]) > maxHeadingLine {
+				continue // prose: no table row or section heading is this long
+			}
+			cells = splitLine(b.cells[0])
+		}
+		if len(cells) == 0 {
+			continue
+		}
+		labels, values := splitRow(cells)
+		if s, ok := marker(compact(labels), len(values) > 0); ok && s != cur {
+			cur = s
+			switch s {
+			case secT2:
+				rows = &out.t2
+			case secT3:
+				rows = &out.t3
+			case secT4:
+				rows = &out.t4
+			default:
+				rows = nil
+			}
+			if s != secNone {
+				out.anyTable = true
+			}
+		}
+		if rows == nil {
+			continue
+		}
+		grid := b.table > 0
+		n := len(*rows)
+		var last *lrow
+		if n > 0 {
+			last = &(*rows)[n-1]
+		}
+		switch {
+		case len(labels) > 0:
+			*rows = append(*rows, lrow{labels: labels, values: values, grid: grid})
+		case !grid && last != nil && !last.grid && len(last.labels) > 0 && (len(last.values) == 0 || last.singles) && len(values) >= 1:
+			// Values on the lines after their label: one cell per line, or a label
+			// line followed by a line of figures.
+			last.singles = last.singles || len(values) == 1
+			last.values = append(last.values, values...)
+		default:
+			*rows = append(*rows, lrow{values: values, grid: grid})
+		}
+	}
+	return out
+}

@@ -1,0 +1,612 @@
+package parse
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gongkai/report"
+)
+
+// tableReader fills a record's tables from the sorted rows.
+type tableReader struct {
+	rec      *report.Record
+	warnings []string
+}
+
+func (t *tableReader) warn(format string, args ...any) {
+	t.warnings = append(t.warnings, fmt.Sprintf(format, args...))
+}
+
+func (t *tableReader) cell(table, row, col string, v value) {
+	c := report.Cell{Table: table, Row: row, Column: col, Raw: v.raw, Kind: v.kind, Unit: v.unit}
+	if v.kind == report.KindNumber {
+		n := v.num
+		c.Value = &n
+	}
+	t.rec.Cells = append(t.rec.Cells, c)
+}
+
+var (
+	keywords2021 = []string{"本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正", "缴纳费用", "行政规范性文件"}
+	keywords2019 = []string{"本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购项目数量", "采购总金额"}
+)
+
+// detectFormat tells the two national formats apart by the labels only one of them
+// prints; the year decides only when the labels are silent, and says so.
+func detectFormat(sr sectionRows, year int) (format, warning string) {
+	var all strings.Builder
+	otherTotalHasValues := false
+	for _, rows := range [][]lrow{sr.t2, sr.t3, sr.t4} {
+		for _, r := range rows {
+			l := normLabel(r.label())
+			all.WriteString(l)
+			all.WriteByte('\n')
+			if strings.Contains(l, "其他处理") && hasFigure(r.values) {
+				otherTotalHasValues = true
+			}
+		}
+	}
+	text := all.String()
+	n21, n19 := 0, 0
+	for _, k := range keywords2021 {
+		if strings.Contains(text, k) {
+			n21++
+		}
+	}
+	for _, k := range keywords2019 {
+		if strings.Contains(text, k) {
+			n19++
+		}
+	}
+	if otherTotalHasValues {
+		n19++
+	}
+	switch {
+	case n21 > n19:
+		return report.Format2021, ""
+	case n19 > n21:
+		return report.Format2019, ""
+	case year >= 2021:
+		return report.Format2021, "the tables do not show which national format they follow; 2021 assumed from the report year"
+	case year > 0:
+		return report.Format2019, "the tables do not show which national format they follow; 2019 assumed from the report year"
+	}
+	return report.Format2021, "the tables do not show which national format they follow and the year is unknown; 2021 assumed"
+}
+
+func hasFigure(values []string) bool {
+	for _, v := range values {
+		if readValue(v).kind == report.KindNumber {
+			return true
+		}
+	}
+	return false
+}
+
+// standardEvidence counts the table 3 rows whose labels are recognisable: a legacy
+// report mentions 行政复议 and 申请 too, but never prints these rows.
+func standardEvidence(sr sectionRows) int {
+	keys := make([]string, 0, len(table3Cores))
+	for _, r := range report.Table3Rows {
+		keys = append(keys, r.Key.Key)
+	}
+	seen := map[int]bool{}
+	for _, r := range sr.t3 {
+		if len(r.labels) == 0 {
+			continue
+		}
+		if i, s := bestMatch(normLabel(r.ownLabel()), keys, table3Cores); s >= 1 {
+			seen[i] = true
+		}
+	}
+	n := len(seen)
+	for _, r := range sr.t4 {
+		if strings.Contains(normLabel(r.label()), "结果维持") {
+			n += 2
+			break
+		}
+	}
+	for _, r := range sr.t2 {
+		l := normLabel(r.label())
+		if strings.Contains(l, "本年制发件数") || strings.Contains(l, "本年新制作数量") {
+			n += 2
+			break
+		}
+	}
+	return n
+}
+
+// fitValues brings a row's values to the expected count by dropping the empty cells
+// that merged header cells leave at either end of a flattened row; it reports
+// whether the count then fits.
+func fitValues(vals []string, n int) ([]string, bool) {
+	for len(vals) > n && strings.TrimSpace(vals[len(vals)-1]) == "" {
+		vals = vals[:len(vals)-1]
+	}
+	for len(vals) > n && strings.TrimSpace(vals[0]) == "" {
+		vals = vals[1:]
+	}
+	return vals, len(vals) == n
+}
+
+var groupHeadings = map[string]bool{"不予公开": true, "无法提供": true, "不予处理": true, "其他处理": true, "本年度办理结果": true, "办理结果": true}
+
+var numbering = regexp.MustCompile(`^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|[①-⑩])*`)
+
+func stripNumbering(l string) string { return numbering.ReplaceAllString(l, "") }
+
+var columnHeaderWords = []string{"自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "申请人情况", "勾稽关系"}
+
+func anyColumnHeader(labels []string) bool {
+	for _, l := range labels {
+		if isColumnHeader(normLabel(l)) {
+			return true
+		}
+	}
+	return false
+}
+
+func isColumnHeader(l string) bool {
+	for _, w := range columnHeaderWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return l == "总计" || l == "其他" || l == "商业" || l == "科研" || l == "小计"
+}
+
+// table3Columns returns the applicant columns in printed order: the seven of the
+// format, with 法人或其他组织小计 where the header prints one.
+func table3Columns(rows []lrow) []string {
+	cols := make([]string, 0, 8)
+	for _, c := range report.Table3Columns {
+		cols = append(cols, c.Key)
+	}
+	subtotal, commercial := -1, -1
+	i := 0
+	for _, r := range rows {
+		for _, l := range r.labels {
+			l = normLabel(l)
+			if subtotal < 0 && strings.Contains(l, "小计") {
+				subtotal = i
+			}
+			if commercial < 0 && strings.HasPrefix(l, "商业") {
+				commercial = i
+			}
+			i++
+		}
+		if len(r.values) > 0 && hasFigure(r.values) {
+			break
+		}
+	}
+	switch {
+	case subtotal < 0:
+		return cols
+	case commercial >= 0 && subtotal < commercial:
+		return append([]string{cols[0], report.ColOrgSubtotal}, cols[1:]...)
+	}
+	return append(cols[:6:6], report.ColOrgSubtotal, "total")
+}
+
+func (t *tableReader) readTable3(rows []lrow, format string) {
+	spec := report.Table3RowsFor(format)
+	keys := make([]string, len(spec))
+	for i, r := range spec {
+		keys[i] = r.Key.Key
+	}
+	cols := table3Columns(rows)
+	t3 := report.Table3{}
+	next := 0 // the row the official order expects next
+	started := false
+	var blankRows []string
+	for _, r := range rows {
+		if len(r.labels) == 0 && len(r.values) == 0 {
+			continue
+		}
+		idx, score := -1, 0.0
+		own := ""
+		if len(r.labels) > 0 {
+			own = normLabel(r.ownLabel())
+			idx, score = bestMatch(own, keys, table3Cores)
+			if score < 1 {
+				if i, s := bestMatch(normLabel(r.label()), keys, table3Cores); s > score {
+					idx, score = i, s
+				}
+			}
+			bare := stripNumbering(own)
+			if !hasFigure(r.values) && (anyColumnHeader(r.labels) || groupHeadings[bare] && !(format == report.Format2019 && bare == "其他处理")) {
+				continue
+			}
+			if groupHeadings[bare] && !(format == report.Format2019 && bare == "其他处理") {
+				idx, score = -1, 0
+			}
+		}
+		if !started {
+			if !hasFigure(r.values) && (idx < 0 || keys[idx] != "new_received" && keys[idx] != "carried_over") {
+				continue // header rows
+			}
+			if len(r.values) > 0 && idx < 0 && !hasFigure(r.values) {
+				continue // a header row with an empty corner cell
+			}
+			started = true
+		}
+		switch {
+		case idx >= 0 && next < len(keys) && matchScore(own, table3Cores[keys[next]]) >= 0.75 && matchScore(own, table3Cores[keys[next]]) >= score-0.05:
+			idx = next
+		case idx >= 0 && idx >= next:
+			if idx > next {
+				t.warn("table 3: rows %s not found before %q", strings.Join(keys[next:idx], ", "), r.label())
+			}
+		case idx >= 0:
+			if len(r.values) > 0 {
+				t.warn("table 3: row %q repeats %s, which was already read; not used", r.label(), keys[idx])
+			}
+			continue
+		default:
+			if len(r.values) == 0 {
+				continue
+			}
+			if next >= len(keys) {
+				t.warn("table 3: row %q after the last row; not used", r.label()+strings.Join(r.values, " "))
+				continue
+			}
+			idx = next
+			if len(r.labels) > 0 {
+				t.warn("table 3: label %q not recognised; read as %s by its position", r.label(), keys[idx])
+			} else {
+				t.warn("table 3: a row without label read as %s by its position", keys[idx])
+			}
+		}
+		next = idx + 1
+		key := keys[idx]
+		vals, ok := t.rowValues(r, len(cols), "table 3 row "+key, t3Constraint(cols))
+		if !ok {
+			continue
+		}
+		row := map[string]int64{}
+		blank := true
+		for i, col := range cols {
+			v := readValue(vals[i])
+			switch v.kind {
+			case report.KindNumber:
+				blank = false
+				if v.num < 0 || v.num != float64(int64(v.num)) {
+					t.warn("table 3: %s %s prints %q, not a count; counted as 0", key, col, v.raw)
+					v.kind, v.num = report.KindText, 0
+				}
+				row[col] = int64(v.num)
+			case report.KindText:
+				blank = false
+				t.warn("table 3: %s %s prints %q, not a figure; counted as 0", key, col, v.raw)
+				row[col] = 0
+			default:
+				row[col] = 0
+			}
+			t.cell(report.T3, key, col, v)
+		}
+		if blank {
+			blankRows = append(blankRows, key)
+		}
+		t3[key] = row
+	}
+	if len(t3) == 0 {
+		return
+	}
+	if format == report.Format2021 {
+		deriveOtherTotal(t3, cols)
+	}
+	if len(blankRows) > 0 {
+		t.warn("table 3: %d rows entirely blank, counted as 0: %s", len(blankRows), strings.Join(blankRows, ", "))
+	}
+	var missing []string
+	for _, k := range keys {
+		if _, ok := t3[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		t.warn("table 3: rows not read: %s", strings.Join(missing, ", "))
+	}
+	t.rec.Table3 = t3
+}
+
+// deriveOtherTotal sums the three 2021 sub-rows of （六）其他处理 into other_total, the
+// single row of the 2019 format, for every column all three print.
+func deriveOtherTotal(t3 report.Table3, cols []string) {
+	subs := []string{"other_overdue_correction", "other_unpaid_fee", "other_misc"}
+	total := map[string]int64{}
+	for _, col := range cols {
+		var sum int64
+		ok := true
+		for _, s := range subs {
+			v, has := t3[s][col]
+			if !has {
+				ok = false
+				break
+			}
+			sum += v
+		}
+		if ok {
+			total[col] = sum
+		}
+	}
+	if len(total) > 0 {
+		t3["other_total"] = total
+	}
+}
+
+// t3Constraint is the rule a recovered row must satisfy: the applicant columns add up
+// to the total (and to the subtotal where one is printed).
+func t3Constraint(cols []string) func([]int64) bool {
+	return func(p []int64) bool {
+		at := map[string]int64{}
+		for i, c := range cols {
+			at[c] = p[i]
+		}
+		orgs := at["commercial"] + at["research"] + at["social_org"] + at["legal_service"] + at["other_org"]
+		if sub, ok := at[report.ColOrgSubtotal]; ok {
+			return sub == orgs && at["natural_person"]+sub == at["total"]
+		}
+		return at["natural_person"]+orgs == at["total"]
+	}
+}
+
+// rowValues returns exactly n values for a row, or reports why it cannot. A text row
+// with too few values may have lost the separators between its figures; it is
+// recovered only when exactly one way of splitting its digits satisfies the table's
+// own arithmetic.
+func (t *tableReader) rowValues(r lrow, n int, what string, constraint func([]int64) bool) ([]string, bool) {
+	if len(r.values) == 0 {
+		if r.grid {
+			t.warn("%s: no cells; not used", what)
+			return nil, false
+		}
+		return make([]string, n), true // one cell per line: blank cells print no line
+	}
+	vals, ok := fitValues(r.values, n)
+	if ok {
+		return vals, true
+	}
+	if len(vals) < n && !r.grid && constraint != nil {
+		split, count := splitDigits(vals, n, constraint)
+		printed := strings.Join(vals, " ")
+		switch count {
+		case 1:
+			t.warn("%s: figures %q lost their separators; read as %s, the only split that adds up", what, printed, strings.Join(split, "|"))
+			return split, true
+		case 0:
+			t.warn("%s: %d figures where %d are expected (%q) and no split of them adds up; not used", what, len(vals), n, printed)
+		default:
+			t.warn("%s: figures %q lost their separators and %d splits add up; not used", what, printed, count)
+		}
+		return nil, false
+	}
+	t.warn("%s: %d cells where %d are expected (%q); not used", what, len(vals), n, strings.Join(vals, " "))
+	return nil, false
+}
+
+// splitDigits finds the ways to cut the digit strings of vals into exactly n figures
+// (no figure with a leading zero) that satisfy the constraint. It returns the first
+// split and how many there are, counting no further than 2.
+func splitDigits(vals []string, n int, constraint func([]int64) bool) ([]string, int) {
+	var tokens []string
+	digits := 0
+	for _, v := range vals {
+		s := normLabel(v)
+		if s == "" || strings.Trim(s, "0123456789") != "" {
+			return nil, 0
+		}
+		tokens = append(tokens, s)
+		digits += len(s)
+	}
+	if digits < n || digits > 40 {
+		return nil, 0
+	}
+	var found []string
+	count, steps := 0, 0
+	pieces := make([]string, 0, n)
+	var rec func(tok, pos int)
+	rec = func(tok, pos int) {
+		if count > 1 || steps > 2_000_000 {
+			return
+		}
+		steps++
+		if tok == len(tokens) {
+			if len(pieces) != n {
+				return
+			}
+			nums := make([]int64, n)
+			for i, p := range pieces {
+				nums[i], _ = strconv.ParseInt(p, 10, 64)
+			}
+			if constraint(nums) {
+				count++
+				if found == nil {
+					found = append([]string(nil), pieces...)
+				}
+			}
+			return
+		}
+		s := tokens[tok]
+		if len(pieces) >= n {
+			return
+		}
+		for end := pos + 1; end <= len(s) && end-pos <= 15; end++ {
+			p := s[pos:end]
+			if len(p) > 1 && p[0] == '0' {
+				break
+			}
+			pieces = append(pieces, p)
+			if end == len(s) {
+				rec(tok+1, 0)
+			} else {
+				rec(tok, end)
+			}
+			pieces = pieces[:len(pieces)-1]
+		}
+	}
+	rec(0, 0)
+	if steps > 2_000_000 {
+		return nil, 2 // too many to tell apart: as good as ambiguous
+	}
+	return found, count
+}
+
+func (t *tableReader) readTable4(rows []lrow) {
+	var vals []string
+	grid := false
+	for _, r := range rows {
+		if r.grid && len(r.values) > 0 {
+			grid = true
+		}
+	}
+	for _, r := range rows {
+		if grid && !r.grid {
+			continue
+		}
+		vals = append(vals, r.values...)
+	}
+	n := len(report.Table4Groups) * len(report.Table4Columns)
+	got, ok := t.rowValues(lrow{values: vals, grid: grid}, n, "table 4", t4Constraint)
+	if !ok {
+		return
+	}
+	t4 := report.Table4{}
+	blank := true
+	for gi, g := range report.Table4Groups {
+		row := map[string]int64{}
+		for ci, c := range report.Table4Columns {
+			v := readValue(got[gi*len(report.Table4Columns)+ci])
+			switch v.kind {
+			case report.KindNumber:
+				blank = false
+				if v.num < 0 || v.num != float64(int64(v.num)) {
+					t.warn("table 4: %s %s prints %q, not a count; counted as 0", g.Key, c.Key, v.raw)
+					v.kind, v.num = report.KindText, 0
+				}
+			case report.KindText:
+				blank = false
+				t.warn("table 4: %s %s prints %q, not a figure; counted as 0", g.Key, c.Key, v.raw)
+			}
+			row[c.Key] = int64(v.num)
+			t.cell(report.T4, g.Key, c.Key, v)
+		}
+		t4[g.Key] = row
+	}
+	if blank {
+		t.warn("table 4: entirely blank, counted as 0")
+	}
+	t.rec.Table4 = t4
+}
+
+func t4Constraint(p []int64) bool {
+	for g := 0; g+5 <= len(p); g += 5 {
+		if p[g]+p[g+1]+p[g+2]+p[g+3] != p[g+4] {
+			return false
+		}
+	}
+	return true
+}
+
+var unitInHeader = regexp.MustCompile(`(万元|元)`)
+
+func (t *tableReader) readTable2(rows []lrow, format string) {
+	spec := report.Table2RowsFor(format)
+	keys := make([]string, len(spec))
+	for i, r := range spec {
+		keys[i] = r.Key.Key
+	}
+	t2 := report.Table2{}
+	feeUnit, amountUnit := "", ""
+	for _, r := range rows {
+		if len(r.labels) == 0 {
+			continue
+		}
+		label := normLabel(r.label())
+		if len(r.values) == 0 || !hasFigure(r.values) {
+			if strings.Contains(label, "收费金额") {
+				if m := unitInHeader.FindString(label); m != "" {
+					feeUnit = m
+				}
+			}
+			if strings.Contains(label, "采购总金额") {
+				if m := unitInHeader.FindString(label[strings.Index(label, "采购总金额"):]); m != "" {
+					amountUnit = m
+				}
+			}
+		}
+		idx, score := bestMatch(normLabel(r.ownLabel()), keys, table2Cores)
+		if score < 1 {
+			if i, s := bestMatch(label, keys, table2Cores); s > score {
+				idx, score = i, s
+			}
+		}
+		if idx < 0 || isTable2Header(label) {
+			continue
+		}
+		row := spec[idx]
+		if _, dup := t2[row.Key.Key]; dup {
+			if len(r.values) > 0 {
+				t.warn("table 2: row %q repeats %s; not used", r.label(), row.Key.Key)
+			}
+			continue
+		}
+		vals := r.values
+		if len(vals) == 0 && r.grid {
+			continue
+		}
+		vals, ok := fitValues(vals, len(row.Fields))
+		if !ok {
+			if len(vals) > len(row.Fields) {
+				t.warn("table 2: %s has %d cells where %d are expected (%q); not used", row.Key.Key, len(vals), len(row.Fields), strings.Join(vals, " "))
+				continue
+			}
+			if len(vals) > 0 {
+				t.warn("table 2: %s prints %d of %d figures; read from the left", row.Key.Key, len(vals), len(row.Fields))
+			}
+			vals = append(vals, make([]string, len(row.Fields)-len(vals))...)
+		}
+		fields := map[string]any{}
+		for i, f := range row.Fields {
+			v := readValue(vals[i])
+			amount := v.num
+			switch {
+			case v.kind == report.KindText:
+				t.warn("table 2: %s %s prints %q, not a figure; counted as 0", row.Key.Key, f.Key, v.raw)
+				amount = 0
+			case f.Key == "amount_wan":
+				unit := v.unit
+				if unit == "" {
+					unit = feeUnit
+				}
+				if unit == "元" && v.kind == report.KindNumber {
+					amount = v.num / 10000
+					t.warn("table 2: fees printed as %q in yuan; recorded as %g 万元", v.raw, amount)
+				}
+			case f.Key == "amount":
+				unit := v.unit
+				if unit == "" {
+					unit = amountUnit
+				}
+				if unit != "" {
+					fields[report.FieldAmountUnit] = unit
+				}
+			}
+			fields[f.Key] = amount
+			t.cell(report.T2, row.Key.Key, f.Key, v)
+		}
+		t2[row.Key.Key] = fields
+	}
+	if len(t2) > 0 {
+		t.rec.Table2 = t2
+	}
+}
+
+// isTable2Header tells the header row of a sub-table (信息内容 | 本年制发件数 …) from
+// a data row, since 本年收费金额 contains 收费.
+func isTable2Header(label string) bool {
+	return strings.Contains(label, "信息内容") || strings.Contains(label, "件数") || strings.Contains(label, "数量") ||
+		strings.Contains(label, "收费金额") || strings.Contains(label, "采购总金额")
+}

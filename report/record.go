@@ -1,0 +1,179 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"sort"
+)
+
+// Record is the canonical record of one report (spec: report-schema.md).
+// Keys beyond the spec's are additions: cells (the printed value of every table
+// cell), text (the report's body) and legacy_figures.
+type Record struct {
+	Source     string `json:"source,omitempty"`
+	Title      string `json:"title,omitempty"`
+	Organ      string `json:"organ,omitempty"`
+	Region     string `json:"region,omitempty"`
+	RegionCode string `json:"region_code,omitempty"`
+	Department string `json:"department,omitempty"`
+	Year       int    `json:"year,omitempty"`
+	Published  string `json:"published,omitempty"`
+	Format     string `json:"format"`
+
+	Table2 Table2 `json:"table2,omitempty"`
+	Table3 Table3 `json:"table3,omitempty"`
+	Table4 Table4 `json:"table4,omitempty"`
+	// LegacyFigures holds what a legacy report's own statistics table states:
+	// row label → column header → value (or the unit, under "单位").
+	LegacyFigures map[string]map[string]any `json:"legacy_figures,omitempty"`
+
+	Checks   []Check  `json:"checks"`
+	Warnings []string `json:"warnings"`
+
+	Cells []Cell `json:"cells,omitempty"`
+	Text  string `json:"text,omitempty"`
+}
+
+// Kinds of printed cell values.
+const (
+	KindNumber = "number"
+	KindBlank  = "blank" // empty, or 无
+	KindDash   = "dash"  // / - — and the like
+	KindText   = "text"  // anything else (详见附表); counts as 0 like a blank
+)
+
+// Cell is one printed cell of a statistical table.
+type Cell struct {
+	Table  string   `json:"table"`
+	Row    string   `json:"row"`
+	Column string   `json:"column"`
+	Raw    string   `json:"raw"`
+	Kind   string   `json:"kind"`
+	Value  *float64 `json:"value,omitempty"`
+	Unit   string   `json:"unit,omitempty"`
+}
+
+// Ref names the cell as checks name it: table.row.column.
+func (c Cell) Ref() string { return CellRef(c.Table, c.Row, c.Column) }
+
+// CellRef builds a cell reference.
+func CellRef(table, row, column string) string { return table + "." + row + "." + column }
+
+// Check is the result of one accounting identity.
+type Check struct {
+	Rule   string   `json:"rule"`
+	OK     bool     `json:"ok"`
+	Detail string   `json:"detail"`
+	Cells  []string `json:"cells,omitempty"`
+}
+
+// Failed returns the checks that did not hold.
+func (r *Record) Failed() []Check {
+	var out []Check
+	for _, c := range r.Checks {
+		if !c.OK {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Table2 maps row key → field key → value (float64, or a string for amount_unit).
+type Table2 map[string]map[string]any
+
+// Table3 maps row key → column key → count.
+type Table3 map[string]map[string]int64
+
+// Table4 maps group key → result key → count.
+type Table4 map[string]map[string]int64
+
+// The tables marshal in the order the official format prints them, so that a record
+// read by a person follows the report; decoding is the default map decoding.
+
+func (t Table2) MarshalJSON() ([]byte, error) {
+	var rows, fields []string
+	for _, format := range []string{Format2021, Format2019} {
+		for _, r := range Table2RowsFor(format) {
+			rows = append(rows, r.Key.Key)
+			for _, f := range r.Fields {
+				fields = append(fields, f.Key)
+			}
+		}
+	}
+	fields = append(fields, FieldAmountUnit)
+	return marshalOrdered(t, rows, fields)
+}
+
+func (t Table3) MarshalJSON() ([]byte, error) {
+	var rows, cols []string
+	for _, r := range Table3Rows {
+		rows = append(rows, r.Key.Key)
+	}
+	for _, c := range Table3Columns {
+		cols = append(cols, c.Key)
+	}
+	cols = slices.Insert(cols, len(cols)-1, ColOrgSubtotal)
+	return marshalOrdered(t, rows, cols)
+}
+
+func (t Table4) MarshalJSON() ([]byte, error) {
+	var groups, cols []string
+	for _, g := range Table4Groups {
+		groups = append(groups, g.Key)
+	}
+	for _, c := range Table4Columns {
+		cols = append(cols, c.Key)
+	}
+	return marshalOrdered(t, groups, cols)
+}
+
+func marshalOrdered[V any](t map[string]map[string]V, rowOrder, colOrder []string) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, row := range orderedKeys(t, rowOrder) {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, _ := json.Marshal(row)
+		buf.Write(k)
+		buf.WriteString(":{")
+		inner := t[row]
+		for j, col := range orderedKeys(inner, colOrder) {
+			if j > 0 {
+				buf.WriteByte(',')
+			}
+			k, _ := json.Marshal(col)
+			v, err := json.Marshal(inner[col])
+			if err != nil {
+				return nil, err
+			}
+			buf.Write(k)
+			buf.WriteByte(':')
+			buf.Write(v)
+		}
+		buf.WriteByte('}')
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// orderedKeys returns m's keys in the given order, then any others sorted.
+func orderedKeys[V any](m map[string]V, order []string) []string {
+	keys := make([]string, 0, len(m))
+	seen := make(map[string]bool, len(m))
+	for _, k := range order {
+		if _, ok := m[k]; ok && !seen[k] {
+			keys = append(keys, k)
+			seen[k] = true
+		}
+	}
+	var rest []string
+	for k := range m {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	return append(keys, rest...)
+}
