@@ -455,6 +455,9 @@ func splitDigits(vals []string, n int, constraint func([]int64) bool) ([]string,
 }
 
 func (t *tableReader) readTable4(rows []lrow) {
+	if len(rows) == 0 {
+		return
+	}
 	var vals []string
 	grid := false
 	for _, r := range rows {
