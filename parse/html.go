@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"gongkai/report"
 )
 
 // Limits that keep a hostile page from costing more than a constant factor of its
@@ -35,7 +37,16 @@ type document struct {
 // the grid (row-spanned labels repeated, column-span copies dropped).
 type block struct {
 	cells []string
-	table int // 1-based number of the HTML table the row belongs to; 0 for a text line
+	table int    // 1-based number of the HTML table the row belongs to; 0 for a text line
+	text  string // a table row as printed (each cell once), for the record's text; "" for a text line
+}
+
+// line returns the block as the record's text shows it.
+func (b block) line() string {
+	if b.text != "" {
+		return b.text
+	}
+	return strings.Join(b.cells, " | ")
 }
 
 var skipElements = map[atom.Atom]bool{
@@ -191,11 +202,11 @@ func (s *scorer) measure(n *html.Node) (text, link, tables int) {
 			if c.DataAtom == atom.A {
 				l = t
 			}
-			if c.DataAtom == atom.Table && looksStatistical(c) {
-				tb++
-			}
 			text, link, tables = text+t, link+l, tables+tb
 		}
+	}
+	if n.DataAtom == atom.Table && looksStatistical(n) {
+		tables++ // a table counts for itself, so a layout table holding one counts once
 	}
 	// Elements with little text never hold the article; leaving them out keeps
 	// the maps small (a Word page has thousands of styled spans).
@@ -234,16 +245,41 @@ func countVisible(s string) int {
 	return n
 }
 
-// looksStatistical tells a data table of the report from a layout table or a
-// calendar: it mentions what the report counts.
+// looksStatistical tells a table of figures about disclosure from a layout table,
+// a calendar or the 索引号 block of document metadata: it names what the report
+// counts and prints at least four figures.
 func looksStatistical(t *html.Node) bool {
 	txt := textOf(t)
-	for _, w := range []string{"申请", "公开", "复议", "规章", "指标", "行政"} {
+	named := false
+	for _, w := range []string{"申请", "复议", "诉讼", "规章", "指标", "数量", "件数"} {
 		if strings.Contains(txt, w) {
-			return true
+			named = true
+			break
 		}
 	}
-	return false
+	if !named {
+		return false
+	}
+	figures := 0
+	var rec func(*html.Node) bool
+	rec = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && readValue(textOf(c)).kind == report.KindNumber {
+				if figures++; figures >= 4 {
+					return true
+				}
+				continue
+			}
+			if rec(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return rec(t)
 }
 
 // textOf returns the visible text under n, whitespace collapsed.
@@ -542,16 +578,20 @@ func cellText(td *html.Node) (string, bool) {
 // repeating a figure into the next row would invent one.
 func (w *walker) emitRow(row []gridCell) {
 	cells := make([]string, 0, len(row))
+	var printed []string
 	for _, c := range row {
 		if c.colCopy || (c.rowCopy && isValueCell(c.text)) {
 			continue
 		}
 		cells = append(cells, c.text)
+		if !c.rowCopy {
+			printed = append(printed, c.text)
+		}
 	}
 	if len(cells) == 0 {
 		return
 	}
-	w.d.blocks = append(w.d.blocks, block{cells: cells, table: w.tables})
+	w.d.blocks = append(w.d.blocks, block{cells: cells, table: w.tables, text: strings.Join(printed, " | ")})
 }
 
 func clampAttr(n *html.Node, key string, max int) int {

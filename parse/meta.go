@@ -131,6 +131,7 @@ func pickTitle(d *document, lines []string) string {
 		if i >= 8 {
 			break
 		}
+		l = strings.TrimSpace(strings.ReplaceAll(strings.TrimLeft(l, "#> "), "**", "")) // Markdown heading
 		if reportWords.MatchString(normLabel(l)) && utf8.RuneCountInString(l) <= 80 {
 			return l
 		}
@@ -168,10 +169,11 @@ func organFromTitle(title string) string {
 	if o := clean(before); o != "" {
 		return o
 	}
-	if i := strings.Index(after, "信息公开"); i >= 0 {
-		after = after[:i]
-	} else if i := strings.Index(after, "政务公开"); i >= 0 {
-		after = after[:i]
+	for _, genre := range []string{"政府信息公开", "政务信息公开", "政务公开", "信息公开"} {
+		if i := strings.Index(after, genre); i >= 0 {
+			after = after[:i]
+			break
+		}
 	}
 	return clean(after)
 }

@@ -80,7 +80,7 @@ func parseDocument(in Input) (*report.Record, error) {
 	}
 	lines := make([]string, 0, len(d.blocks))
 	for _, b := range d.blocks {
-		lines = append(lines, strings.Join(b.cells, " | "))
+		lines = append(lines, b.line())
 	}
 
 	rec := &report.Record{Source: in.Name, Checks: []report.Check{}}
