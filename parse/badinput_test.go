@@ -126,3 +126,21 @@ func TestBlankDashAndNoneCells(t *testing.T) {
 		t.Errorf("table3 new_received = %v", rec.Table3["new_received"])
 	}
 }
+
+// A 2022 report page whose tables are images (or in an attachment) is still a 2022
+// report, not a legacy one, and says what it lacks.
+func TestReportWithoutTablesInText(t *testing.T) {
+	page := `<html><head><meta name="ArticleTitle" content="某某县财政局2022年政府信息公开工作年度报告"></head><body>
+<div id="zoom"><p>根据《中华人民共和国政府信息公开条例》，现公布本局2022年政府信息公开工作年度报告。</p>
+<p>二、主动公开政府信息情况</p><p><img src="./W020230118.png"></p><p>详见附件。</p></div></body></html>`
+	rec, err := Parse(Input{Name: "images.html", Data: []byte(page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Format != report.Format2021 || rec.Year != 2022 || rec.Table3 != nil {
+		t.Errorf("format %q year %d table3 %v", rec.Format, rec.Year, rec.Table3)
+	}
+	if !strings.Contains(strings.Join(rec.Warnings, " "), "not in the page's text") {
+		t.Errorf("warnings %v", rec.Warnings)
+	}
+}

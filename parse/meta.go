@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gongkai/report"
@@ -81,7 +82,9 @@ func dateOf(s string) string {
 	for _, m := range datePattern.FindAllStringSubmatch(s, 3) {
 		y, mo, d := yearOf(m[1]), smallNumber(m[2]), smallNumber(m[3])
 		if y > 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
-			return fmt.Sprintf("%04d-%02d-%02d", y, mo, d)
+			if t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC); t.Day() == d {
+				return t.Format(time.DateOnly)
+			}
 		}
 	}
 	return ""

@@ -117,8 +117,19 @@ func parseDocument(in Input) (*report.Record, error) {
 			}
 			return nil, &NotReportError{Name: in.Name, Reason: reason}
 		}
-		rec.Format = report.FormatLegacy
-		rec.LegacyFigures = legacyFigures(d.blocks)
+		switch {
+		case rec.Year >= 2021:
+			// Since 2019 every report has the tables; a page without them in its
+			// text shows them as images or carries them in an attachment.
+			rec.Format = report.Format2021
+			warnings = append(warnings, "the statistical tables are not in the page's text (images, or an attachment?); format 2021 assumed from the year")
+		case rec.Year >= 2019:
+			rec.Format = report.Format2019
+			warnings = append(warnings, "the statistical tables are not in the page's text (images, or an attachment?); format 2019 assumed from the year")
+		default:
+			rec.Format = report.FormatLegacy
+			rec.LegacyFigures = legacyFigures(d.blocks)
+		}
 	}
 	if rec.Year == 0 {
 		warnings = append(warnings, "the year the report covers is not stated")

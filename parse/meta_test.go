@@ -1,0 +1,78 @@
+package parse
+
+import "testing"
+
+func TestOrganAndYearFromTitle(t *testing.T) {
+	cases := []struct {
+		title, organ string
+		year         int
+	}{
+		{"株洲市天元区金融办2022年政府信息公开工作年度报告", "株洲市天元区金融办", 2022},
+		{"株洲市天元区金融办2022年度政府信息公开工作年度报告", "株洲市天元区金融办", 2022},
+		{"2025年金厂镇政府信息公开工作年度报告", "金厂镇", 2025},
+		{"2022年上海市政府信息公开工作年度报告", "上海市", 2022},
+		{"临夏回族自治州永靖县2024年政府信息公开工作年度报告", "临夏回族自治州永靖县", 2024},
+		{"南京市鼓楼区人民政府2021年政府信息公开年度报告", "南京市鼓楼区人民政府", 2021},
+		{"龙山镇2021年政府信息公开工作报告", "龙山镇", 2021},
+		{"舒兰市2016年政务信息公开年度报告", "舒兰市", 2016},
+		{"二〇二二年某某县教育局政府信息公开工作年度报告", "某某县教育局", 2022},
+		{"某某县教育局二○二二年政府信息公开工作年度报告", "某某县教育局", 2022},
+		{"2020年武义县人民政府办公室政府信息公开工作年度报告", "武义县人民政府办公室", 2020},
+		{"2020年武义县人民政府政府信息公开工作年度报告", "武义县人民政府", 2020},
+		{"株洲市天元区金融办关于2022年政府信息公开工作年度报告", "株洲市天元区金融办", 2022},
+		{"《某某区民政局2023年政府信息公开工作年度报告》", "某某区民政局", 2023},
+		{"某某区民政局政府信息公开工作2023年度报告", "某某区民政局", 2023},
+		{"某某市２０２３年政府信息公开工作年度报告", "某某市", 2023},
+	}
+	for _, c := range cases {
+		if got := organFromTitle(c.title); got != c.organ {
+			t.Errorf("organFromTitle(%q) = %q, want %q", c.title, got, c.organ)
+		}
+		if got, _ := reportYear(c.title, nil); got != c.year {
+			t.Errorf("reportYear(%q) = %d, want %d", c.title, got, c.year)
+		}
+		if !looksLikeReportTitle(c.title) {
+			t.Errorf("%q not recognised as a report title", c.title)
+		}
+	}
+}
+
+func TestLookAlikeTitles(t *testing.T) {
+	for _, title := range []string{
+		"某某县人民政府政府信息公开指南",
+		"关于报送2022年度政府信息公开工作年度报告的通知",
+		"2023年政务公开工作要点",
+		"某某局2022年度工作总结",
+		"某某局2023年部门预算公开",
+		"关于2022年政府信息公开工作年度报告编制工作的通知",
+	} {
+		if looksLikeReportTitle(title) {
+			t.Errorf("%q taken for a report title", title)
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	cases := map[string]string{
+		"2023年1月20日":         "2023-01-20",
+		"2023-01-20 09:30":   "2023-01-20",
+		"2023/1/5":           "2023-01-05",
+		"2023.01.31":         "2023-01-31",
+		"二〇二三年一月二十日":         "2023-01-20",
+		"二○二三年十二月三十一日":       "2023-12-31",
+		"２０２３年１月２０日":         "2023-01-20",
+		"2023年13月1日":         "",
+		"发布日期：2023年2月30日 附件": "", // a day the calendar lacks is no date
+	}
+	for in, want := range cases {
+		if got := dateOf(in); got != want {
+			t.Errorf("dateOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if y, w := reportYear("", []string{"本报告中所列数据的统计期限自2016年1月1日起至2016年12月31日止。"}); y != 2016 || w != "" {
+		t.Errorf("statistical period: %d %q", y, w)
+	}
+	if y, _ := reportYear("", []string{"统计时限为二〇二二年一月一日至二〇二二年十二月三十一日"}); y != 2022 {
+		t.Errorf("statistical period in Chinese numerals: %d", y)
+	}
+}
