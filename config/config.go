@@ -1,0 +1,228 @@
+// Package config reads gongkai's configuration file (TOML; see
+// config.example.toml at the repository root). Unknown keys and bad values are
+// errors that name the key, so a typo never silently falls back to a default.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/robfig/cron/v3"
+)
+
+// Config is the whole file.
+type Config struct {
+	Storage Storage  `toml:"storage"`
+	Crawl   Crawl    `toml:"crawl"`
+	Serve   Serve    `toml:"serve"`
+	Portals []Portal `toml:"portals"`
+}
+
+// Storage says where the data folder is.
+type Storage struct {
+	Data string `toml:"data"`
+}
+
+// Crawl holds the crawler's politeness and limits.
+type Crawl struct {
+	UserAgent         string   `toml:"user_agent"`
+	Delay             Duration `toml:"delay"`
+	Parallelism       int      `toml:"parallelism"`
+	MaxDepth          int      `toml:"max_depth"`
+	MaxPagesPerHost   int      `toml:"max_pages_per_host"`
+	Timeout           Duration `toml:"timeout"`
+	ConnectTimeout    Duration `toml:"connect_timeout"`
+	HeaderTimeout     Duration `toml:"header_timeout"`
+	ObeyRobots        bool     `toml:"obey_robots"`
+	MaxCrawlDelay     Duration `toml:"max_crawl_delay"`
+	MaxRetries        int      `toml:"max_retries"`
+	FailureBudget     int      `toml:"failure_budget"`
+	MaxPageBytes      int64    `toml:"max_page_bytes"`
+	MaxAttachmentByte int64    `toml:"max_attachment_bytes"`
+	Schedule          string   `toml:"schedule"`
+}
+
+// Serve holds the web server's settings.
+type Serve struct {
+	Addr string `toml:"addr"`
+	// MinRequests is the fewest requests (新收 + 上年结转) for which a rate is shown:
+	// a rate over three requests says nothing about a department.
+	MinRequests int `toml:"min_requests"`
+}
+
+// Portal is one government portal to crawl.
+type Portal struct {
+	Name           string   `toml:"name"`
+	Region         string   `toml:"region"`
+	StartURLs      []string `toml:"start_urls"`
+	AllowedDomains []string `toml:"allowed_domains"`
+	// ListPatterns are extra regular expressions for URLs of list pages on sites
+	// whose report column the usual words and paths do not find.
+	ListPatterns []string `toml:"list_patterns"`
+}
+
+// Duration is a time.Duration written as "1s", "500ms", "2m".
+type Duration struct{ time.Duration }
+
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as \"2s\" or \"500ms\"", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Default returns the settings used where the file says nothing.
+func Default() *Config {
+	return &Config{
+		Storage: Storage{Data: "./data"},
+		Crawl: Crawl{
+			UserAgent:         "gongkai/0.1 (archive of 政府信息公开工作年度报告)",
+			Delay:             Duration{2 * time.Second},
+			Parallelism:       4,
+			MaxDepth:          8,
+			MaxPagesPerHost:   5000,
+			Timeout:           Duration{120 * time.Second},
+			ConnectTimeout:    Duration{15 * time.Second},
+			HeaderTimeout:     Duration{30 * time.Second},
+			ObeyRobots:        true,
+			MaxCrawlDelay:     Duration{120 * time.Second},
+			MaxRetries:        3,
+			FailureBudget:     20,
+			MaxPageBytes:      20 << 20,
+			MaxAttachmentByte: 200 << 20,
+		},
+		Serve: Serve{Addr: "127.0.0.1:8080", MinRequests: 10},
+	}
+}
+
+// Load reads a configuration file over the defaults and validates it.
+func Load(path string) (*Config, error) {
+	cfg := Default()
+	md, err := toml.DecodeFile(path, cfg)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			where := fmt.Sprintf("line %d", perr.Position.Line)
+			if perr.LastKey != "" {
+				where += ", key " + perr.LastKey
+			}
+			return nil, fmt.Errorf("%s: %s: %s", path, where, perr.Message)
+		}
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		keys := make([]string, len(undecoded))
+		for i, k := range undecoded {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("%s: unknown key %s", path, strings.Join(keys, ", "))
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// Validate checks every value and names the key of the first bad one.
+func (c *Config) Validate() error {
+	cr := c.Crawl
+	switch {
+	case strings.TrimSpace(c.Storage.Data) == "":
+		return errors.New("storage.data: must name a folder")
+	case strings.TrimSpace(cr.UserAgent) == "":
+		return errors.New("crawl.user_agent: must not be empty; portals' operators read it")
+	case cr.Delay.Duration < 0:
+		return errors.New("crawl.delay: must not be negative")
+	case cr.Parallelism < 1:
+		return errors.New("crawl.parallelism: must be at least 1")
+	case cr.MaxDepth < 1:
+		return errors.New("crawl.max_depth: must be at least 1")
+	case cr.MaxPagesPerHost < 1:
+		return errors.New("crawl.max_pages_per_host: must be at least 1")
+	case cr.Timeout.Duration <= 0:
+		return errors.New("crawl.timeout: must be positive")
+	case cr.ConnectTimeout.Duration <= 0:
+		return errors.New("crawl.connect_timeout: must be positive")
+	case cr.HeaderTimeout.Duration <= 0:
+		return errors.New("crawl.header_timeout: must be positive")
+	case cr.MaxCrawlDelay.Duration < 0:
+		return errors.New("crawl.max_crawl_delay: must not be negative")
+	case cr.MaxRetries < 0:
+		return errors.New("crawl.max_retries: must not be negative")
+	case cr.FailureBudget < 1:
+		return errors.New("crawl.failure_budget: must be at least 1")
+	case cr.MaxPageBytes < 1:
+		return errors.New("crawl.max_page_bytes: must be positive")
+	case cr.MaxAttachmentByte < 1:
+		return errors.New("crawl.max_attachment_bytes: must be positive")
+	case c.Serve.MinRequests < 1:
+		return errors.New("serve.min_requests: must be at least 1")
+	}
+	if cr.Schedule != "" {
+		if _, err := ParseSchedule(cr.Schedule); err != nil {
+			return fmt.Errorf("crawl.schedule: %v", err)
+		}
+	}
+	names := map[string]bool{}
+	for i, p := range c.Portals {
+		key := fmt.Sprintf("portals[%d]", i)
+		if strings.TrimSpace(p.Name) == "" {
+			return fmt.Errorf("%s.name: must not be empty", key)
+		}
+		key = fmt.Sprintf("portals[%d] (%s)", i, p.Name)
+		if names[p.Name] {
+			return fmt.Errorf("%s.name: used by two portals", key)
+		}
+		names[p.Name] = true
+		if len(p.StartURLs) == 0 {
+			return fmt.Errorf("%s.start_urls: at least one URL is needed", key)
+		}
+		for _, s := range p.StartURLs {
+			u, err := url.Parse(s)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("%s.start_urls: %q is not an http(s) URL", key, s)
+			}
+		}
+		for _, pat := range p.ListPatterns {
+			if _, err := regexp.Compile(pat); err != nil {
+				return fmt.Errorf("%s.list_patterns: %v", key, err)
+			}
+		}
+	}
+	return nil
+}
+
+// ParseSchedule reads a five-field cron expression ("0 2 * * *": 02:00 every day).
+func ParseSchedule(spec string) (cron.Schedule, error) {
+	s, err := cron.ParseStandard(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a cron expression such as \"0 2 * * *\": %v", spec, err)
+	}
+	return s, nil
+}
+
+// Domains returns the hosts a portal's crawl may visit: allowed_domains, or the
+// hosts of its start URLs.
+func (p Portal) Domains() []string {
+	if len(p.AllowedDomains) > 0 {
+		return p.AllowedDomains
+	}
+	var hosts []string
+	seen := map[string]bool{}
+	for _, s := range p.StartURLs {
+		if u, err := url.Parse(s); err == nil && !seen[u.Host] {
+			seen[u.Host] = true
+			hosts = append(hosts, u.Host)
+		}
+	}
+	return hosts
+}
