@@ -1,0 +1,417 @@
+// Package archive keeps every HTTP exchange the crawler makes as WARC/1.1 records
+// (request + response, or revisit) in gzip-compressed WARC files, readable by
+// standard WARC tools, and reads a response back from its file and offset so that
+// any record can be re-derived without the network.
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	gowarc "github.com/nlnwa/gowarc/v3"
+)
+
+// openSuffix marks a WARC file still being written; a file left with it by a
+// killed process is repaired on the next Open.
+const openSuffix = ".open"
+
+// Archive writes WARC files into one folder.
+type Archive struct {
+	dir string
+	mu  sync.Mutex
+	w   *gowarc.WarcFileWriter
+}
+
+// Exchange describes one HTTP request and its response, without the body.
+type Exchange struct {
+	URL            string
+	Method         string
+	RequestHeader  http.Header
+	Proto          string // of the response, e.g. "HTTP/1.1"
+	StatusCode     int
+	ResponseHeader http.Header
+	Date           time.Time // when the response arrived
+	IP             string    // the server's address, if known
+}
+
+// Capture locates an archived response and describes its payload.
+type Capture struct {
+	File      string // WARC file name within the archive folder
+	Offset    int64  // of the response (or revisit) record in the file
+	RecordID  string
+	Size      int64  // payload bytes as received
+	SHA256    string // of the payload, hex
+	Truncated bool   // the payload was cut at the size limit
+	Date      time.Time
+}
+
+// Open opens (creating it if needed) the archive folder, repairing any WARC file
+// that a killed process left half-written.
+func Open(dir string) (*Archive, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if _, err := Repair(dir); err != nil {
+		return nil, err
+	}
+	names := &gowarc.PatternNameGenerator{
+		Directory: dir,
+		Prefix:    "gongkai-",
+		Pattern:   "%{prefix}s%{ts}s-%{serial}05d-%{pid}d.%{ext}s",
+		Params:    map[string]any{"pid": os.Getpid()},
+	}
+	w := gowarc.NewWarcFileWriter(
+		gowarc.WithFileNameGenerator(names),
+		gowarc.WithCompression(true),
+		gowarc.WithFlush(true), // a record the store points to must be on disk
+		gowarc.WithMaxFileSize(1<<30),
+		gowarc.WithMaxConcurrentWriters(1),
+		gowarc.WithAddWarcConcurrentToHeader(true),
+		gowarc.WithOpenFileSuffix(openSuffix),
+		gowarc.WithRecordOptions(gowarc.WithBufferTmpDir(dir), gowarc.WithBufferMaxMemBytes(4<<20)),
+		gowarc.WithWarcInfoFunc(func(b gowarc.WarcRecordBuilder) error {
+			_, err := b.WriteString("software: gongkai\r\nformat: WARC File Format 1.1\r\n")
+			return err
+		}),
+	)
+	return &Archive{dir: dir, w: w}, nil
+}
+
+// Dir is the archive folder.
+func (a *Archive) Dir() string { return a.dir }
+
+// Close finishes the current WARC file.
+func (a *Archive) Close() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.w.Close()
+}
+
+// Response archives a request and its response, streaming the body (up to limit
+// bytes; more is cut and marked truncated) through a temporary file rather than
+// memory.
+func (a *Archive) Response(x Exchange, body io.Reader, limit int64) (Capture, error) {
+	req, err := a.requestRecord(x)
+	if err != nil {
+		return Capture{}, err
+	}
+	rb := gowarc.NewRecordBuilder(gowarc.Response, gowarc.WithBufferTmpDir(a.dir), gowarc.WithBufferMaxMemBytes(4<<20))
+	// The record built shares the builder's buffer: the builder is closed only when
+	// no record comes of it; the record is closed once written.
+	built := false
+	defer func() {
+		if !built {
+			rb.Close()
+		}
+	}()
+	warcHeaders(rb, x)
+	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=response")
+	if _, err := rb.WriteString(responseHead(x)); err != nil {
+		req.Close()
+		return Capture{}, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(rb, h), io.LimitReader(body, limit))
+	if err != nil {
+		req.Close()
+		return Capture{}, fmt.Errorf("%s: reading the body: %w", x.URL, err)
+	}
+	c := Capture{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Date: x.Date}
+	if n == limit {
+		var one [1]byte
+		if m, _ := body.Read(one[:]); m > 0 {
+			c.Truncated = true
+			rb.AddWarcHeader(gowarc.WarcTruncated, "length")
+		}
+	}
+	resp, _, err := rb.Build()
+	if err != nil {
+		req.Close()
+		return Capture{}, err
+	}
+	built = true
+	return a.write(c, req, resp)
+}
+
+// Revisit archives a request whose response repeats an earlier capture: the server
+// said 304 Not Modified (notModified), or sent the same payload again.
+func (a *Archive) Revisit(x Exchange, of Capture, targetURL string, notModified bool) (Capture, error) {
+	req, err := a.requestRecord(x)
+	if err != nil {
+		return Capture{}, err
+	}
+	rb := gowarc.NewRecordBuilder(gowarc.Revisit)
+	warcHeaders(rb, x)
+	profile := gowarc.ProfileIdenticalPayloadDigestV1_1
+	if notModified {
+		profile = gowarc.ProfileServerNotModifiedV1_1
+	}
+	rb.AddWarcHeader(gowarc.WarcProfile, profile)
+	rb.AddWarcHeader(gowarc.WarcRefersTo, of.RecordID)
+	rb.AddWarcHeader(gowarc.WarcRefersToTargetURI, targetURL)
+	rb.AddWarcHeaderTime(gowarc.WarcRefersToDate, of.Date)
+	rb.AddWarcHeader(gowarc.WarcPayloadDigest, "sha256:"+of.SHA256)
+	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=response")
+	if _, err := rb.WriteString(responseHead(x)); err != nil {
+		rb.Close()
+		req.Close()
+		return Capture{}, err
+	}
+	rec, _, err := rb.Build()
+	if err != nil {
+		rb.Close()
+		req.Close()
+		return Capture{}, err
+	}
+	c := of
+	c.Date = x.Date
+	return a.write(c, req, rec)
+}
+
+func (a *Archive) requestRecord(x Exchange) (gowarc.WarcRecord, error) {
+	rb := gowarc.NewRecordBuilder(gowarc.Request)
+	warcHeaders(rb, x)
+	rb.AddWarcHeader(gowarc.ContentType, "application/http;msgtype=request")
+	var b strings.Builder
+	method := x.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	path := "/"
+	host := ""
+	if u, err := url.Parse(x.URL); err == nil {
+		path, host = u.RequestURI(), u.Host
+	}
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, path, host)
+	writeHeader(&b, x.RequestHeader)
+	b.WriteString("\r\n")
+	if _, err := rb.WriteString(b.String()); err != nil {
+		rb.Close()
+		return nil, err
+	}
+	rec, _, err := rb.Build()
+	if err != nil {
+		rb.Close()
+	}
+	return rec, err
+}
+
+func warcHeaders(rb gowarc.WarcRecordBuilder, x Exchange) {
+	rb.AddWarcHeader(gowarc.WarcTargetURI, x.URL)
+	date := x.Date
+	if date.IsZero() {
+		date = time.Now()
+	}
+	rb.AddWarcHeaderTime(gowarc.WarcDate, date)
+	if x.IP != "" {
+		rb.AddWarcHeader(gowarc.WarcIPAddress, x.IP)
+	}
+}
+
+// responseHead rebuilds the status line and headers. Transfer-Encoding is dropped:
+// the body is stored de-chunked, as WARC readers expect.
+func responseHead(x Exchange) string {
+	var b strings.Builder
+	proto := x.Proto
+	if proto == "" || strings.HasPrefix(proto, "HTTP/2") {
+		proto = "HTTP/1.1"
+	}
+	fmt.Fprintf(&b, "%s %d %s\r\n", proto, x.StatusCode, http.StatusText(x.StatusCode))
+	h := x.ResponseHeader.Clone()
+	h.Del("Transfer-Encoding")
+	writeHeader(&b, h)
+	b.WriteString("\r\n")
+	return b.String()
+}
+
+func writeHeader(b *strings.Builder, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			v = strings.NewReplacer("\r", " ", "\n", " ").Replace(v)
+			fmt.Fprintf(b, "%s: %s\r\n", k, v)
+		}
+	}
+}
+
+func (a *Archive) write(c Capture, recs ...gowarc.WarcRecord) (Capture, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	results := a.w.Write(recs...)
+	for _, r := range recs {
+		r.Close()
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			return Capture{}, r.Err
+		}
+	}
+	last := results[len(results)-1]
+	c.File = strings.TrimSuffix(filepath.Base(last.FileName), openSuffix)
+	c.Offset = last.FileOffset
+	c.RecordID = recs[len(recs)-1].RecordId()
+	return c, nil
+}
+
+// Payload is an archived response read back.
+type Payload struct {
+	URL        string
+	StatusCode int
+	Header     http.Header
+	Body       []byte // as received, content-encoding removed
+	Date       time.Time
+}
+
+// Read returns the response stored at offset in file (a name within dir; a file
+// still open for writing is found too). At most limit body bytes are returned.
+func Read(dir, file string, offset, limit int64) (*Payload, error) {
+	path := filepath.Join(dir, filepath.Base(file))
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		path += openSuffix
+	}
+	r, err := gowarc.NewWarcFileReader(path, offset)
+	if err != nil {
+		return nil, fmt.Errorf("%s@%d: %w", file, offset, err)
+	}
+	defer r.Close()
+	rec, err := r.Next()
+	if err != nil {
+		return nil, fmt.Errorf("%s@%d: %w", file, offset, err)
+	}
+	defer rec.Close()
+	wr := rec.WarcRecord
+	if wr.Type() != gowarc.Response {
+		return nil, fmt.Errorf("%s@%d: a %s record, not a response", file, offset, wr.Type())
+	}
+	block, ok := wr.Block().(gowarc.HttpResponseBlock)
+	if !ok {
+		return nil, fmt.Errorf("%s@%d: the response has no HTTP payload", file, offset)
+	}
+	body, err := block.PayloadBytes()
+	if err != nil {
+		return nil, fmt.Errorf("%s@%d: %w", file, offset, err)
+	}
+	raw, err := io.ReadAll(io.LimitReader(body, limit))
+	if err != nil {
+		return nil, fmt.Errorf("%s@%d: %w", file, offset, err)
+	}
+	date, _ := wr.Date()
+	p := &Payload{URL: wr.WarcHeader().Get(gowarc.WarcTargetURI), StatusCode: block.HttpStatusCode(), Date: date}
+	if h := block.HttpHeader(); h != nil {
+		p.Header = *h
+	}
+	p.Body = Decode(raw, p.Header.Get("Content-Encoding"), limit)
+	return p, nil
+}
+
+// Decode removes a gzip or deflate content encoding. A body that does not decode
+// (servers send a gzip header with a plain body) is returned as it came.
+func Decode(body []byte, encoding string, limit int64) []byte {
+	var r io.Reader
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return body
+		}
+		r = zr
+	case "deflate":
+		r = flate.NewReader(bytes.NewReader(body))
+	default:
+		return body
+	}
+	out, err := io.ReadAll(io.LimitReader(r, limit))
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// Repair closes WARC files that a killed process left open: each is cut after
+// its last whole record and renamed to its final name. It returns the files it
+// repaired.
+func Repair(dir string) ([]string, error) {
+	open, err := filepath.Glob(filepath.Join(dir, "*"+openSuffix))
+	if err != nil {
+		return nil, err
+	}
+	var repaired []string
+	for _, path := range open {
+		end, err := lastWholeRecord(path)
+		if err != nil {
+			return repaired, fmt.Errorf("repairing %s: %w", path, err)
+		}
+		if err := os.Truncate(path, end); err != nil {
+			return repaired, err
+		}
+		final := strings.TrimSuffix(path, openSuffix)
+		if err := os.Rename(path, final); err != nil {
+			return repaired, err
+		}
+		repaired = append(repaired, filepath.Base(final))
+	}
+	return repaired, nil
+}
+
+// lastWholeRecord returns the offset just after the last record that reads whole.
+func lastWholeRecord(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	r, err := gowarc.NewWarcFileReaderFromStream(bufio.NewReader(f), 0)
+	if err != nil {
+		return 0, nil
+	}
+	defer r.Close()
+	var end int64
+	for {
+		rec, err := r.Next()
+		if err != nil {
+			return end, nil
+		}
+		// Reading the block through proves the record is whole.
+		if _, err := io.Copy(io.Discard, blockReader(rec.WarcRecord)); err != nil {
+			rec.Close()
+			return end, nil
+		}
+		end = rec.Offset + rec.Size
+		rec.Close()
+	}
+}
+
+func blockReader(r gowarc.WarcRecord) io.Reader {
+	rd, err := r.Block().RawBytes()
+	if err != nil {
+		return errReader{err}
+	}
+	return rd
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// Location formats a capture's place for people and logs: file@offset.
+func (c Capture) Location() string { return c.File + "@" + strconv.FormatInt(c.Offset, 10) }
