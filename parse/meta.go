@@ -20,9 +20,7 @@ var (
 	datePattern     = regexp.MustCompile(`([0-9０-９]{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*[-/.年]\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,2})\s*[-/.月]\s*([0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})\s*日?`)
 	statPeriod      = regexp.MustCompile(`统计(?:时限|期限|时间|区间|范围|周期)[^0-9０-９〇零○一二]{0,12}([0-9０-９]{4}|[〇零○一二三四五六七八九]{4})\s*年`)
 	pubLine         = regexp.MustCompile(`(?:发布日期|发布时间|发文日期|成文日期|发表时间|更新时间|日期|时间)\s*[:：]\s*(.{6,24})`)
-	lookAlike       = regexp.MustCompile(`指南|工作要点|要点|通知|总结|预算|决算|实施方案|工作计划|目录|意见|办法|规定|公告|通报|评估|考核|解读|模板|格式`)
 	titleSeparators = regexp.MustCompile(`\s*[_|｜—–]+\s*|\s+-\s+`)
-	reportWords     = regexp.MustCompile(`(政府信息公开|政务公开|信息公开).{0,12}(年度报告|年报|工作报告)|年度(政府)?信息公开(工作)?报告`)
 )
 
 // yearOf reads a four-digit year written either way; 0 when it is not a year the
@@ -90,42 +88,23 @@ func dateOf(s string) string {
 	return ""
 }
 
-// looksLikeReportTitle says whether a line names an annual disclosure report rather
-// than something about one (关于报送…年度报告的通知) or a neighbouring genre.
-func looksLikeReportTitle(t string) bool {
-	t = normLabel(t)
-	if utf8.RuneCountInString(t) > 80 || !reportWords.MatchString(t) {
-		return false
-	}
-	return !lookAlike.MatchString(t)
-}
-
-// lookAlikeReason names the genre a title belongs to when it is a known look-alike.
-func lookAlikeReason(t string) string {
-	t = normLabel(t)
-	if m := lookAlike.FindString(t); m != "" {
-		return fmt.Sprintf("the title %q is a %s, not a report", t, m)
-	}
-	return ""
-}
-
 // pickTitle chooses the report's title: the page's declared article title, a heading
 // that reads as a report title, the <title> without the site's suffix, or the first
 // line that reads as one.
 func pickTitle(d *document, lines []string) string {
 	for _, k := range []string{"articletitle", "og:title", "title"} {
-		if t := tidyLine(d.meta[k]); t != "" && reportWords.MatchString(normLabel(t)) {
+		if t := tidyLine(d.meta[k]); t != "" && report.NamesReport(t) {
 			return t
 		}
 	}
 	for _, h := range d.headings {
-		if reportWords.MatchString(normLabel(h)) {
+		if report.NamesReport(h) {
 			return h
 		}
 	}
 	if d.htmlTitle != "" {
 		for _, part := range titleSeparators.Split(d.htmlTitle, -1) {
-			if reportWords.MatchString(normLabel(part)) {
+			if report.NamesReport(part) {
 				return part
 			}
 		}
@@ -135,7 +114,7 @@ func pickTitle(d *document, lines []string) string {
 			break
 		}
 		l = strings.TrimSpace(strings.ReplaceAll(strings.TrimLeft(l, "#> "), "**", "")) // Markdown heading
-		if reportWords.MatchString(normLabel(l)) && utf8.RuneCountInString(l) <= 80 {
+		if report.NamesReport(l) && utf8.RuneCountInString(l) <= 80 {
 			return l
 		}
 	}
@@ -263,7 +242,7 @@ func fillMetadata(rec *report.Record, d *document, lines []string) string {
 	rec.Title = pickTitle(d, lines)
 	var warning string
 	rec.Year, warning = reportYear(rec.Title, lines)
-	if rec.Title != "" && reportWords.MatchString(normLabel(rec.Title)) {
+	if rec.Title != "" && report.NamesReport(rec.Title) {
 		rec.Organ = organFromTitle(rec.Title)
 		if rec.Organ != "" {
 			rec.Region, rec.RegionCode, rec.Department = report.SplitOrgan(rec.Organ)

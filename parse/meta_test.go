@@ -1,6 +1,10 @@
 package parse
 
-import "testing"
+import (
+	"testing"
+
+	"gongkai/report"
+)
 
 func TestOrganAndYearFromTitle(t *testing.T) {
 	cases := []struct {
@@ -31,7 +35,7 @@ func TestOrganAndYearFromTitle(t *testing.T) {
 		if got, _ := reportYear(c.title, nil); got != c.year {
 			t.Errorf("reportYear(%q) = %d, want %d", c.title, got, c.year)
 		}
-		if !looksLikeReportTitle(c.title) {
+		if !report.IsReportTitle(c.title) {
 			t.Errorf("%q not recognised as a report title", c.title)
 		}
 	}
@@ -46,7 +50,7 @@ func TestLookAlikeTitles(t *testing.T) {
 		"某某局2023年部门预算公开",
 		"关于2022年政府信息公开工作年度报告编制工作的通知",
 	} {
-		if looksLikeReportTitle(title) {
+		if report.IsReportTitle(title) {
 			t.Errorf("%q taken for a report title", title)
 		}
 	}

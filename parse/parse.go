@@ -88,7 +88,7 @@ func parseDocument(in Input) (*report.Record, error) {
 	if w := fillMetadata(rec, d, lines); w != "" {
 		warnings = append(warnings, w)
 	}
-	if reason := lookAlikeReason(rec.Title); reason != "" && !looksLikeReportTitle(rec.Title) {
+	if reason := report.LookAlike(rec.Title); reason != "" && !report.IsReportTitle(rec.Title) {
 		return nil, &NotReportError{Name: in.Name, Reason: reason}
 	}
 	sr := sortRows(d.blocks)
@@ -110,7 +110,7 @@ func parseDocument(in Input) (*report.Record, error) {
 			warnings = append(warnings, "table 4 (行政复议、行政诉讼情况) not found")
 		}
 	} else {
-		if !looksLikeReportTitle(rec.Title) {
+		if !report.IsReportTitle(rec.Title) {
 			reason := "no report title and none of the statistical tables"
 			if rec.Title != "" {
 				reason = fmt.Sprintf("the title %q does not name an annual report, and none of the statistical tables is there", rec.Title)

@@ -1,0 +1,42 @@
+package report
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+var (
+	// reportWords is how the genre names itself: 政府信息公开工作年度报告 and its
+	// variants (年报, missing 工作 or 年度, 政务公开, 工作报告).
+	reportWords = regexp.MustCompile(`(政府信息公开|政务公开|信息公开).{0,12}(年度报告|年报|工作报告)|年度(政府)?信息公开(工作)?报告`)
+	// lookAlikes are the genres that name the report without being one: a notice
+	// asking for it, the guide, work plans, summaries, budgets.
+	lookAlikes = regexp.MustCompile(`指南|工作要点|要点|通知|总结|预算|决算|实施方案|工作计划|目录|意见|办法|规定|公告|通报|评估|考核|解读|模板|格式`)
+)
+
+func foldTitle(t string) string {
+	return strings.Join(strings.Fields(norm.NFKC.String(t)), "")
+}
+
+// NamesReport says whether a text mentions an annual disclosure report by name.
+func NamesReport(t string) bool { return reportWords.MatchString(foldTitle(t)) }
+
+// IsReportTitle says whether a title is that of an annual disclosure report rather
+// than of something about one (关于报送…年度报告的通知) or of a neighbouring genre.
+func IsReportTitle(t string) bool {
+	t = foldTitle(t)
+	return utf8.RuneCountInString(t) <= 80 && reportWords.MatchString(t) && !lookAlikes.MatchString(t)
+}
+
+// LookAlike explains why a title is a known look-alike of a report, or returns "".
+func LookAlike(t string) string {
+	t = foldTitle(t)
+	if m := lookAlikes.FindString(t); m != "" {
+		return fmt.Sprintf("the title %q is a %s, not a report", t, m)
+	}
+	return ""
+}
