@@ -19,6 +19,13 @@ var (
 	metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_\-]+)`)
 )
 
+// Decode turns a page's bytes into UTF-8 text by the rules the parser reads it
+// with, for other stages (the crawler's link extraction) that must read it alike.
+func Decode(data []byte, contentType string) string {
+	text, _ := decode(data, contentType)
+	return text
+}
+
 // decode turns the published bytes into UTF-8 text. The order of evidence is the
 // byte-order mark, the server's header, the page's own <meta>, and then the bytes
 // themselves: valid UTF-8 is UTF-8, anything else is taken as GB18030, the superset

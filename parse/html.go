@@ -228,7 +228,7 @@ func (s *scorer) article(body *html.Node) *html.Node {
 				best = c
 			}
 		}
-		if best == nil || s.score[best]*10 < s.score[cur]*7 || s.tables[best] < s.tables[cur] {
+		if best == nil || s.score[best] == 0 || s.score[best]*10 < s.score[cur]*7 || s.tables[best] < s.tables[cur] {
 			return cur
 		}
 		cur = best

@@ -114,7 +114,7 @@ func pickTitle(d *document, lines []string) string {
 			break
 		}
 		l = strings.TrimSpace(strings.ReplaceAll(strings.TrimLeft(l, "#> "), "**", "")) // Markdown heading
-		if report.NamesReport(l) && utf8.RuneCountInString(l) <= 80 {
+		if report.CountReportNames(l) == 1 && utf8.RuneCountInString(l) <= 80 {
 			return l
 		}
 	}

@@ -117,6 +117,9 @@ func parseDocument(in Input) (*report.Record, error) {
 			}
 			return nil, &NotReportError{Name: in.Name, Reason: reason}
 		}
+		if listsReports(lines, rec.Title) {
+			return nil, &NotReportError{Name: in.Name, Reason: fmt.Sprintf("a page that lists reports (%q among them), not a report", rec.Title)}
+		}
 		switch {
 		case rec.Year >= 2021:
 			// Since 2019 every report has the tables; a page without them in its
@@ -212,4 +215,18 @@ func readText(text string) *document {
 		d.blocks = append(d.blocks, block{cells: []string{l}})
 	}
 	return d
+}
+
+// listsReports tells a page that lists several reports (a column page, an index)
+// from a report page, which may hold little text of its own when the report is in
+// an attachment or in images: a list names two or more reports besides its title,
+// in lines that are not sentences (a report's prose may name other reports).
+func listsReports(lines []string, title string) bool {
+	others := 0
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != title && !strings.ContainsAny(l, "。，；,;") {
+			others += report.CountReportNames(l)
+		}
+	}
+	return others >= 2
 }

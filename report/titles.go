@@ -16,6 +16,9 @@ var (
 	// lookAlikes are the genres that name the report without being one: a notice
 	// asking for it, the guide, work plans, summaries, budgets.
 	lookAlikes = regexp.MustCompile(`指南|工作要点|要点|通知|总结|预算|决算|实施方案|工作计划|目录|意见|办法|规定|公告|通报|评估|考核|解读|模板|格式`)
+	// titleYear: every report's title names its year (2022年, 二〇二二年); a
+	// column called 政府信息公开年报 does not.
+	titleYear = regexp.MustCompile(`(19|20)\d{2}\s*年|[〇零○Ｏ一二三四五六七八九]{4}\s*年`)
 )
 
 func foldTitle(t string) string {
@@ -25,11 +28,15 @@ func foldTitle(t string) string {
 // NamesReport says whether a text mentions an annual disclosure report by name.
 func NamesReport(t string) bool { return reportWords.MatchString(foldTitle(t)) }
 
-// IsReportTitle says whether a title is that of an annual disclosure report rather
-// than of something about one (关于报送…年度报告的通知) or of a neighbouring genre.
+// CountReportNames counts the mentions of annual disclosure reports in a text.
+func CountReportNames(t string) int { return len(reportWords.FindAllStringIndex(foldTitle(t), -1)) }
+
+// IsReportTitle says whether a title is that of one year's annual disclosure
+// report rather than of something about one (关于报送…年度报告的通知), of a
+// neighbouring genre, or of the column that lists them.
 func IsReportTitle(t string) bool {
 	t = foldTitle(t)
-	return utf8.RuneCountInString(t) <= 80 && reportWords.MatchString(t) && !lookAlikes.MatchString(t)
+	return utf8.RuneCountInString(t) <= 80 && reportWords.MatchString(t) && titleYear.MatchString(t) && !lookAlikes.MatchString(t)
 }
 
 // LookAlike explains why a title is a known look-alike of a report, or returns "".

@@ -1,0 +1,291 @@
+package crawl
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gongkai/archive"
+	"gongkai/parse"
+)
+
+// memState keeps a crawl's state in memory: the crawler's own tests need no database.
+type memState struct {
+	mu       sync.Mutex
+	runs     map[int64]string
+	items    map[int64][]Item
+	done     map[int64]map[string]string
+	previous map[string]Previous
+}
+
+func newMemState() *memState {
+	return &memState{runs: map[int64]string{}, items: map[int64][]Item{}, done: map[int64]map[string]string{}, previous: map[string]Previous{}}
+}
+
+func (m *memState) BeginRun(_ context.Context, _ time.Time) (int64, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id, status := range m.runs {
+		if status == "running" {
+			return id, true, nil
+		}
+	}
+	id := int64(len(m.runs) + 1)
+	m.runs[id] = "running"
+	m.done[id] = map[string]string{}
+	return id, false, nil
+}
+
+func (m *memState) EndRun(_ context.Context, id int64, _ time.Time, status string, _ Stats) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if status == "finished" {
+		m.runs[id] = status
+	}
+	return nil
+}
+
+func (m *memState) Enqueue(_ context.Context, id int64, items []Item) ([]Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var added []Item
+	for _, it := range items {
+		dup := false
+		for _, have := range m.items[id] {
+			if have.Key == it.Key {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			m.items[id] = append(m.items[id], it)
+			added = append(added, it)
+		}
+	}
+	return added, nil
+}
+
+func (m *memState) Pending(_ context.Context, id int64) ([]Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Item
+	for _, it := range m.items[id] {
+		if _, ok := m.done[id][it.Key]; !ok {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+func (m *memState) Finish(_ context.Context, id int64, key, outcome, detail string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.done[id][key] = outcome + ": " + detail
+	return nil
+}
+
+func (m *memState) Previous(_ context.Context, key string) (Previous, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.previous[key]
+	return p, ok, nil
+}
+
+func (m *memState) Remember(_ context.Context, key string, p Previous) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.previous[key] = p
+	return nil
+}
+
+func (m *memState) outcome(id int64, url string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.done[id][Canonical(url)]
+}
+
+// parseSink parses what it is given, as the command's sink does, and remembers it.
+type parseSink struct {
+	mu      sync.Mutex
+	reports map[string]string // final URL → title
+	docs    []Fetched
+	gone    []string
+}
+
+func (s *parseSink) Fetched(_ context.Context, f Fetched) (Ingested, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.docs = append(s.docs, f)
+	if f.Body == nil {
+		return Ingested{Outcome: "skipped"}, nil
+	}
+	rec, err := parse.Parse(parse.Input{Name: f.FinalURL, Data: f.Body, ContentType: f.ContentType})
+	if err != nil {
+		return Ingested{Outcome: "skipped", Detail: err.Error()}, nil
+	}
+	s.reports[f.FinalURL] = rec.Title
+	return Ingested{IsReport: true, Outcome: "new"}, nil
+}
+
+func (s *parseSink) Gone(_ context.Context, url string, _ int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gone = append(s.gone, url)
+	return nil
+}
+
+const reportPage = `<html><head><meta charset="utf-8"><title>%s</title></head><body>
+<div class="nav"><a href="/">首页</a><a href="/about/">关于我们</a></div>
+<div id="zoom"><p>本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。</p>
+<p>三、收到和处理政府信息公开申请情况</p>
+<table><tr><td>一、本年新收政府信息公开申请数量</td><td>3</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>3</td></tr>
+<tr><td>二、上年结转政府信息公开申请数量</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>
+<tr><td>三、本年度办理结果</td><td>（一）予以公开</td><td>3</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>3</td></tr></table>
+<p>附件：<a href="./P020230118.pdf">报告全文.pdf</a></p></div></body></html>`
+
+// portal serves a small TRS-style portal with the traps and refusals the crawler
+// must take in its stride.
+func portal(t *testing.T) (*httptest.Server, *int) {
+	t.Helper()
+	mu := sync.Mutex{}
+	tooMany := 0
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "User-agent: *\nDisallow: /module/\n")
+	})
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><a href="/zwgk/">政务公开</a><a href="/news/t20230101_1.html">新闻</a><a href="/module/x.html">模块</a></body></html>`)
+	})
+	mux.HandleFunc("/zwgk/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><a href="/zwgk/zfxxgknb/">政府信息公开年报</a><a href="/module/web/jpage/dataproxy.jsp">数据</a></body></html>`)
+	})
+	mux.HandleFunc("/zwgk/zfxxgknb/{$}", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><head><title>政府信息公开年报</title></head><body><ul>
+<li><a href="./202301/t20230118_1.html" title="某某区教育局2022年政府信息公开工作年度报告">某某区教育局2022年政府信息公…</a></li>
+<li><a href="./202301/t20230110_2.html">关于报送2022年度政府信息公开工作年度报告的通知</a></li>
+</ul><script>createPageHTML(2, 0, "index", "html");</script></body></html>`)
+	})
+	mux.HandleFunc("/zwgk/zfxxgknb/index_1.html", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><a href="./202201/t20220120_3.html">某某区财政局2021年政府信息公开工作年度报告</a>
+<a href="./busy.html">某某区民政局2022年政府信息公开工作年度报告</a>
+<a href="./guarded.html">某某区卫健局2022年政府信息公开工作年度报告</a></body></html>`)
+	})
+	mux.HandleFunc("/zwgk/zfxxgknb/202301/t20230118_1.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"v1"`)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		fmt.Fprintf(w, reportPage, "某某区教育局2022年政府信息公开工作年度报告")
+	})
+	mux.HandleFunc("/zwgk/zfxxgknb/202301/P020230118.pdf", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write([]byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"))
+	})
+	mux.HandleFunc("/zwgk/zfxxgknb/202301/t20230110_2.html", func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a look-alike was fetched: %s", r.URL)
+	})
+	mux.HandleFunc("/zwgk/zfxxgknb/202201/t20220120_3.html", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, reportPage, "某某区财政局2021年政府信息公开工作年度报告")
+	})
+	mux.HandleFunc("/zwgk/zfxxgknb/busy.html", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		tooMany++
+		n := tooMany
+		mu.Unlock()
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		fmt.Fprintf(w, reportPage, "某某区民政局2022年政府信息公开工作年度报告")
+	})
+	mux.HandleFunc("/zwgk/zfxxgknb/guarded.html", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusPreconditionFailed)
+		fmt.Fprint(w, `<html><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};</script></html>`)
+	})
+	mux.HandleFunc("/module/", func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("robots.txt disallows %s, yet it was fetched", r.URL)
+	})
+	mux.HandleFunc("/news/", func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a news article off the report column was fetched: %s", r.URL)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv, &tooMany
+}
+
+func testOptions() Options {
+	return Options{
+		UserAgent: "gongkai-test", Parallelism: 2, MaxDepth: 5, MaxPagesPerHost: 100,
+		Timeout: 10 * time.Second, ConnectTimeout: 2 * time.Second, HeaderTimeout: 5 * time.Second,
+		ObeyRobots: true, MaxCrawlDelay: time.Second, MaxRetries: 2, FailureBudget: 10,
+		MaxPageBytes: 1 << 20, MaxAttachmentBytes: 4 << 20, MaxBackoff: 2 * time.Second,
+	}
+}
+
+func TestCrawlFindsReportsPolitely(t *testing.T) {
+	srv, _ := portal(t)
+	arch, err := archive.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arch.Close()
+	st := newMemState()
+	sink := &parseSink{reports: map[string]string{}}
+	c, err := New(testOptions(), []Portal{{Name: "某某区", StartURLs: []string{srv.URL + "/"}}}, st, sink, arch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, title := range []string{"某某区教育局2022年政府信息公开工作年度报告", "某某区财政局2021年政府信息公开工作年度报告", "某某区民政局2022年政府信息公开工作年度报告"} {
+		found := false
+		for _, got := range sink.reports {
+			found = found || got == title
+		}
+		if !found {
+			t.Errorf("report %s not found; got %v", title, sink.reports)
+		}
+	}
+	if len(sink.reports) != 3 {
+		t.Errorf("%d reports, want 3: %v", len(sink.reports), sink.reports)
+	}
+	var pdf bool
+	for _, d := range sink.docs {
+		if strings.HasSuffix(d.FinalURL, "P020230118.pdf") {
+			pdf = d.Body == nil && d.Capture.Size > 0 && d.Capture.File != ""
+		}
+	}
+	if !pdf {
+		t.Errorf("the report's attachment was not archived")
+	}
+	if got := st.outcome(1, srv.URL+"/zwgk/zfxxgknb/guarded.html"); !strings.HasPrefix(got, OutcomeBlocked) {
+		t.Errorf("challenge page: %q", got)
+	}
+	if got := st.outcome(1, srv.URL+"/module/x.html"); !strings.HasPrefix(got, OutcomeDisallowed) && got != "" {
+		t.Errorf("robots.txt: %q", got)
+	}
+	if stats.ReportsNew != 3 || stats.Blocked == 0 {
+		t.Errorf("stats %+v", stats)
+	}
+
+	// The second night asks before fetching and gets 304 for the unchanged report.
+	stats2, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.outcome(2, srv.URL+"/zwgk/zfxxgknb/202301/t20230118_1.html"); !strings.HasPrefix(got, OutcomeUnchanged) {
+		t.Errorf("second night, unchanged report: %q", got)
+	}
+	if stats2.ReportsNew != 0 || stats2.Unchanged < 3 {
+		t.Errorf("second night stats %+v", stats2)
+	}
+}

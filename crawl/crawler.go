@@ -1,0 +1,601 @@
+// Package crawl discovers the annual-report pages and attachments of configured
+// government portals, fetches them politely (robots.txt with Crawl-delay, one
+// request at a time per host, backoff, Retry-After, a failure budget), archives
+// every response as WARC, and hands what it fetched to a sink (the parser and the
+// store). Its frontier lives in a State, so a killed crawl resumes; conditional
+// requests make the nightly re-crawl cheap.
+package crawl
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gocolly/colly/v2"
+
+	"gongkai/archive"
+)
+
+// Portal is one portal to crawl.
+type Portal struct {
+	Name      string
+	Region    string
+	StartURLs []string
+	Domains   []string // hosts the crawl may visit (a domain covers its subdomains)
+	Hints     []*regexp.Regexp
+}
+
+func (p *Portal) matchesHint(u *url.URL) bool {
+	for _, h := range p.Hints {
+		if h.MatchString(u.String()) {
+			return true
+		}
+	}
+	return false
+}
+
+// Options are the crawl's politeness and limits (see config.example.toml).
+type Options struct {
+	UserAgent          string
+	Delay              time.Duration
+	Parallelism        int
+	MaxDepth           int
+	MaxPagesPerHost    int
+	Timeout            time.Duration
+	ConnectTimeout     time.Duration
+	HeaderTimeout      time.Duration
+	ObeyRobots         bool
+	MaxCrawlDelay      time.Duration
+	MaxRetries         int
+	FailureBudget      int
+	MaxPageBytes       int64
+	MaxAttachmentBytes int64
+	// MaxBackoff caps the wait before a retry and the wait a Retry-After may impose.
+	MaxBackoff time.Duration
+	// Progress, if set, is called about once a second and at the end.
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a running crawl, per portal and in all.
+type Progress struct {
+	RunID    int64
+	Resumed  bool
+	Stats    Stats
+	Portals  map[string]Stats
+	InFlight int
+	Done     bool
+}
+
+// Crawler crawls a set of portals.
+type Crawler struct {
+	opts      Options
+	portals   []*Portal
+	state     State
+	sink      Sink
+	archive   *archive.Archive
+	recorder  *recorder
+	client    *http.Client
+	collector *colly.Collector
+	robots    *robots
+
+	mu       sync.Mutex
+	runID    int64
+	stats    Stats
+	byPortal map[string]*Stats
+}
+
+// New prepares a crawler. The archive receives every response.
+func New(opts Options, portals []Portal, st State, sink Sink, arch *archive.Archive) (*Crawler, error) {
+	if opts.Parallelism < 1 {
+		opts.Parallelism = 1
+	}
+	if opts.MaxBackoff == 0 {
+		opts.MaxBackoff = 10 * time.Minute
+	}
+	c := &Crawler{opts: opts, state: st, sink: sink, archive: arch, byPortal: map[string]*Stats{}}
+	for i := range portals {
+		p := portals[i]
+		if len(p.Domains) == 0 {
+			for _, s := range p.StartURLs {
+				if u, err := url.Parse(s); err == nil {
+					p.Domains = append(p.Domains, u.Host)
+				}
+			}
+		}
+		c.portals = append(c.portals, &p)
+		c.byPortal[p.Name] = &Stats{}
+	}
+	base := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: opts.ConnectTimeout}).DialContext,
+		TLSHandshakeTimeout:   opts.ConnectTimeout,
+		ResponseHeaderTimeout: opts.HeaderTimeout,
+		// No Accept-Encoding from us: the body arrives as the server stores it,
+		// and a server that compresses anyway is archived compressed.
+		DisableCompression:  true,
+		MaxIdleConnsPerHost: 1,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	c.recorder = &recorder{base: base, archive: arch, pageMax: opts.MaxPageBytes, attachMax: opts.MaxAttachmentBytes,
+		tmpDir: arch.Dir(), logs: map[string]*fetchLog{}}
+	c.client = &http.Client{
+		Transport: c.recorder,
+		Timeout:   opts.Timeout,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 10 {
+				return errors.New("more than 10 redirects (a redirect loop?)")
+			}
+			if !c.allowedAnywhere(req.URL.Host) {
+				return http.ErrUseLastResponse // off the portals: keep the redirect itself
+			}
+			req.Header.Set(fetchHeader, via[0].Header.Get(fetchHeader))
+			return nil
+		},
+	}
+	c.collector = colly.NewCollector(
+		colly.UserAgent(opts.UserAgent),
+		colly.MaxBodySize(0), // the transport enforces the limits; colly must not truncate silently
+		colly.AllowURLRevisit(),
+		colly.IgnoreRobotsTxt(), // robots.txt is read by the crawler, with Crawl-delay and a TTL
+	)
+	c.collector.SetClient(c.client)
+	// colly parses each page once; the crawler reads its links from that tree.
+	c.collector.OnHTML("html", func(e *colly.HTMLElement) {
+		c.recorder.setDoc(e.Request.Headers.Get(fetchHeader), e.DOM)
+	})
+	c.robots = newRobots(c.client, opts.UserAgent)
+	return c, nil
+}
+
+func (c *Crawler) allowedAnywhere(host string) bool {
+	for _, p := range c.portals {
+		if hostAllowed(host, p.Domains) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Crawler) portal(name string) *Portal {
+	for _, p := range c.portals {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// Run crawls until the frontier is empty or ctx ends, and returns what it did. A
+// run cut short (ctx cancelled, process killed) is resumed by the next Run.
+func (c *Crawler) Run(ctx context.Context) (Stats, error) {
+	runID, resumed, err := c.state.BeginRun(ctx, time.Now().UTC())
+	if err != nil {
+		return Stats{}, err
+	}
+	c.mu.Lock()
+	c.runID = runID
+	c.stats = Stats{}
+	for name := range c.byPortal {
+		c.byPortal[name] = &Stats{}
+	}
+	c.mu.Unlock()
+	if !resumed {
+		var seeds []Item
+		for _, p := range c.portals {
+			for _, s := range p.StartURLs {
+				if key := Canonical(s); key != "" {
+					seeds = append(seeds, Item{Key: key, URL: s, Portal: p.Name, Kind: KindList})
+				}
+			}
+		}
+		if _, err := c.state.Enqueue(ctx, runID, seeds); err != nil {
+			return Stats{}, err
+		}
+	}
+	pending, err := c.state.Pending(ctx, runID)
+	if err != nil {
+		return Stats{}, err
+	}
+	s := newScheduler()
+	for _, it := range pending {
+		s.add(it)
+	}
+	c.mu.Lock()
+	c.stats.Queued = len(pending)
+	c.mu.Unlock()
+
+	stopProgress := c.reportProgress(ctx, s, resumed)
+	var wg sync.WaitGroup
+	for i := 0; i < c.opts.Parallelism; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				it, ok := s.next(ctx)
+				if !ok {
+					return
+				}
+				next := c.process(ctx, s, it)
+				s.release(it, next)
+			}
+		}()
+	}
+	wg.Wait()
+	status := "finished"
+	if ctx.Err() != nil {
+		status = "interrupted"
+	}
+	stats := c.snapshot().Stats
+	// The run's end is recorded even when ctx is cancelled: use a fresh context.
+	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := c.state.EndRun(endCtx, runID, time.Now().UTC(), status, stats); err != nil {
+		return stats, err
+	}
+	stopProgress()
+	return stats, nil
+}
+
+// maxChallenges is how many anti-bot pages a host may answer before the run leaves
+// it alone.
+const maxChallenges = 3
+
+// attempt records how an item's fetch went, for the scheduler and the stats.
+type attempt struct {
+	outcome string
+	detail  string
+	retry   bool          // try the item again later
+	wait    time.Duration // before the host's next request (Retry-After, backoff)
+	block   string        // the host refuses us: leave it for this run
+	failed  bool          // counts against the host's failure budget
+	fetched bool          // a page was fetched (counts against the host's page budget)
+}
+
+// process fetches one item and returns how long its host must rest.
+func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Duration {
+	a := c.fetch(ctx, s, it)
+	host := hostOf(it.URL)
+	delay := c.opts.Delay
+	if c.opts.ObeyRobots {
+		if rules := c.robots.cached(host); rules != nil {
+			if cd := rules.crawlDelay(); cd > delay {
+				delay = min(cd, c.opts.MaxCrawlDelay)
+			}
+		}
+	}
+	if ctx.Err() != nil {
+		return 0 // not finished: the item stays pending for the next run
+	}
+	if a.failed && s.fail(host) >= c.opts.FailureBudget {
+		a.block = fmt.Sprintf("%d failures (the failure budget)", c.opts.FailureBudget)
+		a.retry = false
+	}
+	if a.retry && s.attempts(it.Key) < c.opts.MaxRetries {
+		s.retry(it)
+		backoff := min(delay<<s.attempts(it.Key), c.opts.MaxBackoff)
+		return max(a.wait, backoff+jitter(delay))
+	}
+	if a.retry {
+		a.outcome = OutcomeFailed
+		a.detail += fmt.Sprintf(" (after %d attempts)", s.attempts(it.Key)+1)
+	}
+	c.finish(ctx, it, a)
+	if a.fetched && s.fetched(host) >= c.opts.MaxPagesPerHost {
+		a.block = fmt.Sprintf("%d pages fetched (max_pages_per_host)", c.opts.MaxPagesPerHost)
+	}
+	if a.block != "" {
+		for _, left := range s.block(host) {
+			c.finish(ctx, left, attempt{outcome: OutcomeSkipped, detail: "host left alone: " + a.block})
+		}
+	}
+	return max(a.wait, delay+jitter(delay))
+}
+
+// jitter spreads requests a little so that many crawlers never beat in step.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(d)/5 + 1))
+}
+
+func (c *Crawler) finish(ctx context.Context, it Item, a attempt) {
+	if err := c.state.Finish(context.WithoutCancel(ctx), c.runID, it.Key, a.outcome, strings.TrimSpace(a.detail)); err != nil {
+		a.detail += "; not recorded: " + err.Error()
+	}
+	c.count(it.Portal, func(st *Stats) {
+		switch a.outcome {
+		case OutcomeUnchanged:
+			st.Unchanged++
+		case OutcomeGone:
+			st.Gone++
+		case OutcomeFailed:
+			st.Failed++
+		case OutcomeBlocked:
+			st.Blocked++
+		case OutcomeDisallowed:
+			st.Disallowed++
+		case OutcomeSkipped:
+			st.Skipped++
+		}
+	})
+}
+
+func (c *Crawler) count(portal string, f func(*Stats)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f(&c.stats)
+	if st := c.byPortal[portal]; st != nil {
+		f(st)
+	}
+}
+
+// fetch requests an item, archives what comes back, hands it to the sink and
+// queues the links worth following.
+func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
+	u, err := url.Parse(it.URL)
+	if err != nil {
+		return attempt{outcome: OutcomeSkipped, detail: "not a URL: " + err.Error()}
+	}
+	if trap := isTrap(u); trap != "" {
+		return attempt{outcome: OutcomeSkipped, detail: "crawler trap: " + trap}
+	}
+	if c.opts.ObeyRobots {
+		rules := c.robots.rules(ctx, u.Scheme, u.Host)
+		if rules.refuse != "" {
+			return attempt{outcome: OutcomeBlocked, detail: rules.refuse, block: rules.refuse}
+		}
+		if !rules.allowed(u.EscapedPath()) {
+			return attempt{outcome: OutcomeDisallowed, detail: "robots.txt disallows " + u.EscapedPath()}
+		}
+	}
+	prev, hasPrev, err := c.state.Previous(ctx, it.Key)
+	if err != nil {
+		return attempt{outcome: OutcomeFailed, detail: err.Error()}
+	}
+	hdr := http.Header{}
+	var prevPtr *Previous
+	if hasPrev {
+		prevPtr = &prev
+		if prev.ETag != "" {
+			hdr.Set("If-None-Match", prev.ETag)
+		}
+		if prev.LastModified != "" {
+			hdr.Set("If-Modified-Since", prev.LastModified)
+		}
+	}
+	id, log := c.recorder.register(it.Kind, prevPtr)
+	defer c.recorder.forget(id)
+	hdr.Set(fetchHeader, id)
+	reqErr := c.collector.Request(http.MethodGet, it.URL, nil, colly.NewContext(), hdr)
+	final := log.final()
+	if final == nil {
+		if ctx.Err() != nil {
+			return attempt{}
+		}
+		detail := "no response"
+		if reqErr != nil {
+			detail = reqErr.Error()
+		}
+		return attempt{outcome: OutcomeFailed, detail: detail, retry: true, failed: true}
+	}
+	return c.handle(ctx, s, it, log, final, hasPrev, prev)
+}
+
+// handle turns a fetch's final response into an outcome: it records the capture,
+// gives the document to the sink, and queues the links worth following.
+func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchLog, final *hop, hasPrev bool, prev Previous) attempt {
+	status := final.Status
+	switch {
+	case status == http.StatusNotModified && final.Revisit:
+		c.count(it.Portal, func(st *Stats) { st.Fetched++ })
+		if it.Kind != KindAttachment {
+			c.followArchived(ctx, s, it, prev)
+		}
+		return attempt{outcome: OutcomeUnchanged, detail: "304 Not Modified", fetched: true}
+	case status == http.StatusOK:
+	case status == http.StatusNotFound || status == http.StatusGone:
+		if hasPrev {
+			if err := c.sink.Gone(ctx, it.URL, status); err != nil {
+				return attempt{outcome: OutcomeFailed, detail: err.Error()}
+			}
+			return attempt{outcome: OutcomeGone, detail: strconv.Itoa(status)}
+		}
+		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), failed: true}
+	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
+		wait := retryAfter(final.Header.Get("Retry-After"), c.opts.MaxBackoff)
+		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), retry: true, wait: wait, failed: true}
+	case status >= 300 && status < 400:
+		return attempt{outcome: OutcomeSkipped, detail: "redirects off the portals to " + final.Header.Get("Location")}
+	}
+	body := log.body
+	if why := challenge(status, final.Header, []byte(c.decoded(log))); why != "" {
+		// Recorded, never circumvented. Some portals guard only some paths, so the
+		// host rests and is left alone only when it keeps refusing.
+		a := attempt{outcome: OutcomeBlocked, detail: why + " at " + final.URL, wait: c.opts.MaxBackoff}
+		if s.challenged(hostOf(it.URL)) >= maxChallenges {
+			a.block = fmt.Sprintf("%d challenge pages", maxChallenges)
+		}
+		return a
+	}
+	if status >= 500 {
+		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), retry: true, failed: true}
+	}
+	if status != http.StatusOK {
+		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), failed: true}
+	}
+	if log.tooLarge {
+		return attempt{outcome: OutcomeSkipped, detail: fmt.Sprintf("larger than the limit for a %s; archived truncated", it.Kind), fetched: true}
+	}
+	if softNotFound(status, []byte(c.decoded(log))) {
+		if hasPrev {
+			if err := c.sink.Gone(ctx, it.URL, http.StatusNotFound); err != nil {
+				return attempt{outcome: OutcomeFailed, detail: err.Error()}
+			}
+			return attempt{outcome: OutcomeGone, detail: "a page saying it does not exist (soft 404)", fetched: true}
+		}
+		return attempt{outcome: OutcomeSkipped, detail: "a page saying it does not exist (soft 404)", fetched: true}
+	}
+	c.count(it.Portal, func(st *Stats) {
+		st.Fetched++
+		if log.doc == nil && body == nil {
+			st.Attachments++
+		}
+	})
+	now := Previous{ETag: final.Header.Get("ETag"), LastModified: final.Header.Get("Last-Modified"), Capture: final.Capture, ContentType: log.contentType}
+	a := attempt{outcome: OutcomeFetched, fetched: true}
+	if final.Revisit {
+		a = attempt{outcome: OutcomeUnchanged, detail: "same bytes as the last capture", fetched: true}
+		now.IsReport = prev.IsReport
+	} else {
+		ing, err := c.sink.Fetched(ctx, Fetched{Item: it, FinalURL: final.URL, ContentType: log.contentType, Capture: final.Capture, Body: body})
+		if err != nil {
+			return attempt{outcome: OutcomeFailed, detail: "storing: " + err.Error(), fetched: true}
+		}
+		now.IsReport = ing.IsReport
+		a.detail = strings.TrimSpace(ing.Outcome + " " + ing.Detail)
+		c.count(it.Portal, func(st *Stats) {
+			switch {
+			case !ing.IsReport:
+				st.NotReports++
+			case ing.Outcome == "new":
+				st.ReportsNew++
+			case ing.Outcome == "changed":
+				st.ReportsChanged++
+			}
+		})
+	}
+	if err := c.state.Remember(ctx, it.Key, now); err != nil {
+		return attempt{outcome: OutcomeFailed, detail: "recording the capture: " + err.Error(), fetched: true}
+	}
+	if log.doc != nil {
+		c.follow(ctx, s, it, log.doc, final.URL, now.IsReport)
+	}
+	return a
+}
+
+// decoded returns a fetched page as text, for recognising challenge and 404 pages.
+func (c *Crawler) decoded(log *fetchLog) string {
+	if log.doc != nil {
+		return log.doc.Text()
+	}
+	return string(log.body)
+}
+
+// followArchived reads the links of an unchanged page from its archived copy: a
+// list page that answered 304 still leads to every report it listed.
+func (c *Crawler) followArchived(ctx context.Context, s *scheduler, it Item, prev Previous) {
+	p, err := archive.Read(c.archive.Dir(), prev.Capture.File, prev.Capture.Offset, c.opts.MaxPageBytes)
+	if err != nil {
+		return
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader([]byte(decodePage(p.Body, prev.ContentType))))
+	if err != nil {
+		return
+	}
+	c.follow(ctx, s, it, doc.Selection, it.URL, prev.IsReport)
+}
+
+// follow queues the links of a page that the focus rules choose.
+func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, doc *goquery.Selection, pageURL string, isReport bool) {
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return
+	}
+	portal := c.portal(it.Portal)
+	if portal == nil {
+		return
+	}
+	title := strings.TrimSpace(doc.Find("title").First().Text())
+	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, IsReport: isReport}
+	var items []Item
+	for _, t := range choose(pg, discover(doc, base), portal, c.opts.MaxDepth) {
+		key := Canonical(t.URL.String())
+		if key == "" || key == it.Key {
+			continue
+		}
+		items = append(items, Item{Key: key, URL: t.URL.String(), Portal: it.Portal, Kind: t.Kind, Depth: t.Depth, From: it.URL, Text: t.Text})
+	}
+	added, err := c.state.Enqueue(ctx, c.runID, items)
+	if err != nil {
+		return
+	}
+	for _, n := range added {
+		if !s.add(n) {
+			c.finish(ctx, n, attempt{outcome: OutcomeSkipped, detail: "host left alone"})
+		}
+	}
+	c.count(it.Portal, func(st *Stats) { st.Queued += len(added) })
+}
+
+// retryAfter reads a Retry-After header (seconds or an HTTP date), capped.
+func retryAfter(v string, ceiling time.Duration) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return min(time.Duration(secs)*time.Second, ceiling)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return min(max(time.Until(t), 0), ceiling)
+	}
+	return 0
+}
+
+func (c *Crawler) snapshot() Progress {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := Progress{RunID: c.runID, Stats: c.stats, Portals: map[string]Stats{}}
+	for name, st := range c.byPortal {
+		p.Portals[name] = *st
+	}
+	return p
+}
+
+// reportProgress calls the Progress hook about once a second until stopped, and
+// once more at the end.
+func (c *Crawler) reportProgress(ctx context.Context, s *scheduler, resumed bool) func() {
+	if c.opts.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				p := c.snapshot()
+				p.Resumed = resumed
+				_, p.InFlight = s.pending()
+				c.opts.Progress(p)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+		p := c.snapshot()
+		p.Resumed, p.Done = resumed, true
+		c.opts.Progress(p)
+	}
+}

@@ -1,0 +1,106 @@
+package crawl
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/temoto/robotstxt"
+)
+
+// robotsTTL is how long a robots.txt is trusted (RFC 9309 §2.4: at most 24 hours).
+const robotsTTL = 24 * time.Hour
+
+// robotsRules is one host's robots.txt as read.
+type robotsRules struct {
+	fetched time.Time
+	group   *robotstxt.Group // nil: everything allowed
+	// refuse is set when the host must not be crawled at all: robots.txt is
+	// unreachable (5xx, RFC 9309 §2.3.1.4) or hidden behind a challenge.
+	refuse string
+}
+
+// robots reads and caches robots.txt per host.
+type robots struct {
+	client    *http.Client
+	userAgent string
+	mu        sync.Mutex
+	hosts     map[string]*robotsRules
+}
+
+func newRobots(client *http.Client, userAgent string) *robots {
+	return &robots{client: client, userAgent: userAgent, hosts: map[string]*robotsRules{}}
+}
+
+// rules returns a host's rules, fetching robots.txt when it is not cached or stale.
+// The caller holds the host (one request at a time per host), so a host's
+// robots.txt is fetched once.
+func (r *robots) rules(ctx context.Context, scheme, host string) *robotsRules {
+	r.mu.Lock()
+	cached := r.hosts[host]
+	r.mu.Unlock()
+	if cached != nil && time.Since(cached.fetched) < robotsTTL {
+		return cached
+	}
+	rules := r.fetch(ctx, scheme, host)
+	r.mu.Lock()
+	r.hosts[host] = rules
+	r.mu.Unlock()
+	return rules
+}
+
+// cached returns a host's rules if they have been read.
+func (r *robots) cached(host string) *robotsRules {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.hosts[host]
+}
+
+func (r *robots) fetch(ctx context.Context, scheme, host string) *robotsRules {
+	rules := &robotsRules{fetched: time.Now()}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, scheme+"://"+host+"/robots.txt", nil)
+	if err != nil {
+		return rules
+	}
+	req.Header.Set("User-Agent", r.userAgent)
+	resp, err := r.client.Do(req)
+	if err != nil {
+		rules.refuse = fmt.Sprintf("robots.txt unreachable (%v)", err)
+		return rules
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
+	if why := challenge(resp.StatusCode, resp.Header, body); why != "" {
+		rules.refuse = "robots.txt is behind " + why
+		return rules
+	}
+	switch {
+	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+		rules.refuse = fmt.Sprintf("robots.txt answers %d: the host is not crawled until it can be read", resp.StatusCode)
+		return rules
+	case resp.StatusCode >= 400:
+		return rules // no robots.txt: everything allowed
+	}
+	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
+	if err != nil {
+		return rules // unreadable (an HTML page served as robots.txt): no rules
+	}
+	rules.group = data.FindGroup(r.userAgent)
+	return rules
+}
+
+// allowed says whether the rules let the path be fetched.
+func (rr *robotsRules) allowed(path string) bool {
+	return rr.refuse == "" && (rr.group == nil || rr.group.Test(path))
+}
+
+// crawlDelay is the Crawl-delay the rules ask for (0 if none).
+func (rr *robotsRules) crawlDelay() time.Duration {
+	if rr.group == nil {
+		return 0
+	}
+	return rr.group.CrawlDelay
+}

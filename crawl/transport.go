@@ -1,0 +1,262 @@
+package crawl
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptrace"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"gongkai/archive"
+	"gongkai/parse"
+)
+
+// fetchHeader carries a fetch's id from the crawler to the transport, which
+// strips it before the request leaves.
+const fetchHeader = "X-Gongkai-Fetch"
+
+// hop is one response of a fetch: the final one, or a redirect before it.
+type hop struct {
+	URL     string
+	Status  int
+	Header  http.Header
+	Capture archive.Capture
+	Revisit bool // archived as a revisit of the previous capture
+}
+
+// fetchLog is what the transport learned while fetching one item.
+type fetchLog struct {
+	kind        Kind
+	prev        *Previous
+	hops        []hop
+	body        []byte // the final page response's payload (content-encoding removed); nil for attachments
+	contentType string
+	tooLarge    bool
+	doc         *goquery.Selection // the page as colly parsed it
+}
+
+// final is the last response of the fetch.
+func (l *fetchLog) final() *hop {
+	if len(l.hops) == 0 {
+		return nil
+	}
+	return &l.hops[len(l.hops)-1]
+}
+
+// recorder is the crawler's HTTP transport: every response that reaches it, pages,
+// attachments and redirects, is archived as WARC before anything reads it. Pages
+// are held in memory up to the page limit; attachments go to a temporary file and
+// into the archive, never into memory. What colly receives is the page decoded to
+// UTF-8, or an empty body for an attachment.
+type recorder struct {
+	base      http.RoundTripper
+	archive   *archive.Archive
+	pageMax   int64
+	attachMax int64
+	tmpDir    string
+
+	mu   sync.Mutex
+	logs map[string]*fetchLog
+	seq  int
+}
+
+func (t *recorder) register(kind Kind, prev *Previous) (string, *fetchLog) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.seq++
+	id := strconv.Itoa(t.seq)
+	l := &fetchLog{kind: kind, prev: prev}
+	t.logs[id] = l
+	return id, l
+}
+
+func (t *recorder) setDoc(id string, doc *goquery.Selection) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if l := t.logs[id]; l != nil {
+		l.doc = doc
+	}
+}
+
+func (t *recorder) forget(id string) {
+	t.mu.Lock()
+	delete(t.logs, id)
+	t.mu.Unlock()
+}
+
+func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	id := req.Header.Get(fetchHeader)
+	t.mu.Lock()
+	l := t.logs[id]
+	t.mu.Unlock()
+	if l == nil {
+		l = &fetchLog{kind: KindList} // robots.txt and other requests of our own
+	}
+	out := req.Clone(req.Context())
+	out.Header.Del(fetchHeader)
+	var ip string
+	out = out.WithContext(httptrace.WithClientTrace(out.Context(), &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			if a := info.Conn.RemoteAddr(); a != nil {
+				ip, _, _ = strings.Cut(a.String(), ":")
+				if strings.HasPrefix(a.String(), "[") {
+					ip = strings.Trim(strings.SplitN(a.String(), "]", 2)[0], "[")
+				}
+			}
+		},
+	}))
+	resp, err := t.base.RoundTrip(out)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	x := archive.Exchange{
+		URL: req.URL.String(), Method: req.Method, RequestHeader: out.Header,
+		Proto: resp.Proto, StatusCode: resp.StatusCode, ResponseHeader: resp.Header,
+		Date: time.Now().UTC(), IP: ip,
+	}
+	if resp.StatusCode == http.StatusNotModified && l.prev != nil {
+		c, err := t.archive.Revisit(x, l.prev.Capture, req.URL.String(), true)
+		if err != nil {
+			return nil, err
+		}
+		l.hops = append(l.hops, hop{URL: x.URL, Status: resp.StatusCode, Header: resp.Header, Capture: c, Revisit: true})
+		return toColly(req, resp, nil, ""), nil
+	}
+	ctype := resp.Header.Get("Content-Type")
+	attachment := l.kind == KindAttachment || !isPageType(ctype, req.URL.Path)
+	limit := t.pageMax
+	if attachment {
+		limit = t.attachMax
+	}
+	payload, err := t.download(resp.Body, limit, attachment)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", req.URL, err)
+	}
+	defer payload.close()
+	h := hop{URL: x.URL, Status: resp.StatusCode, Header: resp.Header}
+	if l.prev != nil && !payload.truncated && payload.sha256 == l.prev.Capture.SHA256 && resp.StatusCode == http.StatusOK {
+		h.Capture, err = t.archive.Revisit(x, l.prev.Capture, req.URL.String(), false)
+		h.Revisit = true
+	} else {
+		h.Capture, err = t.archive.Response(x, payload.reader(), payload.truncated)
+	}
+	if err != nil {
+		return nil, err
+	}
+	l.hops = append(l.hops, h)
+	l.contentType = ctype
+	l.tooLarge = payload.truncated
+	if attachment || payload.truncated {
+		return toColly(req, resp, nil, ""), nil
+	}
+	body := archive.Decode(payload.mem, resp.Header.Get("Content-Encoding"), t.pageMax)
+	l.body = body
+	return toColly(req, resp, []byte(decodePage(body, ctype)), "text/html; charset=utf-8"), nil
+}
+
+// decodePage reads a page's bytes as the parser does (BOM, header, <meta>, then
+// UTF-8 or GB18030), so links are read from the same text that is parsed.
+func decodePage(body []byte, contentType string) string { return parse.Decode(body, contentType) }
+
+// isPageType says whether a response is a page (HTML or text) rather than a
+// document to archive as it is.
+func isPageType(contentType, path string) bool {
+	if isAttachmentPath(path) {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || mt == "" {
+		return true // undeclared: most portals serve pages without a proper type
+	}
+	return strings.HasPrefix(mt, "text/") || strings.Contains(mt, "html") || strings.Contains(mt, "xml")
+}
+
+func isAttachmentPath(p string) bool { return attachmentExt.MatchString(p) }
+
+// toColly builds the response colly sees: the status and headers of the real one,
+// the page decoded to UTF-8 (so colly does no charset guessing of its own), no
+// content encoding.
+func toColly(req *http.Request, resp *http.Response, body []byte, contentType string) *http.Response {
+	h := resp.Header.Clone()
+	h.Del("Content-Encoding")
+	h.Del("Content-Length")
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	return &http.Response{
+		Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto, ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor,
+		Header: h, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: req,
+	}
+}
+
+// payload is a downloaded body: in memory for a page, in a temporary file for an
+// attachment, with its digest, so that an unchanged body is archived as a revisit
+// rather than a second copy.
+type payload struct {
+	mem       []byte
+	file      *os.File
+	sha256    string
+	truncated bool
+}
+
+func (t *recorder) download(body io.Reader, limit int64, toDisk bool) (*payload, error) {
+	p := &payload{}
+	h := sha256.New()
+	var w io.Writer
+	var buf bytes.Buffer
+	if toDisk {
+		f, err := os.CreateTemp(t.tmpDir, "download-*")
+		if err != nil {
+			return nil, err
+		}
+		p.file = f
+		w = io.MultiWriter(f, h)
+	} else {
+		w = io.MultiWriter(&buf, h)
+	}
+	n, err := io.Copy(w, io.LimitReader(body, limit))
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	if n == limit {
+		var one [1]byte
+		if m, _ := body.Read(one[:]); m > 0 {
+			p.truncated = true
+		}
+	}
+	p.mem = buf.Bytes()
+	p.sha256 = hex.EncodeToString(h.Sum(nil))
+	if p.file != nil {
+		if _, err := p.file.Seek(0, io.SeekStart); err != nil {
+			p.close()
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (p *payload) reader() io.Reader {
+	if p.file != nil {
+		return p.file
+	}
+	return bytes.NewReader(p.mem)
+}
+
+func (p *payload) close() {
+	if p.file != nil {
+		p.file.Close()
+		os.Remove(p.file.Name())
+	}
+}
