@@ -103,10 +103,10 @@ func (a *Archive) Close() error {
 	return a.w.Close()
 }
 
-// Response archives a request and its response, streaming the body (up to limit
-// bytes; more is cut and marked truncated) through a temporary file rather than
-// memory.
-func (a *Archive) Response(x Exchange, body io.Reader, limit int64) (Capture, error) {
+// Response archives a request and its response, streaming the body through a
+// temporary file rather than memory. truncated says the body was cut at a size
+// limit, which the record then states.
+func (a *Archive) Response(x Exchange, body io.Reader, truncated bool) (Capture, error) {
 	req, err := a.requestRecord(x)
 	if err != nil {
 		return Capture{}, err
@@ -127,18 +127,14 @@ func (a *Archive) Response(x Exchange, body io.Reader, limit int64) (Capture, er
 		return Capture{}, err
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(rb, h), io.LimitReader(body, limit))
+	n, err := io.Copy(io.MultiWriter(rb, h), body)
 	if err != nil {
 		req.Close()
 		return Capture{}, fmt.Errorf("%s: reading the body: %w", x.URL, err)
 	}
-	c := Capture{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Date: x.Date}
-	if n == limit {
-		var one [1]byte
-		if m, _ := body.Read(one[:]); m > 0 {
-			c.Truncated = true
-			rb.AddWarcHeader(gowarc.WarcTruncated, "length")
-		}
+	c := Capture{Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), Date: x.Date, Truncated: truncated}
+	if truncated {
+		rb.AddWarcHeader(gowarc.WarcTruncated, "length")
 	}
 	resp, _, err := rb.Build()
 	if err != nil {

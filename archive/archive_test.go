@@ -31,16 +31,16 @@ func TestResponseRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	gbk := []byte{0xd5, 0xfe, 0xb8, 0xae, '<', 'p', '>'} // raw GBK bytes must come back unchanged
-	c1, err := a.Response(exchange("http://a.gov.cn/1.html"), bytes.NewReader(gbk), 1<<20)
+	c1, err := a.Response(exchange("http://a.gov.cn/1.html"), bytes.NewReader(gbk), false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	big := bytes.Repeat([]byte("x"), 5<<20) // over the in-memory buffer: goes through a temp file
-	c2, err := a.Response(exchange("http://a.gov.cn/2.pdf"), bytes.NewReader(big), 4<<20)
+	c2, err := a.Response(exchange("http://a.gov.cn/2.pdf"), bytes.NewReader(big), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c2.Truncated || c2.Size != 4<<20 || c1.Truncated {
+	if !c2.Truncated || c2.Size != 5<<20 || c1.Truncated {
 		t.Errorf("truncation: c1 %+v c2 %+v", c1.Truncated, c2)
 	}
 	// Records are readable while the file is still open for writing.
@@ -72,7 +72,7 @@ func TestResponseRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p2.Body) != 4<<20 {
+	if len(p2.Body) != 5<<20 {
 		t.Errorf("truncated body read back as %d bytes", len(p2.Body))
 	}
 	// A standard reader sees request, response pairs and the revisit: the file is a WARC file.
@@ -98,11 +98,11 @@ func TestRepairHalfWrittenFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c1, err := a.Response(exchange("http://a.gov.cn/1.html"), strings.NewReader("<p>第一</p>"), 1<<20)
+	c1, err := a.Response(exchange("http://a.gov.cn/1.html"), strings.NewReader("<p>第一</p>"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c2, err := a.Response(exchange("http://a.gov.cn/2.html"), strings.NewReader(strings.Repeat("第二", 5000)), 1<<20)
+	c2, err := a.Response(exchange("http://a.gov.cn/2.html"), strings.NewReader(strings.Repeat("第二", 5000)), false)
 	if err != nil {
 		t.Fatal(err)
 	}
