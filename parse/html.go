@@ -610,30 +610,43 @@ func clampAttr(n *html.Node, key string, max int) int {
 }
 
 // tidyLine collapses white space and drops the spaces that source formatting leaves
-// between Chinese characters, which a reader never sees as spaces.
+// between Chinese characters (a line break between two spans), which a reader never
+// sees. Spaces written as &nbsp; or ideographic spaces are kept: pages that lay a
+// table out as text separate its cells with them.
 func tidyLine(s string) string {
-	s = collapseSpace(s)
-	if !strings.Contains(s, " ") {
+	if !needsCollapse(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	last := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] != ' ' || i == 0 || i == len(s)-1 {
-			continue
+	for i := 0; i < len(s); {
+		j, hard := i, false
+		for j < len(s) {
+			r, n := decodeAt(s, j)
+			if !isSpace(r) {
+				break
+			}
+			hard = hard || r == '\u00a0' || r == '\u3000'
+			j += n
 		}
-		before, _ := utf8.DecodeLastRuneInString(s[:i])
-		after, _ := utf8.DecodeRuneInString(s[i+1:])
-		if isCJK(before) && isCJK(after) {
-			b.WriteString(s[last:i])
-			last = i + 1
+		if j > i && b.Len() > 0 && j < len(s) {
+			before, _ := utf8.DecodeLastRuneInString(b.String())
+			after, _ := decodeAt(s, j)
+			if hard || !isCJK(before) || !isCJK(after) {
+				b.WriteByte(' ')
+			}
 		}
+		k := j
+		for k < len(s) {
+			r, n := decodeAt(s, k)
+			if isSpace(r) {
+				break
+			}
+			k += n
+		}
+		b.WriteString(s[j:k])
+		i = k
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
 	return b.String()
 }
 
