@@ -103,6 +103,20 @@ func (m *memState) Remember(_ context.Context, key string, p Previous) error {
 	return nil
 }
 
+func (m *memState) KnownReports(context.Context) ([]Item, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Item
+	for _, items := range m.items {
+		for _, it := range items {
+			if m.previous[it.Key].IsReport {
+				out = append(out, it)
+			}
+		}
+	}
+	return out, nil
+}
+
 func (m *memState) outcome(id int64, url string) string {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -154,7 +154,7 @@ func New(opts Options, portals []Portal, st State, sink Sink, arch *archive.Arch
 	c.collector.OnHTML("html", func(e *colly.HTMLElement) {
 		c.recorder.setDoc(e.Request.Headers.Get(fetchHeader), e.DOM)
 	})
-	c.robots = newRobots(c.client, opts.UserAgent)
+	c.robots = newRobots(c.client, opts.UserAgent, robotsRetry(opts.Delay))
 	return c, nil
 }
 
@@ -197,6 +197,15 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 				if key := Canonical(s); key != "" {
 					seeds = append(seeds, Item{Key: key, URL: s, Portal: p.Name, Kind: KindList})
 				}
+			}
+		}
+		known, err := c.state.KnownReports(ctx)
+		if err != nil {
+			return Stats{}, err
+		}
+		for _, it := range known {
+			if c.portal(it.Portal) != nil {
+				seeds = append(seeds, it)
 			}
 		}
 		if _, err := c.state.Enqueue(ctx, runID, seeds); err != nil {
@@ -353,8 +362,8 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 	}
 	if c.opts.ObeyRobots {
 		rules := c.robots.rules(ctx, u.Scheme, u.Host)
-		if rules.refuse != "" {
-			return attempt{outcome: OutcomeBlocked, detail: rules.refuse, block: rules.refuse}
+		if rules.wait != "" {
+			return attempt{outcome: OutcomeFailed, detail: rules.wait, retry: true, wait: c.robots.retry, failed: true}
 		}
 		if !rules.allowed(u.EscapedPath()) {
 			return attempt{outcome: OutcomeDisallowed, detail: "robots.txt disallows " + u.EscapedPath()}
@@ -417,6 +426,9 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		wait := retryAfter(final.Header.Get("Retry-After"), c.opts.MaxBackoff)
 		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), retry: true, wait: wait, failed: true}
 	case status >= 300 && status < 400:
+		if len(log.hops) > 10 {
+			return attempt{outcome: OutcomeFailed, detail: "a redirect loop (more than 10 redirects) at " + final.URL, failed: true}
+		}
 		return attempt{outcome: OutcomeSkipped, detail: "redirects off the portals to " + final.Header.Get("Location")}
 	}
 	body := log.body

@@ -18,21 +18,29 @@ const robotsTTL = 24 * time.Hour
 type robotsRules struct {
 	fetched time.Time
 	group   *robotstxt.Group // nil: everything allowed
-	// refuse is set when the host must not be crawled at all: robots.txt is
-	// unreachable (5xx, RFC 9309 §2.3.1.4) or hidden behind a challenge.
-	refuse string
+	// wait is set while the host must not be crawled: robots.txt is unreachable
+	// (5xx, 429, a network error: RFC 9309 §2.3.1.4 asks for complete disallow).
+	// It is asked for again after robotsRetry.
+	wait string
+}
+
+// robotsRetry is how long an unreachable robots.txt holds a host back before it
+// is asked for again: fifteen times the crawl's delay, between 1 and 30 seconds.
+func robotsRetry(delay time.Duration) time.Duration {
+	return min(max(15*delay, time.Second), 30*time.Second)
 }
 
 // robots reads and caches robots.txt per host.
 type robots struct {
 	client    *http.Client
 	userAgent string
+	retry     time.Duration
 	mu        sync.Mutex
 	hosts     map[string]*robotsRules
 }
 
-func newRobots(client *http.Client, userAgent string) *robots {
-	return &robots{client: client, userAgent: userAgent, hosts: map[string]*robotsRules{}}
+func newRobots(client *http.Client, userAgent string, retry time.Duration) *robots {
+	return &robots{client: client, userAgent: userAgent, retry: retry, hosts: map[string]*robotsRules{}}
 }
 
 // rules returns a host's rules, fetching robots.txt when it is not cached or stale.
@@ -42,7 +50,7 @@ func (r *robots) rules(ctx context.Context, scheme, host string) *robotsRules {
 	r.mu.Lock()
 	cached := r.hosts[host]
 	r.mu.Unlock()
-	if cached != nil && time.Since(cached.fetched) < robotsTTL {
+	if cached != nil && time.Since(cached.fetched) < robotsTTL && (cached.wait == "" || time.Since(cached.fetched) < r.retry) {
 		return cached
 	}
 	rules := r.fetch(ctx, scheme, host)
@@ -68,21 +76,19 @@ func (r *robots) fetch(ctx context.Context, scheme, host string) *robotsRules {
 	req.Header.Set("User-Agent", r.userAgent)
 	resp, err := r.client.Do(req)
 	if err != nil {
-		rules.refuse = fmt.Sprintf("robots.txt unreachable (%v)", err)
+		rules.wait = fmt.Sprintf("robots.txt unreachable (%v)", err)
 		return rules
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
-	if why := challenge(resp.StatusCode, resp.Header, body); why != "" {
-		rules.refuse = "robots.txt is behind " + why
-		return rules
-	}
 	switch {
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
-		rules.refuse = fmt.Sprintf("robots.txt answers %d: the host is not crawled until it can be read", resp.StatusCode)
+		rules.wait = fmt.Sprintf("robots.txt answers %d: the host waits until it can be read", resp.StatusCode)
 		return rules
 	case resp.StatusCode >= 400:
-		return rules // no robots.txt: everything allowed
+		// No robots.txt (RFC 9309 §2.3.1.3: 4xx means no rules), including one
+		// behind a challenge page: the pages themselves are then judged one by one.
+		return rules
 	}
 	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
 	if err != nil {
@@ -94,7 +100,7 @@ func (r *robots) fetch(ctx context.Context, scheme, host string) *robotsRules {
 
 // allowed says whether the rules let the path be fetched.
 func (rr *robotsRules) allowed(path string) bool {
-	return rr.refuse == "" && (rr.group == nil || rr.group.Test(path))
+	return rr.group == nil || rr.group.Test(path)
 }
 
 // crawlDelay is the Crawl-delay the rules ask for (0 if none).

@@ -73,6 +73,10 @@ type State interface {
 	Previous(ctx context.Context, key string) (Previous, bool, error)
 	// Remember records the capture a URL's response now has.
 	Remember(ctx context.Context, key string, p Previous) error
+	// KnownReports returns the URLs at which earlier runs found reports: a new run
+	// asks for them again, so that a report taken off its list is still checked
+	// (and found gone, or unchanged).
+	KnownReports(ctx context.Context) ([]Item, error)
 }
 
 // Fetched is a response archived for a page or an attachment.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"gongkai/report"
 )
@@ -120,6 +121,9 @@ func parseDocument(in Input) (*report.Record, error) {
 		if listsReports(lines, rec.Title) {
 			return nil, &NotReportError{Name: in.Name, Reason: fmt.Sprintf("a page that lists reports (%q among them), not a report", rec.Title)}
 		}
+		if !reportBody(lines, rec.Title) && !pointsToAttachment(lines) {
+			return nil, &NotReportError{Name: in.Name, Reason: fmt.Sprintf("the page is named %q but holds neither a report's text nor its tables, nor points to an attachment (a column page?)", rec.Title)}
+		}
 		switch {
 		case rec.Year >= 2021:
 			// Since 2019 every report has the tables; a page without them in its
@@ -229,4 +233,41 @@ func listsReports(lines []string, title string) bool {
 		}
 	}
 	return others >= 2
+}
+
+// reportTopics are what every annual report, of any year or format, gives an
+// account of.
+var reportTopics = []string{"主动公开", "依申请", "行政复议", "行政诉讼", "收费", "存在的主要问题", "改进", "申请"}
+
+// reportBody says whether the text beyond the title reads as a report: it runs to
+// some length and speaks of at least two of the report's topics.
+func reportBody(lines []string, title string) bool {
+	var b strings.Builder
+	for _, l := range lines {
+		if strings.TrimSpace(l) != title {
+			b.WriteString(l)
+		}
+	}
+	text := b.String()
+	if utf8.RuneCountInString(text) < 200 {
+		return false
+	}
+	topics := 0
+	for _, t := range reportTopics {
+		if strings.Contains(text, t) {
+			topics++
+		}
+	}
+	return topics >= 2
+}
+
+// pointsToAttachment says whether a page hands its report on to a file: 详见附件,
+// 附件：…, a download link.
+func pointsToAttachment(lines []string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, "附件") || strings.Contains(l, "下载") || strings.Contains(l, "附表") {
+			return true
+		}
+	}
+	return false
 }

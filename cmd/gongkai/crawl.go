@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"gongkai/archive"
+	"gongkai/config"
+	"gongkai/crawl"
+	"gongkai/parse"
+	"gongkai/store"
+)
+
+func init() {
+	commands["crawl"] = command{
+		summary: "find, archive and store the reports of the configured portals",
+		usage: usageText("gongkai crawl --config FILE [--data DIR] [--schedule CRON] [--json]",
+			"Crawls every [[portals]] entry of the configuration file: discovers the annual-report",
+			"columns and list pages, fetches report pages and their attachments politely, archives",
+			"every response as WARC under DATA/warc/, and parses and stores the reports in",
+			"DATA/gongkai.db. A crawl that was killed resumes where it stopped; a later crawl asks",
+			"the servers what changed (ETag, Last-Modified) and stores changed reports as new",
+			"versions.",
+			"",
+			"On a terminal it shows progress per portal and ends with a summary.",
+			"",
+			"Flags:",
+			"  --config FILE     the configuration file (see config.example.toml); required",
+			"  --data DIR        the data folder (overrides [storage] data)",
+			"  --schedule CRON   stay running and crawl on this schedule, e.g. \"0 2 * * *\"",
+			"                    (overrides [crawl] schedule)",
+			"  --json            end each crawl with one JSON object of its counts"),
+		run: runCrawl,
+	}
+}
+
+func runCrawl(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("crawl", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	configPath := fs.String("config", "", "")
+	dataDir := fs.String("data", "", "")
+	schedule := fs.String("schedule", "", "")
+	asJSON := fs.Bool("json", false, "")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			fmt.Fprintln(stdout, commands["crawl"].usage)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return exitUsage
+	}
+	if *configPath == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, commands["crawl"].usage)
+		return exitUsage
+	}
+	cfg, err := config.Load(*configPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return exitUsage
+	}
+	if len(cfg.Portals) == 0 {
+		fmt.Fprintf(stderr, "gongkai crawl: %s has no [[portals]] to crawl\n", *configPath)
+		return exitUsage
+	}
+	if *dataDir != "" {
+		cfg.Storage.Data = *dataDir
+	}
+	if *schedule != "" {
+		cfg.Crawl.Schedule = *schedule
+	}
+	var sched interface{ Next(time.Time) time.Time }
+	if cfg.Crawl.Schedule != "" {
+		s, err := config.ParseSchedule(cfg.Crawl.Schedule)
+		if err != nil {
+			fmt.Fprintf(stderr, "gongkai crawl: --schedule: %v\n", err)
+			return exitUsage
+		}
+		sched = s
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	for {
+		status := crawlOnce(ctx, cfg, stdout, stderr, *asJSON)
+		if sched == nil || ctx.Err() != nil {
+			return status
+		}
+		next := sched.Next(time.Now())
+		fmt.Fprintf(stderr, "next crawl at %s\n", next.Format("2006-01-02 15:04 MST"))
+		select {
+		case <-ctx.Done():
+			return exitOK
+		case <-time.After(time.Until(next)):
+		}
+	}
+}
+
+// crawlOnce runs one crawl (or resumes an interrupted one) and prints its summary.
+func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, asJSON bool) int {
+	st, err := store.Open(cfg.Storage.Data)
+	if err != nil {
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return exitFailed
+	}
+	defer st.Close()
+	arch, err := archive.Open(filepath.Join(cfg.Storage.Data, "warc"))
+	if err != nil {
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return exitFailed
+	}
+	defer arch.Close()
+	portals, err := crawlPortals(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return exitUsage
+	}
+	opts := crawlOptions(cfg)
+	progress := newProgressPrinter(stderr)
+	opts.Progress = progress.show
+	c, err := crawl.New(opts, portals, crawlState{st}, &storeSink{st: st}, arch)
+	if err != nil {
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return exitFailed
+	}
+	start := time.Now()
+	stats, err := c.Run(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return exitFailed
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.Encode(stats)
+	} else {
+		fmt.Fprintln(stdout, summaryLine(stats, time.Since(start), ctx.Err() != nil))
+	}
+	return exitOK
+}
+
+func crawlOptions(cfg *config.Config) crawl.Options {
+	c := cfg.Crawl
+	return crawl.Options{
+		UserAgent: c.UserAgent, Delay: c.Delay.Duration, Parallelism: c.Parallelism, MaxDepth: c.MaxDepth,
+		MaxPagesPerHost: c.MaxPagesPerHost, Timeout: c.Timeout.Duration, ConnectTimeout: c.ConnectTimeout.Duration,
+		HeaderTimeout: c.HeaderTimeout.Duration, ObeyRobots: c.ObeyRobots, MaxCrawlDelay: c.MaxCrawlDelay.Duration,
+		MaxRetries: c.MaxRetries, FailureBudget: c.FailureBudget, MaxPageBytes: c.MaxPageBytes,
+		MaxAttachmentBytes: c.MaxAttachmentByte,
+	}
+}
+
+func crawlPortals(cfg *config.Config) ([]crawl.Portal, error) {
+	var out []crawl.Portal
+	for _, p := range cfg.Portals {
+		cp := crawl.Portal{Name: p.Name, Region: p.Region, StartURLs: p.StartURLs, Domains: p.Domains()}
+		for _, h := range p.ListPatterns {
+			re, err := regexp.Compile(h)
+			if err != nil {
+				return nil, fmt.Errorf("portal %s: list_patterns: %v", p.Name, err)
+			}
+			cp.Hints = append(cp.Hints, re)
+		}
+		out = append(out, cp)
+	}
+	return out, nil
+}
+
+func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
+	how := "crawl finished"
+	if interrupted {
+		how = "crawl interrupted (the next crawl resumes it)"
+	}
+	return fmt.Sprintf("%s in %s: fetched %d, reports new %d, changed %d, unchanged %d, gone %d, failed %d, blocked %d, disallowed %d, skipped %d, not reports %d",
+		how, took.Round(time.Second), s.Fetched, s.ReportsNew, s.ReportsChanged, s.Unchanged, s.Gone, s.Failed, s.Blocked, s.Disallowed, s.Skipped, s.NotReports)
+}
+
+// progressPrinter shows a crawl's progress: on a terminal one line per portal,
+// redrawn in place; otherwise a line every ten seconds, for logs.
+type progressPrinter struct {
+	w        io.Writer
+	terminal bool
+	lines    int
+	last     time.Time
+}
+
+func newProgressPrinter(w io.Writer) *progressPrinter {
+	p := &progressPrinter{w: w}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.terminal = true
+		}
+	}
+	return p
+}
+
+func (p *progressPrinter) show(pr crawl.Progress) {
+	if !p.terminal && !pr.Done && time.Since(p.last) < 10*time.Second {
+		return
+	}
+	p.last = time.Now()
+	names := make([]string, 0, len(pr.Portals))
+	for n := range pr.Portals {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	if p.terminal && p.lines > 0 {
+		fmt.Fprintf(&b, "\x1b[%dA", p.lines) // back to the first line of the last drawing
+	}
+	resumed := ""
+	if pr.Resumed {
+		resumed = " (resumed)"
+	}
+	lines := []string{fmt.Sprintf("run %d%s: pages %d, reports %d new %d changed, errors %d, queued %d, in flight %d",
+		pr.RunID, resumed, pr.Stats.Fetched, pr.Stats.ReportsNew, pr.Stats.ReportsChanged, pr.Stats.Failed+pr.Stats.Blocked, pr.Stats.Queued, pr.InFlight)}
+	for _, n := range names {
+		s := pr.Portals[n]
+		lines = append(lines, fmt.Sprintf("  %s: pages %d, reports %d, errors %d", n, s.Fetched, s.ReportsNew+s.ReportsChanged, s.Failed+s.Blocked))
+	}
+	for _, l := range lines {
+		if p.terminal {
+			b.WriteString("\x1b[2K")
+		}
+		b.WriteString(l + "\n")
+	}
+	p.lines = len(lines)
+	io.WriteString(p.w, b.String())
+}
+
+// storeSink parses what the crawler fetched and stores it: the wiring from crawl
+// to parse to store.
+type storeSink struct {
+	st *store.SQLite
+}
+
+func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched) (crawl.Ingested, error) {
+	doc := store.Document{
+		URI: f.FinalURL, SHA256: f.Capture.SHA256, MediaType: f.ContentType, Size: f.Capture.Size,
+		FetchedAt: f.Capture.Date, Location: store.Location{WARCFile: f.Capture.File, Offset: f.Capture.Offset},
+	}
+	item := store.Item{Doc: doc, ParserVersion: parse.Version}
+	if f.Body == nil {
+		item.Reason = "an attachment; documents (PDF, DOC, DOCX, XLS) are not parsed yet"
+	} else {
+		rec, err := parse.Parse(parse.Input{Name: f.FinalURL, Data: f.Body, ContentType: f.ContentType})
+		switch {
+		case parse.IsNotReport(err):
+			item.NotReport, item.Reason = true, err.Error()
+		case err != nil:
+			item.Reason = err.Error()
+		default:
+			item.Record = rec
+		}
+	}
+	res, err := s.st.Ingest(ctx, []store.Item{item})
+	if err != nil {
+		return crawl.Ingested{}, err
+	}
+	if len(res) != 1 {
+		return crawl.Ingested{}, errors.New("the store returned no result")
+	}
+	if res[0].Err != nil {
+		return crawl.Ingested{}, res[0].Err
+	}
+	return crawl.Ingested{IsReport: item.Record != nil, Outcome: string(res[0].Outcome)}, nil
+}
+
+func (s *storeSink) Gone(ctx context.Context, url string, status int) error {
+	return s.st.MarkGone(ctx, url, status)
+}

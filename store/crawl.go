@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// The crawler's state lives in the archive's database, so that a crawl killed at
+// any point resumes from the same file (see migration 0003). These methods take
+// the store's own types; the command adapts them to the crawler's.
+
+// QueuedURL is one URL of a crawl run's frontier.
+type QueuedURL struct {
+	Key     string // canonical URL
+	URL     string // as found, which is what is fetched
+	Portal  string
+	Kind    string
+	Depth   int
+	FoundOn string
+	Text    string
+}
+
+// Capture is the last capture of a URL, for conditional requests.
+type Capture struct {
+	ETag         string
+	LastModified string
+	WARCFile     string
+	Offset       int64
+	RecordID     string
+	SHA256       string
+	Size         int64
+	CapturedAt   time.Time
+	ContentType  string
+	IsReport     bool
+	Truncated    bool
+}
+
+// BeginCrawlRun resumes the run that did not end (a killed crawl), or starts a new one.
+func (s *SQLite) BeginCrawlRun(ctx context.Context, started time.Time) (id int64, resumed bool, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT id FROM crawl_runs WHERE status IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1`).Scan(&id)
+	switch {
+	case err == nil:
+		_, err = s.db.ExecContext(ctx, `UPDATE crawl_runs SET status = 'running', ended_at = NULL WHERE id = ?`, id)
+		return id, true, s.wrap(err)
+	case !errors.Is(err, sql.ErrNoRows):
+		return 0, false, s.wrap(err)
+	}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, status) VALUES (?, 'running')`, started.UTC().Format(time.RFC3339))
+	if err != nil {
+		return 0, false, s.wrap(err)
+	}
+	id, err = res.LastInsertId()
+	return id, false, err
+}
+
+// EndCrawlRun records how a run ended: "finished", or "interrupted" (resumed next time).
+func (s *SQLite) EndCrawlRun(ctx context.Context, id int64, ended time.Time, status, statsJSON string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE crawl_runs SET ended_at = ?, status = ?, stats = ? WHERE id = ?`,
+		ended.UTC().Format(time.RFC3339), status, statsJSON, id)
+	return s.wrap(err)
+}
+
+// EnqueueURLs adds URLs to a run's frontier and returns those it did not hold.
+func (s *SQLite) EnqueueURLs(ctx context.Context, runID int64, urls []QueuedURL) ([]QueuedURL, error) {
+	if len(urls) == 0 {
+		return nil, nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	defer tx.Rollback()
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM crawl_queue WHERE run_id = ?`, runID).Scan(&seq); err != nil {
+		return nil, s.wrap(err)
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO crawl_queue (run_id, url_key, seq, url, portal, kind, depth, found_on, link_text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	defer ins.Close()
+	var added []QueuedURL
+	for _, u := range urls {
+		seq++
+		res, err := ins.ExecContext(ctx, runID, u.Key, seq, u.URL, u.Portal, u.Kind, u.Depth, u.FoundOn, u.Text)
+		if err != nil {
+			return nil, s.wrap(err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			added = append(added, u)
+		}
+	}
+	return added, s.wrap(tx.Commit())
+}
+
+// PendingURLs returns a run's URLs that have no outcome yet, in the order queued:
+// after a kill, those waiting and those that were in flight.
+func (s *SQLite) PendingURLs(ctx context.Context, runID int64) ([]QueuedURL, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT url_key, url, portal, kind, depth, coalesce(found_on, ''), coalesce(link_text, '')
+		FROM crawl_queue WHERE run_id = ? AND outcome IS NULL ORDER BY seq`, runID)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	defer rows.Close()
+	var out []QueuedURL
+	for rows.Next() {
+		var u QueuedURL
+		if err := rows.Scan(&u.Key, &u.URL, &u.Portal, &u.Kind, &u.Depth, &u.FoundOn, &u.Text); err != nil {
+			return nil, s.wrap(err)
+		}
+		out = append(out, u)
+	}
+	return out, s.wrap(rows.Err())
+}
+
+// FinishURL records how a URL of a run ended; it is not fetched again in the run.
+func (s *SQLite) FinishURL(ctx context.Context, runID int64, key, outcome, detail string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE crawl_queue SET outcome = ?, detail = ?, finished_at = ? WHERE run_id = ? AND url_key = ?`,
+		outcome, detail, time.Now().UTC().Format(time.RFC3339), runID, key)
+	return s.wrap(err)
+}
+
+// LastCapture returns the last capture of a URL, if any.
+func (s *SQLite) LastCapture(ctx context.Context, key string) (Capture, bool, error) {
+	var c Capture
+	var etag, lastMod, ctype sql.NullString
+	var captured string
+	err := s.db.QueryRowContext(ctx, `SELECT etag, last_modified, warc_file, warc_offset, record_id, sha256, size,
+		captured_at, content_type, is_report, truncated FROM url_state WHERE url_key = ?`, key).Scan(
+		&etag, &lastMod, &c.WARCFile, &c.Offset, &c.RecordID, &c.SHA256, &c.Size, &captured, &ctype, &c.IsReport, &c.Truncated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Capture{}, false, nil
+	}
+	if err != nil {
+		return Capture{}, false, s.wrap(err)
+	}
+	c.ETag, c.LastModified, c.ContentType = etag.String, lastMod.String, ctype.String
+	c.CapturedAt, _ = time.Parse(time.RFC3339Nano, captured)
+	return c, true, nil
+}
+
+// RememberCapture records the capture a URL's response now has.
+func (s *SQLite) RememberCapture(ctx context.Context, key string, c Capture) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO url_state (url_key, etag, last_modified, warc_file, warc_offset, record_id,
+		sha256, size, captured_at, content_type, is_report, truncated, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (url_key) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+		warc_file = excluded.warc_file, warc_offset = excluded.warc_offset, record_id = excluded.record_id,
+		sha256 = excluded.sha256, size = excluded.size, captured_at = excluded.captured_at,
+		content_type = excluded.content_type, is_report = excluded.is_report, truncated = excluded.truncated,
+		updated_at = excluded.updated_at`,
+		key, nullable(c.ETag), nullable(c.LastModified), c.WARCFile, c.Offset, c.RecordID, c.SHA256, c.Size,
+		c.CapturedAt.UTC().Format(time.RFC3339Nano), nullable(c.ContentType), c.IsReport, c.Truncated,
+		time.Now().UTC().Format(time.RFC3339))
+	return s.wrap(err)
+}
+
+// MarkGone records that the documents fetched from a URL are gone from it (404,
+// 410): their bytes and records stay in the archive.
+func (s *SQLite) MarkGone(ctx context.Context, uri string, status int) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE documents SET gone_at = ?, gone_status = ? WHERE uri = ? AND gone_at IS NULL`,
+		time.Now().UTC().Format(time.RFC3339), status, uri)
+	return s.wrap(err)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// KnownReportURLs returns every URL at which a crawl found a report, with how it
+// was queued the last time.
+func (s *SQLite) KnownReportURLs(ctx context.Context) ([]QueuedURL, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT q.url_key, q.url, q.portal, q.kind, q.depth, coalesce(q.found_on, ''), coalesce(q.link_text, '')
+		FROM url_state u JOIN crawl_queue q ON q.url_key = u.url_key
+		WHERE u.is_report = 1 AND q.run_id = (SELECT max(run_id) FROM crawl_queue WHERE url_key = u.url_key)
+		ORDER BY q.run_id, q.seq`)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	defer rows.Close()
+	var out []QueuedURL
+	for rows.Next() {
+		var u QueuedURL
+		if err := rows.Scan(&u.Key, &u.URL, &u.Portal, &u.Kind, &u.Depth, &u.FoundOn, &u.Text); err != nil {
+			return nil, s.wrap(err)
+		}
+		out = append(out, u)
+	}
+	return out, s.wrap(rows.Err())
+}

@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+)
+
+// Known implements Store.
+func (s *SQLite) Known(ctx context.Context, uri, sha256 string) (Known, error) {
+	var k Known
+	var reason, organ sql.NullString
+	var reportID, year sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `
+		SELECT d.status, d.reason, d.parser_version, v.report_id, v.organ, v.year
+		FROM documents d LEFT JOIN versions v ON v.id = d.version_id
+		WHERE d.uri = ? AND d.sha256 = ?`, uri, sha256).
+		Scan(&k.Status, &reason, &k.ParserVersion, &reportID, &organ, &year)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Known{}, nil
+	}
+	if err != nil {
+		return Known{}, s.wrap(err)
+	}
+	k.Found, k.Reason, k.ReportID, k.Organ, k.Year = true, reason.String, reportID.Int64, organ.String, int(year.Int64)
+	return k, nil
+}
+
+// wrap names the database in an error, so that a message about a malformed or
+// locked database says which file it is about.
+func (s *SQLite) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", s.path, err)
+}
+
+// Ingest implements Store. Encoding the records (JSON, hashes, text signatures) runs
+// on every core ahead of the writes, which SQLite does on one.
+func (s *SQLite) Ingest(ctx context.Context, items []Item) ([]Result, error) {
+	ready := prepareAll(items)
+	w, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer w.rollback()
+	results := make([]Result, len(items))
+	for i := range items {
+		<-ready[i].done
+		results[i] = w.ingestOne(ctx, &items[i], ready[i].p)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.commit(); err != nil {
+		return nil, s.wrap(err)
+	}
+	return results, nil
+}
+
+type preparing struct {
+	p    *prepared
+	done chan struct{}
+}
+
+// prepareAll starts preparing the items' records in order on all cores.
+func prepareAll(items []Item) []preparing {
+	ready := make([]preparing, len(items))
+	next := make(chan int, len(items))
+	for i := range items {
+		ready[i].done = make(chan struct{})
+		next <- i
+	}
+	close(next)
+	for range min(runtime.GOMAXPROCS(0), len(items)) {
+		go func() {
+			for i := range next {
+				if rec := items[i].Record; rec != nil {
+					ready[i].p = prepare(rec, items[i].Doc.URI)
+				}
+				close(ready[i].done)
+			}
+		}()
+	}
+	return ready
+}
+
+func (w *writer) ingestOne(ctx context.Context, it *Item, p *prepared) Result {
+	var res Result
+	err := w.item(ctx, func() error {
+		var err error
+		res, err = w.store(ctx, it, p)
+		return err
+	})
+	if err != nil {
+		return Result{Err: fmt.Errorf("%s: not stored: %w", it.Doc.URI, err)}
+	}
+	return res
+}
+
+// store writes one item: the document, its raw bytes and, for a report, the version
+// it belongs to (new report, new version, or another source of a stored version).
+func (w *writer) store(ctx context.Context, it *Item, p *prepared) (Result, error) {
+	doc := &it.Doc
+	if doc.URI == "" || doc.SHA256 == "" {
+		return Result{}, errors.New("a document needs a URI and a SHA-256 digest")
+	}
+	var docID int64
+	var status string
+	err := w.queryRow(ctx, `SELECT id, status FROM documents WHERE uri = ? AND sha256 = ?`,
+		doc.URI, doc.SHA256).Scan(&docID, &status)
+	switch {
+	case err == nil && status == StatusReport:
+		return w.unchanged(ctx, docID)
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return Result{}, err
+	}
+	// New bytes at this URI, or bytes that were not a report for an earlier parser.
+	if doc.Bytes != nil {
+		if _, err := w.exec(ctx, `INSERT INTO blobs (sha256, data) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+			doc.SHA256, doc.Bytes); err != nil {
+			return Result{}, err
+		}
+	}
+	if p == nil {
+		status, outcome := StatusFailed, OutcomeFailed
+		if it.NotReport {
+			status, outcome = StatusNotReport, OutcomeNotReport
+		}
+		return Result{Outcome: outcome}, w.putDocument(ctx, docID, doc, status, it.Reason, 0, it.ParserVersion)
+	}
+	res, err := w.placeRecord(ctx, p, it.ParserVersion)
+	if err != nil {
+		return Result{}, err
+	}
+	return res, w.putDocument(ctx, docID, doc, StatusReport, "", res.VersionID, it.ParserVersion)
+}
+
+func (w *writer) unchanged(ctx context.Context, docID int64) (Result, error) {
+	res := Result{Outcome: OutcomeUnchanged}
+	err := w.queryRow(ctx, `SELECT v.report_id, v.id, v.seq FROM documents d JOIN versions v ON v.id = d.version_id WHERE d.id = ?`,
+		docID).Scan(&res.ReportID, &res.VersionID, &res.Version)
+	return res, err
+}
+
+// putDocument inserts the document row, or updates the row of a document that was
+// not a report (docID != 0).
+func (w *writer) putDocument(ctx context.Context, docID int64, doc *Document, status, reason string, versionID int64, parserVersion string) error {
+	var warcFile, warcOffset, version any
+	if doc.Location.WARCFile != "" {
+		warcFile, warcOffset = doc.Location.WARCFile, doc.Location.Offset
+	}
+	if versionID != 0 {
+		version = versionID
+	}
+	if docID != 0 {
+		_, err := w.exec(ctx, `UPDATE documents SET status = ?, reason = ?, version_id = ?, parser_version = ? WHERE id = ?`,
+			status, nullString(reason), version, parserVersion, docID)
+		return err
+	}
+	_, err := w.exec(ctx, `INSERT INTO documents
+		(uri, sha256, media_type, size, fetched_at, warc_file, warc_offset, status, reason, version_id, parser_version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		doc.URI, doc.SHA256, nullString(doc.MediaType), doc.Size, doc.FetchedAt.UTC().Format(time.RFC3339),
+		warcFile, warcOffset, status, nullString(reason), version, parserVersion)
+	return err
+}
+
+// placeRecord finds or creates the version a record belongs to. The same content
+// (by content hash) is one version whatever document it came from; other content
+// is a new version of the report its identity names, or the first of a new report.
+func (w *writer) placeRecord(ctx context.Context, p *prepared, parserVersion string) (Result, error) {
+	if p.err != nil {
+		return Result{}, p.err
+	}
+	var res Result
+	err := w.queryRow(ctx, `SELECT report_id, id, seq FROM versions WHERE content_hash = ? ORDER BY id LIMIT 1`,
+		p.hash).Scan(&res.ReportID, &res.VersionID, &res.Version)
+	if err == nil {
+		res.Outcome = OutcomeNewSource
+		return res, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return Result{}, err
+	}
+	res.Outcome = OutcomeChanged
+	err = w.queryRow(ctx, `SELECT id FROM logical_reports WHERE identity = ?`, p.identity).Scan(&res.ReportID)
+	if errors.Is(err, sql.ErrNoRows) {
+		res.Outcome = OutcomeNew
+		res.ReportID, err = w.insertReport(ctx, p.identity, p.organ, p.year)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	res.VersionID, res.Version, err = w.addVersion(ctx, res.ReportID, p, parserVersion)
+	return res, err
+}

@@ -1,0 +1,281 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gongkai/report"
+)
+
+// reportFilter returns a condition on a report id column selecting the reports f
+// selects, with its arguments.
+func reportFilter(f Filter, idColumn string) (string, []any) {
+	var conds []string
+	var args []any
+	if f.Year != 0 {
+		conds = append(conds, "v.year = ?")
+		args = append(args, f.Year)
+	}
+	if f.Region != "" {
+		column := "v.region"
+		if strings.Trim(f.Region, "0123456789") == "" {
+			column = "v.region_code"
+		}
+		conds = append(conds, "substr("+column+", 1, length(?)) = ?")
+		args = append(args, f.Region, f.Region)
+	}
+	if len(conds) == 0 {
+		return "1", nil
+	}
+	return idColumn + ` IN (SELECT r.id FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id WHERE ` +
+		strings.Join(conds, " AND ") + ")", args
+}
+
+// readTx runs fn in a read transaction, so that a long export sees one state of
+// the archive while writers go on.
+func (s *SQLite) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return s.wrap(err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// Records implements Store. Each record is the stored canonical record of the
+// latest version (source: the version's first source) with its cells and checks;
+// withFindings appends the findings to its checks.
+func (s *SQLite) Records(ctx context.Context, f Filter, withFindings bool, fn func(*report.Record) error) error {
+	return s.readTx(ctx, func(tx *sql.Tx) error {
+		cond, args := reportFilter(f, "r.id")
+		ids, err := queryInts(ctx, tx, `SELECT r.latest_version_id FROM logical_reports r
+			WHERE r.latest_version_id IS NOT NULL AND `+cond+` ORDER BY r.id`, args...)
+		if err != nil {
+			return s.wrap(err)
+		}
+		refs, err := cellRefs(ctx, tx)
+		if err != nil {
+			return s.wrap(err)
+		}
+		for _, id := range ids {
+			rec, err := loadRecord(ctx, tx, id, withFindings, refs)
+			if err != nil {
+				return s.wrap(fmt.Errorf("version %d: %w", id, err))
+			}
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// cellRefs maps cell_keys ids to cell references (table.row.column).
+func cellRefs(ctx context.Context, tx *sql.Tx) (map[int64]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, tbl || '.' || row_key || '.' || col_key FROM cell_keys`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	refs := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var ref string
+		if err := rows.Scan(&id, &ref); err != nil {
+			return nil, err
+		}
+		refs[id] = ref
+	}
+	return refs, rows.Err()
+}
+
+// loadRecord rebuilds a version's record from its JSON, cells and checks rows.
+func loadRecord(ctx context.Context, tx *sql.Tx, versionID int64, withFindings bool, refs map[int64]string) (*report.Record, error) {
+	var recordJSON string
+	if err := tx.QueryRowContext(ctx, `SELECT record_json FROM versions WHERE id = ?`, versionID).Scan(&recordJSON); err != nil {
+		return nil, err
+	}
+	rec := &report.Record{}
+	if err := json.Unmarshal([]byte(recordJSON), rec); err != nil {
+		return nil, fmt.Errorf("stored record: %w", err)
+	}
+	cells, err := tx.QueryContext(ctx, `SELECT k.tbl, k.row_key, k.col_key, c.raw, c.kind, c.value, coalesce(c.unit, '')
+		FROM version_cells c JOIN cell_keys k ON k.id = c.key_id WHERE c.version_id = ? ORDER BY c.ord`, versionID)
+	if err != nil {
+		return nil, err
+	}
+	defer cells.Close()
+	for cells.Next() {
+		var c report.Cell
+		var value sql.NullFloat64
+		if err := cells.Scan(&c.Table, &c.Row, &c.Column, &c.Raw, &c.Kind, &value, &c.Unit); err != nil {
+			return nil, err
+		}
+		if value.Valid {
+			c.Value = &value.Float64
+		}
+		rec.Cells = append(rec.Cells, c)
+	}
+	if err := cells.Err(); err != nil {
+		return nil, err
+	}
+	rec.Checks = []report.Check{}
+	// A record check's cells are cell_keys ids; a finding's are references already.
+	query := `SELECT rule, ok, detail, cell_ids, NULL FROM version_checks WHERE version_id = ? ORDER BY ord`
+	if withFindings {
+		query = `SELECT rule, ok, detail, cell_ids, cells FROM (
+			SELECT 0 AS scope, ord, rule, ok, detail, cell_ids, NULL AS cells FROM version_checks WHERE version_id = ?1
+			UNION ALL SELECT 1, 0, rule, ok, detail, NULL, cells FROM findings WHERE version_id = ?1)
+			ORDER BY scope, ord, rule`
+	}
+	checks, err := tx.QueryContext(ctx, query, versionID)
+	if err != nil {
+		return nil, err
+	}
+	defer checks.Close()
+	for checks.Next() {
+		var c report.Check
+		var ids, cells sql.NullString
+		if err := checks.Scan(&c.Rule, &c.OK, &c.Detail, &ids, &cells); err != nil {
+			return nil, err
+		}
+		if ids.Valid {
+			var keyIDs []int64
+			if err := json.Unmarshal([]byte(ids.String), &keyIDs); err != nil {
+				return nil, fmt.Errorf("check %s: cell ids: %w", c.Rule, err)
+			}
+			for _, id := range keyIDs {
+				c.Cells = append(c.Cells, refs[id])
+			}
+		}
+		if cells.Valid {
+			if err := json.Unmarshal([]byte(cells.String), &c.Cells); err != nil {
+				return nil, fmt.Errorf("check %s: cells: %w", c.Rule, err)
+			}
+		}
+		rec.Checks = append(rec.Checks, c)
+	}
+	return rec, checks.Err()
+}
+
+// viewOrder is the order Table returns each view's rows in; views with an ORDER BY
+// of their own need none.
+var viewOrder = map[string]string{
+	"reports": "id",
+	"checks":  "report_id, scope DESC, rule",
+	"sources": "report_id, version, uri",
+}
+
+// Table implements Store.
+func (s *SQLite) Table(ctx context.Context, view string, f Filter, fn func(header []string, row []any) error) error {
+	if !slices.Contains(Views, view) {
+		return fmt.Errorf("no view %q (views: %s)", view, strings.Join(Views, ", "))
+	}
+	idColumn := "report_id"
+	if view == "reports" {
+		idColumn = "id"
+	}
+	cond, args := reportFilter(f, idColumn)
+	if f.Table != "" && view == "cells" {
+		cond += " AND tbl = ?"
+		args = append(args, f.Table)
+	}
+	if view == "checks" {
+		cond, args = checkFilter(f, cond, args)
+	}
+	query := "SELECT * FROM " + view + " WHERE " + cond
+	if order := viewOrder[view]; order != "" {
+		query += " ORDER BY " + order
+	}
+	return s.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return s.wrap(err)
+		}
+		defer rows.Close()
+		header, err := rows.Columns()
+		if err != nil {
+			return s.wrap(err)
+		}
+		vals := make([]any, len(header))
+		ptrs := make([]any, len(header))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return s.wrap(err)
+			}
+			if err := fn(header, vals); err != nil {
+				return err
+			}
+		}
+		return s.wrap(rows.Err())
+	})
+}
+
+func checkFilter(f Filter, cond string, args []any) (string, []any) {
+	if f.Failed {
+		cond += " AND ok = 0"
+	}
+	if f.Rule != "" {
+		cond += " AND substr(rule, 1, length(?)) = ?"
+		args = append(args, f.Rule, f.Rule)
+	}
+	return cond, args
+}
+
+// Checks implements Store.
+func (s *SQLite) Checks(ctx context.Context, f Filter, fn func(CheckRow) error) error {
+	cond, args := reportFilter(f, "report_id")
+	cond, args = checkFilter(f, cond, args)
+	return s.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT report_id, coalesce(organ, ''), coalesce(region, ''), coalesce(year, 0),
+			scope, rule, ok, detail, cells, coalesce(other_report_id, 0) FROM checks WHERE `+cond+` ORDER BY `+viewOrder["checks"], args...)
+		if err != nil {
+			return s.wrap(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c CheckRow
+			var refs sql.NullString
+			if err := rows.Scan(&c.ReportID, &c.Organ, &c.Region, &c.Year, &c.Scope, &c.Rule, &c.OK, &c.Detail, &refs, &c.OtherReportID); err != nil {
+				return s.wrap(err)
+			}
+			if refs.Valid {
+				if err := json.Unmarshal([]byte(refs.String), &c.Cells); err != nil {
+					return s.wrap(fmt.Errorf("report %d check %s: cells: %w", c.ReportID, c.Rule, err))
+				}
+			}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return s.wrap(rows.Err())
+	})
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func queryInts(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,233 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no cgo)
+)
+
+// DBFile is the database's name inside the data folder.
+const DBFile = "gongkai.db"
+
+// ApplicationID marks a SQLite file as a gongkai archive (PRAGMA application_id):
+// the bytes "GKAI".
+const ApplicationID = 0x474B4149
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migration is one numbered schema step, run in its own transaction.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations lists the embedded steps in order; file NNNN_name.sql is version NNNN.
+var migrations = sync.OnceValue(func() []migration {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			panic("store: migration file without a number: " + e.Name())
+		}
+		data, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			panic(err)
+		}
+		ms = append(ms, migration{v, e.Name(), string(data)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			panic(fmt.Sprintf("store: migrations must be numbered 1, 2, …: %s", m.name))
+		}
+	}
+	return ms
+})
+
+// SchemaVersion is the schema this code creates and upgrades to.
+func SchemaVersion() int { return len(migrations()) }
+
+// SQLite is the archive in one SQLite file (WAL mode: one writer and any number of
+// readers, across processes).
+type SQLite struct {
+	db   *sql.DB
+	path string
+
+	// keys caches the committed cell_keys ids: a write transaction starts from a
+	// copy and adds the keys it created only when it commits.
+	keysMu sync.Mutex
+	keys   map[cellKey]int64
+}
+
+var _ Store = (*SQLite)(nil)
+
+// Open opens the archive in dataDir, creating the folder and the database if they
+// do not exist and upgrading an older schema. A file at the database path that is
+// not a gongkai archive is refused with an error naming it, and left as it is.
+func Open(dataDir string) (*SQLite, error) {
+	return openAt(dataDir, true, SchemaVersion())
+}
+
+// OpenExisting opens the archive in dataDir like Open, but returns an error
+// wrapping ErrNoArchive when there is none yet rather than creating it.
+func OpenExisting(dataDir string) (*SQLite, error) {
+	return openAt(dataDir, false, SchemaVersion())
+}
+
+// openAt opens the archive migrated up to schema version upTo (tests create older
+// archives with it).
+func openAt(dataDir string, create bool, upTo int) (*SQLite, error) {
+	path := filepath.Join(dataDir, DBFile)
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("%s: the data folder's path may not contain ? or #", path)
+	}
+	fresh, err := checkFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !create:
+		return nil, fmt.Errorf("%s: %w (gongkai ingest creates it)", path, ErrNoArchive)
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return nil, err
+		}
+		fresh = true
+	case err != nil:
+		return nil, err
+	}
+	// busy_timeout lets a writer wait for another's transaction instead of failing;
+	// _txlock=immediate takes the write lock when a transaction begins, so two
+	// writers never deadlock upgrading read locks. synchronous=NORMAL in WAL mode
+	// keeps every commit across a process crash (only a power cut may lose the
+	// last ones). Savepoint journals and temporary indexes stay in memory
+	// (temp_store), and a batch's pages in a larger cache, rather than going
+	// through temporary files.
+	dsn := path + "?_pragma=busy_timeout(30000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	s := &SQLite{db: db, path: path, keys: map[cellKey]int64{}}
+	if err := s.migrate(context.Background(), fresh, upTo); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Path is the database file.
+func (s *SQLite) Path() string { return s.path }
+
+// Close closes the database.
+func (s *SQLite) Close() error { return s.db.Close() }
+
+// DB gives read access for tools that query the views directly (tests, a server).
+func (s *SQLite) DB() *sql.DB { return s.db }
+
+var sqliteHeader = []byte("SQLite format 3\x00")
+
+// checkFile makes sure the file at path may be opened as an archive without harm:
+// it is absent or empty (fresh), or a SQLite file that is a gongkai archive. It
+// reads the file without changing it: the journal mode is only switched to WAL
+// once the file is known to be ours.
+func checkFile(path string) (fresh bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	head := make([]byte, len(sqliteHeader))
+	n, err := io.ReadFull(f, head)
+	f.Close()
+	if n == 0 && (err == io.EOF || err == nil) {
+		return true, nil
+	}
+	if !bytes.Equal(head[:n], sqliteHeader) {
+		return false, fmt.Errorf("%s: not a gongkai archive (not a SQLite database); refusing to open or overwrite it", path)
+	}
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(30000)&_pragma=query_only(1)")
+	if err != nil {
+		return false, fmt.Errorf("%s: %v", path, err)
+	}
+	defer db.Close()
+	var appID, userVersion, tables int
+	err = db.QueryRow(`SELECT (SELECT application_id FROM pragma_application_id),
+		(SELECT user_version FROM pragma_user_version),
+		(SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%')`).Scan(&appID, &userVersion, &tables)
+	if err != nil {
+		return false, fmt.Errorf("%s: not a readable SQLite database (%v); refusing to open or overwrite it", path, err)
+	}
+	switch {
+	case appID == ApplicationID:
+		if userVersion > SchemaVersion() {
+			return false, fmt.Errorf("%s: archive schema %d was written by a newer gongkai (this one knows up to %d); not opened", path, userVersion, SchemaVersion())
+		}
+		return false, nil
+	case appID == 0 && userVersion == 0 && tables == 0:
+		return true, nil // an empty SQLite database: nothing to lose
+	case appID == 0:
+		return false, fmt.Errorf("%s: a SQLite database of another application (%d tables, no gongkai mark); refusing to open or overwrite it", path, tables)
+	default:
+		return false, fmt.Errorf("%s: a SQLite database of another application (application_id %#x); refusing to open or overwrite it", path, appID)
+	}
+}
+
+// migrate brings the schema up to version upTo, one migration per transaction. Two
+// processes opening an old archive at once both try; the write lock serialises
+// them and the second sees the new version and skips the step.
+func (s *SQLite) migrate(ctx context.Context, fresh bool, upTo int) error {
+	for _, m := range migrations()[:upTo] {
+		if err := s.migrateStep(ctx, m, fresh); err != nil {
+			return fmt.Errorf("%s: upgrading the archive to schema %d (%s): %w", s.path, m.version, m.name, err)
+		}
+	}
+	return nil
+}
+
+func (s *SQLite) migrateStep(ctx context.Context, m migration, fresh bool) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var have int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&have); err != nil {
+		return err
+	}
+	if have >= m.version {
+		return nil
+	}
+	if m.version == 1 {
+		if !fresh {
+			return errors.New("the file has no schema but is not empty")
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, ApplicationID)); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.version)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
