@@ -9,7 +9,6 @@ package crawl
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -132,16 +131,10 @@ func New(opts Options, portals []Portal, st State, sink Sink, arch *archive.Arch
 	c.client = &http.Client{
 		Transport: c.recorder,
 		Timeout:   opts.Timeout,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 10 {
-				return errors.New("more than 10 redirects (a redirect loop?)")
-			}
-			if !c.allowedAnywhere(req.URL.Host) {
-				return http.ErrUseLastResponse // off the portals: keep the redirect itself
-			}
-			req.Header.Set(fetchHeader, via[0].Header.Get(fetchHeader))
-			return nil
-		},
+		// A redirect is not followed at once: its target is queued like any link,
+		// so every hop waits its host's turn and a redirect loop ends when the
+		// target is already in the run.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	c.collector = colly.NewCollector(
 		colly.UserAgent(opts.UserAgent),
@@ -426,10 +419,7 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		wait := retryAfter(final.Header.Get("Retry-After"), c.opts.MaxBackoff)
 		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), retry: true, wait: wait, failed: true}
 	case status >= 300 && status < 400:
-		if len(log.hops) > 10 {
-			return attempt{outcome: OutcomeFailed, detail: "a redirect loop (more than 10 redirects) at " + final.URL, failed: true}
-		}
-		return attempt{outcome: OutcomeSkipped, detail: "redirects off the portals to " + final.Header.Get("Location")}
+		return c.redirect(ctx, s, it, final)
 	}
 	body := log.body
 	if why := challenge(status, final.Header, []byte(c.decoded(log))); why != "" {
@@ -495,6 +485,39 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		c.follow(ctx, s, it, log.doc, final.URL, now.IsReport)
 	}
 	return a
+}
+
+// redirect queues the target of a redirect as the item it replaces.
+func (c *Crawler) redirect(ctx context.Context, s *scheduler, it Item, final *hop) attempt {
+	loc := final.Header.Get("Location")
+	base, err := url.Parse(final.URL)
+	if err != nil {
+		return attempt{outcome: OutcomeFailed, detail: err.Error()}
+	}
+	target, err := base.Parse(loc)
+	if err != nil || loc == "" {
+		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("a %d without a usable Location (%q)", final.Status, loc)}
+	}
+	portal := c.portal(it.Portal)
+	if portal == nil || !hostAllowed(target.Host, portal.Domains) {
+		return attempt{outcome: OutcomeSkipped, detail: "redirects off the portal to " + target.String()}
+	}
+	key := Canonical(target.String())
+	if key == it.Key {
+		return attempt{outcome: OutcomeFailed, detail: "redirects to itself", failed: true}
+	}
+	next := Item{Key: key, URL: target.String(), Portal: it.Portal, Kind: it.Kind, Depth: it.Depth, From: it.URL, Text: it.Text}
+	added, err := c.state.Enqueue(ctx, c.runID, []Item{next})
+	if err != nil {
+		return attempt{outcome: OutcomeFailed, detail: err.Error()}
+	}
+	for _, n := range added {
+		if !s.add(n) {
+			c.finish(ctx, n, attempt{outcome: OutcomeSkipped, detail: "host left alone"})
+		}
+	}
+	c.count(it.Portal, func(st *Stats) { st.Queued += len(added) })
+	return attempt{outcome: OutcomeRedirected, detail: fmt.Sprintf("%d to %s", final.Status, target)}
 }
 
 // decoded returns a fetched page as text, for recognising challenge and 404 pages.

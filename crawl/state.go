@@ -27,6 +27,7 @@ const (
 	OutcomeBlocked    = "blocked"    // a challenge page, or a host that blocks us
 	OutcomeDisallowed = "disallowed" // robots.txt says no
 	OutcomeSkipped    = "skipped"    // a trap, a page budget reached, a too large body
+	OutcomeRedirected = "redirected" // 3xx: the target was queued in its place
 )
 
 // Previous is what the last run learned of a URL: enough to ask the server

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -169,8 +171,23 @@ func TestCrawlTestsite(t *testing.T) {
 		t.Errorf("night 1 stats %+v", st1)
 	}
 
+	checkPoliteness(t, run.Requests(), map[string]time.Duration{"tianyuan": 10 * time.Millisecond})
+
 	site.SetNight(2)
+	night2 := time.Now()
 	st2 := runCrawlJSON(t, cfg, data)
+	conditional, repeated := 0, 0
+	for _, r := range run.Requests() {
+		if r.Time.After(night2) && r.Portal == "tianyuan" && r.Status == 304 {
+			conditional++
+		}
+		if r.Time.After(night2) {
+			repeated++
+		}
+	}
+	if conditional == 0 {
+		t.Errorf("night 2 sent no conditional request that the district's server could answer 304 (%d requests)", repeated)
+	}
 	checkAgainstTruth(t, site, data)
 	if st2.Unchanged == 0 || st2.ReportsChanged == 0 || st2.Gone == 0 {
 		t.Errorf("night 2: unchanged %d, changed %d, gone %d: %+v", st2.Unchanged, st2.ReportsChanged, st2.Gone, st2)
@@ -209,6 +226,142 @@ func checkAgainstTruth(t *testing.T, site *testsite.Site, data string) {
 	for k, r := range stored {
 		if !want[k] {
 			t.Errorf("night %d: %s stored from %s, which publishes no such report", site.Night(), k, r.Source)
+		}
+	}
+}
+
+// TestCrawlChild is the crawl that TestCrawlKilledAndResumed runs in a child
+// process and kills; run alone it does nothing.
+func TestCrawlChild(t *testing.T) {
+	args := os.Getenv("GONGKAI_CRAWL_CHILD")
+	if args == "" {
+		t.Skip("run by TestCrawlKilledAndResumed")
+	}
+	os.Exit(run(strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
+}
+
+// A crawl killed with SIGKILL resumes on the next start: the URLs it finished are
+// not fetched again, none it had queued is lost, the WARC file it was writing is
+// repaired, and the archive ends up with every report.
+func TestCrawlKilledAndResumed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls the simulated portals twice")
+	}
+	site := testsite.NewWithOptions(1, testsite.Options{CrawlDelay: 10 * time.Millisecond, RetryAfter: 100 * time.Millisecond, SlowDelay: 200 * time.Millisecond})
+	run, err := site.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	// A little delay spreads the crawl over a few seconds, so the kill lands mid-way.
+	cfg := crawlConfig(t, run, "")
+	cfgSlow := strings.Replace(readFile(t, cfg), `delay = "0s"`, `delay = "20ms"`, 1)
+	os.WriteFile(cfg, []byte(cfgSlow), 0o644)
+	data := t.TempDir()
+
+	child := exec.Command(os.Args[0], "-test.run=^TestCrawlChild$")
+	child.Env = append(os.Environ(), "GONGKAI_CRAWL_CHILD="+strings.Join([]string{"crawl", "--config", cfg, "--data", data}, "\x1f"))
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	finished := 0
+	for deadline := time.Now().Add(60 * time.Second); finished < 60 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		finished = countRows(t, data, `SELECT count(*) FROM crawl_queue WHERE outcome IS NOT NULL`)
+	}
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	child.Wait()
+	killedAt := time.Now()
+	done := doneURLs(t, data)
+	pending := countRows(t, data, `SELECT count(*) FROM crawl_queue WHERE outcome IS NULL`)
+	if len(done) < 30 || pending == 0 {
+		t.Fatalf("killed with %d URLs finished and %d pending: not mid-way", len(done), pending)
+	}
+	if open, _ := filepath.Glob(filepath.Join(data, "warc", "*.open")); len(open) == 0 {
+		t.Logf("the kill left no half-written WARC file this time")
+	}
+
+	st := runCrawlJSON(t, cfg, data)
+	if left, _ := filepath.Glob(filepath.Join(data, "warc", "*.open")); len(left) != 0 {
+		t.Errorf("WARC files still open after the resumed crawl: %v", left)
+	}
+	bases := map[string]string{}
+	for _, p := range run.Portals() {
+		bases[p.Name] = p.Base
+	}
+	for _, r := range run.Requests() {
+		if r.Time.After(killedAt) && done[bases[r.Portal]+r.URI] && !strings.HasSuffix(r.URI, "robots.txt") {
+			t.Errorf("%s was fetched again after the resume although the killed run had finished it", r.URI)
+		}
+	}
+	if got := countRows(t, data, `SELECT count(*) FROM crawl_runs`); got != 1 {
+		t.Errorf("%d crawl runs: the second start should resume the first", got)
+	}
+	checkAgainstTruth(t, site, data)
+	t.Logf("killed after %d finished URLs (%d pending); the resumed run fetched %d", len(done), pending, st.Fetched)
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// countRows runs a count query on the archive, or returns 0 while it does not exist yet.
+func countRows(t *testing.T, data, q string) int {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(data, store.DBFile)); err != nil {
+		return 0
+	}
+	db := openDB(t, data)
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(q).Scan(&n); err != nil {
+		return 0 // the schema may not be there yet
+	}
+	return n
+}
+
+// doneURLs returns the URLs the run finished (scheme, host, path and query).
+func doneURLs(t *testing.T, data string) map[string]bool {
+	t.Helper()
+	db := openDB(t, data)
+	defer db.Close()
+	rows, err := db.Query(`SELECT url FROM crawl_queue WHERE outcome IN ('fetched', 'unchanged')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		if u, err := url.Parse(s); err == nil {
+			out[u.Scheme+"://"+u.Host+u.RequestURI()] = true
+		}
+	}
+	return out
+}
+
+// checkPoliteness checks the request log: our User-Agent on every request, and
+// no two requests to one host closer together than its Crawl-delay.
+func checkPoliteness(t *testing.T, reqs []testsite.Request, crawlDelay map[string]time.Duration) {
+	t.Helper()
+	last := map[string]time.Time{}
+	for _, r := range reqs {
+		if !strings.HasPrefix(r.UserAgent, "gongkai/") {
+			t.Errorf("%s %s sent with User-Agent %q", r.Portal, r.URI, r.UserAgent)
+		}
+		if d, ok := crawlDelay[r.Portal]; ok {
+			if prev, seen := last[r.Portal]; seen && r.Time.Sub(prev) < d {
+				t.Errorf("%s: %s only %v after the previous request (Crawl-delay %v)", r.Portal, r.URI, r.Time.Sub(prev), d)
+			}
+			last[r.Portal] = r.Time
 		}
 	}
 }
