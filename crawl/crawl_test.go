@@ -131,20 +131,27 @@ type parseSink struct {
 	gone    []string
 }
 
-func (s *parseSink) Fetched(_ context.Context, f Fetched) (Ingested, error) {
+func (s *parseSink) Fetched(_ context.Context, f Fetched, done func(Ingested, error)) (bool, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.docs = append(s.docs, f)
 	if f.Body == nil {
-		return Ingested{Outcome: "skipped"}, nil
+		s.mu.Unlock()
+		done(Ingested{Outcome: "failed", Detail: "an attachment"}, nil)
+		return false, nil
 	}
 	rec, err := parse.Parse(parse.Input{Name: f.FinalURL, Data: f.Body, ContentType: f.ContentType})
 	if err != nil {
-		return Ingested{Outcome: "skipped", Detail: err.Error()}, nil
+		s.mu.Unlock()
+		done(Ingested{Outcome: "not a report", Detail: err.Error()}, nil)
+		return false, nil
 	}
 	s.reports[f.FinalURL] = rec.Title
-	return Ingested{IsReport: true, Outcome: "new"}, nil
+	s.mu.Unlock()
+	done(Ingested{IsReport: true, Outcome: "new"}, nil)
+	return true, nil
 }
+
+func (s *parseSink) Flush(context.Context) error { return nil }
 
 func (s *parseSink) Gone(_ context.Context, url string, _ int) error {
 	s.mu.Lock()

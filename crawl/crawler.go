@@ -62,6 +62,10 @@ type Options struct {
 	MaxAttachmentBytes int64
 	// MaxBackoff caps the wait before a retry and the wait a Retry-After may impose.
 	MaxBackoff time.Duration
+	// HostParallelism is how many requests one host may have in flight: 1 (the
+	// default) for every real portal; more only to measure the crawler itself
+	// against a local test site.
+	HostParallelism int
 	// Progress, if set, is called about once a second and at the end.
 	Progress func(Progress)
 }
@@ -209,7 +213,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	s := newScheduler()
+	s := newScheduler(c.opts.HostParallelism)
 	for _, it := range pending {
 		s.add(it)
 	}
@@ -234,16 +238,21 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		}()
 	}
 	wg.Wait()
+	// What was fetched is stored, and the run's end recorded, even when ctx is
+	// cancelled (Ctrl-C): use a context without its cancellation.
+	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	flushErr := c.sink.Flush(endCtx)
 	status := "finished"
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || flushErr != nil {
 		status = "interrupted"
 	}
 	stats := c.snapshot().Stats
-	// The run's end is recorded even when ctx is cancelled: use a fresh context.
-	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
 	if err := c.state.EndRun(endCtx, runID, time.Now().UTC(), status, stats); err != nil {
 		return stats, err
+	}
+	if flushErr != nil {
+		return stats, fmt.Errorf("storing the last documents: %w", flushErr)
 	}
 	stopProgress()
 	return stats, nil
@@ -255,13 +264,14 @@ const maxChallenges = 3
 
 // attempt records how an item's fetch went, for the scheduler and the stats.
 type attempt struct {
-	outcome string
-	detail  string
-	retry   bool          // try the item again later
-	wait    time.Duration // before the host's next request (Retry-After, backoff)
-	block   string        // the host refuses us: leave it for this run
-	failed  bool          // counts against the host's failure budget
-	fetched bool          // a page was fetched (counts against the host's page budget)
+	outcome  string
+	detail   string
+	retry    bool          // try the item again later
+	wait     time.Duration // before the host's next request (Retry-After, backoff)
+	block    string        // the host refuses us: leave it for this run
+	failed   bool          // counts against the host's failure budget
+	fetched  bool          // a page was fetched (counts against the host's page budget)
+	deferred bool          // the sink finishes the item once its document is stored
 }
 
 // process fetches one item and returns how long its host must rest.
@@ -292,7 +302,9 @@ func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Durat
 		a.outcome = OutcomeFailed
 		a.detail += fmt.Sprintf(" (after %d attempts)", s.attempts(it.Key)+1)
 	}
-	c.finish(ctx, it, a)
+	if !a.deferred {
+		c.finish(ctx, it, a)
+	}
 	if a.fetched && s.fetched(host) >= c.opts.MaxPagesPerHost {
 		a.block = fmt.Sprintf("%d pages fetched (max_pages_per_host)", c.opts.MaxPagesPerHost)
 	}
@@ -354,12 +366,21 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 		return attempt{outcome: OutcomeSkipped, detail: "crawler trap: " + trap}
 	}
 	if c.opts.ObeyRobots {
-		rules := c.robots.rules(ctx, u.Scheme, u.Host)
+		rules, fresh := c.robots.rules(ctx, u.Scheme, u.Host)
 		if rules.wait != "" {
 			return attempt{outcome: OutcomeFailed, detail: rules.wait, retry: true, wait: c.robots.retry, failed: true}
 		}
 		if !rules.allowed(u.EscapedPath()) {
 			return attempt{outcome: OutcomeDisallowed, detail: "robots.txt disallows " + u.EscapedPath()}
+		}
+		if fresh {
+			// robots.txt was the host's request just now; the page waits its turn.
+			pause := max(c.opts.Delay, min(rules.crawlDelay(), c.opts.MaxCrawlDelay))
+			select {
+			case <-ctx.Done():
+				return attempt{}
+			case <-time.After(pause):
+			}
 		}
 	}
 	prev, hasPrev, err := c.state.Previous(ctx, it.Key)
@@ -456,35 +477,52 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		}
 	})
 	now := Previous{ETag: final.Header.Get("ETag"), LastModified: final.Header.Get("Last-Modified"), Capture: final.Capture, ContentType: log.contentType}
-	a := attempt{outcome: OutcomeFetched, fetched: true}
 	if final.Revisit {
-		a = attempt{outcome: OutcomeUnchanged, detail: "same bytes as the last capture", fetched: true}
 		now.IsReport = prev.IsReport
-	} else {
-		ing, err := c.sink.Fetched(ctx, Fetched{Item: it, FinalURL: final.URL, ContentType: log.contentType, Capture: final.Capture, Body: body})
-		if err != nil {
-			return attempt{outcome: OutcomeFailed, detail: "storing: " + err.Error(), fetched: true}
+		if err := c.state.Remember(ctx, it.Key, now); err != nil {
+			return attempt{outcome: OutcomeFailed, detail: "recording the capture: " + err.Error(), fetched: true}
 		}
-		now.IsReport = ing.IsReport
-		a.detail = strings.TrimSpace(ing.Outcome + " " + ing.Detail)
-		c.count(it.Portal, func(st *Stats) {
-			switch {
-			case !ing.IsReport:
-				st.NotReports++
-			case ing.Outcome == "new":
-				st.ReportsNew++
-			case ing.Outcome == "changed":
-				st.ReportsChanged++
-			}
-		})
+		if log.doc != nil {
+			c.follow(ctx, s, it, log.doc, final.URL, now.IsReport)
+		}
+		return attempt{outcome: OutcomeUnchanged, detail: "same bytes as the last capture", fetched: true}
 	}
-	if err := c.state.Remember(ctx, it.Key, now); err != nil {
-		return attempt{outcome: OutcomeFailed, detail: "recording the capture: " + err.Error(), fetched: true}
+	isReport, err := c.sink.Fetched(ctx, Fetched{Item: it, FinalURL: final.URL, ContentType: log.contentType, Capture: final.Capture, Body: body},
+		func(ing Ingested, err error) { c.stored(ctx, it, now, ing, err) })
+	if err != nil {
+		return attempt{outcome: OutcomeFailed, detail: "storing: " + err.Error(), fetched: true}
 	}
+	now.IsReport = isReport
 	if log.doc != nil {
-		c.follow(ctx, s, it, log.doc, final.URL, now.IsReport)
+		c.follow(ctx, s, it, log.doc, final.URL, isReport)
 	}
-	return a
+	return attempt{outcome: OutcomeFetched, fetched: true, deferred: true}
+}
+
+// stored finishes an item once the sink has stored its document: only then is its
+// capture remembered (a capture remembered before its document is stored would
+// make the next night's conditional request skip a document never stored).
+func (c *Crawler) stored(ctx context.Context, it Item, now Previous, ing Ingested, err error) {
+	if err != nil {
+		c.finish(ctx, it, attempt{outcome: OutcomeFailed, detail: "storing: " + err.Error()})
+		return
+	}
+	now.IsReport = ing.IsReport
+	if err := c.state.Remember(context.WithoutCancel(ctx), it.Key, now); err != nil {
+		c.finish(ctx, it, attempt{outcome: OutcomeFailed, detail: "recording the capture: " + err.Error()})
+		return
+	}
+	c.count(it.Portal, func(st *Stats) {
+		switch {
+		case !ing.IsReport:
+			st.NotReports++
+		case ing.Outcome == "new":
+			st.ReportsNew++
+		case ing.Outcome == "changed":
+			st.ReportsChanged++
+		}
+	})
+	c.finish(ctx, it, attempt{outcome: OutcomeFetched, detail: strings.TrimSpace(ing.Outcome + " " + ing.Detail)})
 }
 
 // redirect queues the target of a redirect as the item it replaces.

@@ -46,18 +46,20 @@ func newRobots(client *http.Client, userAgent string, retry time.Duration) *robo
 // rules returns a host's rules, fetching robots.txt when it is not cached or stale.
 // The caller holds the host (one request at a time per host), so a host's
 // robots.txt is fetched once.
-func (r *robots) rules(ctx context.Context, scheme, host string) *robotsRules {
+// It also says whether robots.txt was fetched just now: that request counts
+// towards the host's pace like any other.
+func (r *robots) rules(ctx context.Context, scheme, host string) (*robotsRules, bool) {
 	r.mu.Lock()
 	cached := r.hosts[host]
 	r.mu.Unlock()
 	if cached != nil && time.Since(cached.fetched) < robotsTTL && (cached.wait == "" || time.Since(cached.fetched) < r.retry) {
-		return cached
+		return cached, false
 	}
 	rules := r.fetch(ctx, scheme, host)
 	r.mu.Lock()
 	r.hosts[host] = rules
 	r.mu.Unlock()
-	return rules
+	return rules, true
 }
 
 // cached returns a host's rules if they have been read.

@@ -7,10 +7,12 @@ import (
 	"time"
 )
 
-// scheduler hands out items so that no host ever has two requests in flight and
-// each host rests between requests as long as its politeness asks.
+// scheduler hands out items so that no host ever has more requests in flight than
+// allowed (one, unless politeness is off) and each host rests between requests as
+// long as its politeness asks.
 type scheduler struct {
 	mu       sync.Mutex
+	perHost  int
 	hosts    map[string]*hostQueue
 	tries    map[string]int // failed attempts per item key
 	inflight int
@@ -19,7 +21,7 @@ type scheduler struct {
 
 type hostQueue struct {
 	items      []Item
-	busy       bool
+	inflight   int
 	next       time.Time // the host's next request may start then
 	failures   int
 	challenges int
@@ -27,8 +29,8 @@ type hostQueue struct {
 	blocked    bool
 }
 
-func newScheduler() *scheduler {
-	return &scheduler{hosts: map[string]*hostQueue{}, tries: map[string]int{}, changed: make(chan struct{})}
+func newScheduler(perHost int) *scheduler {
+	return &scheduler{perHost: max(perHost, 1), hosts: map[string]*hostQueue{}, tries: map[string]int{}, changed: make(chan struct{})}
 }
 
 func hostOf(raw string) string {
@@ -86,7 +88,7 @@ func (s *scheduler) next(ctx context.Context) (Item, bool) {
 				continue
 			}
 			waiting = true
-			if q.busy {
+			if q.inflight >= s.perHost {
 				continue
 			}
 			if !q.next.After(now) {
@@ -100,7 +102,7 @@ func (s *scheduler) next(ctx context.Context) (Item, bool) {
 		if best != nil {
 			it := best.items[0]
 			best.items = best.items[1:]
-			best.busy = true
+			best.inflight++
 			s.inflight++
 			s.mu.Unlock()
 			return it, true
@@ -134,7 +136,7 @@ func (s *scheduler) release(it Item, wait time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(hostOf(it.URL))
-	q.busy = false
+	q.inflight--
 	q.next = time.Now().Add(wait)
 	s.inflight--
 	s.signal()

@@ -92,14 +92,21 @@ type Fetched struct {
 // Ingested is what the sink made of a fetched document.
 type Ingested struct {
 	IsReport bool
-	Outcome  string // the store's word: new, changed, unchanged, new source, skipped, failed
+	Outcome  string // the store's word: new, changed, unchanged, new source, not a report, failed
 	Detail   string
 }
 
 // Sink receives what the crawl fetched. The command wires it to the parser and
 // the store, so the crawler needs to know neither.
 type Sink interface {
-	Fetched(ctx context.Context, f Fetched) (Ingested, error)
+	// Fetched takes a document and says at once whether it is a report (whose
+	// attachments are then wanted). What storing it did is told to done, possibly
+	// later: a sink may gather documents into one transaction. The crawler counts
+	// a URL as finished only when done is called, so a crawl killed before then
+	// fetches it again.
+	Fetched(ctx context.Context, f Fetched, done func(Ingested, error)) (isReport bool, err error)
+	// Flush stores what the sink still holds and calls its done functions.
+	Flush(ctx context.Context) error
 	// Gone says a URL that held a document answers 404 or 410 now.
 	Gone(ctx context.Context, url string, status int) error
 }

@@ -60,24 +60,34 @@ func parseDocument(in Input) (*report.Record, error) {
 	if len(in.Data) == 0 {
 		return nil, fmt.Errorf("%s: empty file", in.Name)
 	}
-	if len(in.Data) > MaxInput {
-		return nil, fmt.Errorf("%s: %d MB is more than the %d MB a report page may have; not read", in.Name, len(in.Data)>>20, MaxInput>>20)
-	}
-	if kind := binaryKind(in.Data); kind != "" {
-		return nil, fmt.Errorf("%s: %s, not an HTML page or text", in.Name, kind)
-	}
-	text, _ := decode(in.Data, in.ContentType)
-	if garbled(text) {
-		return nil, fmt.Errorf("%s: not text (binary or undecodable data)", in.Name)
-	}
 	var d *document
-	if looksHTML(text) {
-		var err error
-		if d, err = readHTML(text); err != nil {
-			return nil, fmt.Errorf("%s: %v", in.Name, err)
+	switch kind := Sniff(in.Data); kind {
+	case KindOther:
+		return nil, fmt.Errorf("%s: %s, not a page, text or document the parser reads", in.Name, otherKind(in.Data))
+	case KindText:
+		if len(in.Data) > MaxInput {
+			return nil, fmt.Errorf("%s: %d MB is more than the %d MB a report page may have; not read", in.Name, len(in.Data)>>20, MaxInput>>20)
 		}
-	} else {
-		d = readText(text)
+		text, _ := decode(in.Data, in.ContentType)
+		if garbled(text) {
+			return nil, fmt.Errorf("%s: not text (binary or undecodable data)", in.Name)
+		}
+		if looksHTML(text) {
+			var err error
+			if d, err = readHTML(text); err != nil {
+				return nil, fmt.Errorf("%s: %v", in.Name, err)
+			}
+		} else {
+			d = readText(text)
+		}
+	default:
+		if len(in.Data) > MaxDocument {
+			return nil, fmt.Errorf("%s: %d MB is more than the %d MB a report document may have; not read", in.Name, len(in.Data)>>20, MaxDocument>>20)
+		}
+		var err error
+		if d, err = readDocument(kind, in); err != nil {
+			return nil, err
+		}
 	}
 	lines := make([]string, 0, len(d.blocks))
 	for _, b := range d.blocks {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -239,12 +239,25 @@ func (p *progressPrinter) show(pr crawl.Progress) {
 }
 
 // storeSink parses what the crawler fetched and stores it: the wiring from crawl
-// to parse to store.
+// to parse to store. Documents are stored in batches, one transaction each, which
+// is what keeps a crawl's writing cheap; a batch is written when it is full, when
+// its first document has waited long enough, and at the end of the run.
 type storeSink struct {
 	st *store.SQLite
+
+	mu      sync.Mutex
+	items   []store.Item
+	dones   []func(crawl.Ingested, error)
+	oldest  time.Time
+	flushMu sync.Mutex // one batch written at a time, in the order batches were cut
 }
 
-func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched) (crawl.Ingested, error) {
+const (
+	sinkBatch = 64
+	sinkWait  = 2 * time.Second
+)
+
+func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched, done func(crawl.Ingested, error)) (bool, error) {
 	doc := store.Document{
 		URI: f.FinalURL, SHA256: f.Capture.SHA256, MediaType: f.ContentType, Size: f.Capture.Size,
 		FetchedAt: f.Capture.Date, Location: store.Location{WARCFile: f.Capture.File, Offset: f.Capture.Offset},
@@ -263,17 +276,46 @@ func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched) (crawl.Ingeste
 			item.Record = rec
 		}
 	}
-	res, err := s.st.Ingest(ctx, []store.Item{item})
-	if err != nil {
-		return crawl.Ingested{}, err
+	s.mu.Lock()
+	if len(s.items) == 0 {
+		s.oldest = time.Now()
 	}
-	if len(res) != 1 {
-		return crawl.Ingested{}, errors.New("the store returned no result")
+	s.items = append(s.items, item)
+	s.dones = append(s.dones, done)
+	full := len(s.items) >= sinkBatch || time.Since(s.oldest) >= sinkWait
+	s.mu.Unlock()
+	if full {
+		if err := s.Flush(ctx); err != nil {
+			return false, err
+		}
 	}
-	if res[0].Err != nil {
-		return crawl.Ingested{}, res[0].Err
+	return item.Record != nil, nil
+}
+
+// Flush stores the documents gathered so far in one transaction and tells each
+// what became of it.
+func (s *storeSink) Flush(ctx context.Context) error {
+	s.flushMu.Lock()
+	defer s.flushMu.Unlock()
+	s.mu.Lock()
+	items, dones := s.items, s.dones
+	s.items, s.dones = nil, nil
+	s.mu.Unlock()
+	if len(items) == 0 {
+		return nil
 	}
-	return crawl.Ingested{IsReport: item.Record != nil, Outcome: string(res[0].Outcome)}, nil
+	res, err := s.st.Ingest(ctx, items)
+	for i, done := range dones {
+		switch {
+		case err != nil:
+			done(crawl.Ingested{}, err)
+		case res[i].Err != nil:
+			done(crawl.Ingested{}, res[i].Err)
+		default:
+			done(crawl.Ingested{IsReport: items[i].Record != nil, Outcome: string(res[i].Outcome)}, nil)
+		}
+	}
+	return err
 }
 
 func (s *storeSink) Gone(ctx context.Context, url string, status int) error {

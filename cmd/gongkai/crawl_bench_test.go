@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"gongkai/archive"
+	"gongkai/crawl"
+	"gongkai/store"
+	"gongkai/testsite"
+)
+
+// BenchmarkCrawl crawls a sized testsite on loopback with politeness off (no
+// delay, no robots.txt, several requests per host) and WARC, parsing and storing
+// on, then fetches the same URLs with a plain net/http GET loop of the same
+// parallelism. It reports pages per second for both and their ratio.
+//
+//	go test ./cmd/gongkai -run '^$' -bench BenchmarkCrawl -benchtime 1x -count 3
+func BenchmarkCrawl(b *testing.B) {
+	const parallelism = 4
+	site := testsite.NewSized(1, 2000)
+	run, err := site.Start()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer run.Close()
+	var portals []crawl.Portal
+	for _, p := range run.Portals() {
+		if p.InScope {
+			portals = append(portals, crawl.Portal{Name: p.Name, StartURLs: []string{p.StartURL}, Domains: []string{hostOfURL(p.Base)}})
+		}
+	}
+	opts := crawl.Options{
+		UserAgent: "gongkai-bench", Parallelism: parallelism, HostParallelism: parallelism, MaxDepth: 10,
+		MaxPagesPerHost: 1 << 20, Timeout: 30 * time.Second, ConnectTimeout: 5 * time.Second, HeaderTimeout: 10 * time.Second,
+		MaxRetries: 2, FailureBudget: 1000, MaxPageBytes: 20 << 20, MaxAttachmentBytes: 200 << 20, MaxBackoff: 200 * time.Millisecond,
+	}
+	for b.Loop() {
+		b.StopTimer()
+		data := b.TempDir()
+		st, err := store.Open(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		arch, err := archive.Open(filepath.Join(data, "warc"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		c, err := crawl.New(opts, portals, crawlState{st}, &storeSink{st: st}, arch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		stats, err := c.Run(context.Background())
+		crawlTime := time.Since(start)
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		urls := fetchedURLs(b, st)
+		arch.Close()
+		st.Close()
+
+		start = time.Now()
+		plainGet(b, urls, parallelism)
+		plainTime := time.Since(start)
+		crawlRate := float64(stats.Fetched) / crawlTime.Seconds()
+		plainRate := float64(len(urls)) / plainTime.Seconds()
+		b.ReportMetric(crawlRate, "crawl-pages/s")
+		b.ReportMetric(plainRate, "plain-pages/s")
+		b.ReportMetric(crawlRate/plainRate, "ratio")
+		b.ReportMetric(float64(stats.Fetched), "pages")
+		b.StartTimer()
+	}
+}
+
+func hostOfURL(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+func fetchedURLs(b *testing.B, st *store.SQLite) []string {
+	rows, err := st.DB().Query(`SELECT url FROM crawl_queue WHERE outcome = 'fetched'`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var u string
+		rows.Scan(&u)
+		out = append(out, u)
+	}
+	return out
+}
+
+// plainGet fetches every URL with a plain net/http client and the given number of
+// workers, reading each body through.
+func plainGet(b *testing.B, urls []string, workers int) {
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range work {
+				resp, err := client.Get(u)
+				if err != nil {
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	for _, u := range urls {
+		work <- u
+	}
+	close(work)
+	wg.Wait()
+}
