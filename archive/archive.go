@@ -284,6 +284,9 @@ func Read(dir, file string, offset, limit int64) (*Payload, error) {
 	path := filepath.Join(dir, filepath.Base(file))
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		path += openSuffix
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("WARC file %s is not in %s", filepath.Base(file), dir)
+		}
 	}
 	r, err := gowarc.NewWarcFileReader(path, offset)
 	if err != nil {

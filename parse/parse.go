@@ -61,7 +61,8 @@ func parseDocument(in Input) (*report.Record, error) {
 		return nil, fmt.Errorf("%s: empty file", in.Name)
 	}
 	var d *document
-	switch kind := Sniff(in.Data); kind {
+	medium := Sniff(in.Data)
+	switch kind := medium; kind {
 	case KindOther:
 		return nil, fmt.Errorf("%s: %s, not a page, text or document the parser reads", in.Name, otherKind(in.Data))
 	case KindText:
@@ -72,7 +73,9 @@ func parseDocument(in Input) (*report.Record, error) {
 		if garbled(text) {
 			return nil, fmt.Errorf("%s: not text (binary or undecodable data)", in.Name)
 		}
+		medium = "text"
 		if looksHTML(text) {
+			medium = "html"
 			var err error
 			if d, err = readHTML(text); err != nil {
 				return nil, fmt.Errorf("%s: %v", in.Name, err)
@@ -94,7 +97,7 @@ func parseDocument(in Input) (*report.Record, error) {
 		lines = append(lines, b.line())
 	}
 
-	rec := &report.Record{Source: in.Name, Checks: []report.Check{}}
+	rec := &report.Record{Source: in.Name, Medium: medium, Checks: []report.Check{}}
 	warnings := append([]string(nil), d.warnings...)
 	if w := fillMetadata(rec, d, lines); w != "" {
 		warnings = append(warnings, w)

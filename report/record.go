@@ -8,8 +8,8 @@ import (
 )
 
 // Record is the canonical record of one report (spec: report-schema.md).
-// Keys beyond the spec's are additions: cells (the printed value of every table
-// cell), text (the report's body) and legacy_figures.
+// Keys beyond the spec's are additions: medium, cells (the printed value of every
+// table cell), text (the report's body) and legacy_figures.
 type Record struct {
 	Source     string `json:"source,omitempty"`
 	Title      string `json:"title,omitempty"`
@@ -20,6 +20,9 @@ type Record struct {
 	Year       int    `json:"year,omitempty"`
 	Published  string `json:"published,omitempty"`
 	Format     string `json:"format"`
+	// Medium is what the record was read from: html, text, pdf, docx, doc, xlsx or
+	// xls (an addition to the spec's keys).
+	Medium string `json:"medium,omitempty"`
 
 	Table2 Table2 `json:"table2,omitempty"`
 	Table3 Table3 `json:"table3,omitempty"`
@@ -176,4 +179,15 @@ func orderedKeys[V any](m map[string]V, order []string) []string {
 	}
 	sort.Strings(rest)
 	return append(keys, rest...)
+}
+
+// IsDocument says whether the record was read from an attached document (PDF,
+// Word, spreadsheet) rather than from a page (HTML or text).
+func (r *Record) IsDocument() bool {
+	return r.Medium != "" && r.Medium != "html" && r.Medium != "text"
+}
+
+// HasFigures says whether the record holds any of the statistical tables.
+func (r *Record) HasFigures() bool {
+	return len(r.Table2) > 0 || len(r.Table3) > 0 || len(r.Table4) > 0
 }

@@ -3,10 +3,15 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
+	"sort"
+	"strings"
 	"time"
+
+	"gongkai/report"
 )
 
 // Known implements Store.
@@ -191,10 +196,130 @@ func (w *writer) placeRecord(ctx context.Context, p *prepared, parserVersion str
 	if errors.Is(err, sql.ErrNoRows) {
 		res.Outcome = OutcomeNew
 		res.ReportID, err = w.insertReport(ctx, p.identity, p.organ, p.year)
+	} else if err == nil {
+		if par, ok, err := w.parallelSource(ctx, res.ReportID, p, parserVersion); err != nil || ok {
+			return par, err
+		}
 	}
 	if err != nil {
 		return Result{}, err
 	}
 	res.VersionID, res.Version, err = w.addVersion(ctx, res.ReportID, p, parserVersion)
 	return res, err
+}
+
+// RuleSourcesDisagree is the finding that a report's page and its attached document
+// print different figures.
+const RuleSourcesDisagree = "sources_disagree"
+
+// parallelSource files a report published both as a page and as an attached
+// document (PDF, Word, spreadsheet) as one version with two sources: neither
+// supersedes the other. When only the document holds the figures (the page says
+// 详见附件), the version takes them from it; when both print figures and they
+// differ, the version gets a sources_disagree finding naming the cells. A
+// second source of the same medium family is not parallel: it is a new version.
+func (w *writer) parallelSource(ctx context.Context, reportID int64, p *prepared, parserVersion string) (Result, bool, error) {
+	res := Result{Outcome: OutcomeNewSource, ReportID: reportID}
+	var recordJSON string
+	err := w.queryRow(ctx, `SELECT v.id, v.seq, v.record_json FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id
+		WHERE r.id = ?`, reportID).Scan(&res.VersionID, &res.Version, &recordJSON)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Result{}, false, nil
+	}
+	if err != nil {
+		return Result{}, false, err
+	}
+	var have report.Record
+	if err := json.Unmarshal([]byte(recordJSON), &have); err != nil {
+		return Result{}, false, err
+	}
+	if have.Medium == "" || have.IsDocument() == p.rec.IsDocument() {
+		return Result{}, false, nil
+	}
+	switch {
+	case !have.HasFigures() && p.rec.HasFigures():
+		if err := w.updateVersion(ctx, res.VersionID, p, parserVersion); err != nil {
+			return Result{}, false, err
+		}
+		return res, true, w.setLatest(ctx, reportID)
+	case have.HasFigures() && p.rec.HasFigures():
+		diffs := figureDiffs(&have, p.rec)
+		if len(diffs) == 0 {
+			return res, true, nil
+		}
+		shown := diffs[:min(len(diffs), 5)]
+		detail := fmt.Sprintf("%d figures differ between %s and %s: %s", len(diffs), have.Source, p.rec.Source, strings.Join(shown, "; "))
+		if len(diffs) > len(shown) {
+			detail += "; …"
+		}
+		var refs []string
+		for _, d := range diffs {
+			refs = append(refs, strings.SplitN(d, " ", 2)[0])
+		}
+		_, err := w.exec(ctx, `INSERT INTO findings (version_id, rule, ok, detail, cells, computed_at) VALUES (?, ?, 0, ?, ?, ?)
+			ON CONFLICT (version_id, rule) DO UPDATE SET ok = 0, detail = excluded.detail, cells = excluded.cells, computed_at = excluded.computed_at`,
+			res.VersionID, RuleSourcesDisagree, detail, refsJSON(refs), w.now)
+		return res, true, err
+	}
+	return res, true, nil
+}
+
+// figureDiffs lists the cells whose figures differ between two records of one
+// report, as "table.row.column a ≠ b".
+func figureDiffs(a, b *report.Record) []string {
+	var out []string
+	cmp := func(table string, x, y map[string]map[string]float64) {
+		rows := map[string]bool{}
+		for r := range x {
+			rows[r] = true
+		}
+		for r := range y {
+			rows[r] = true
+		}
+		for r := range rows {
+			cols := map[string]bool{}
+			for c := range x[r] {
+				cols[c] = true
+			}
+			for c := range y[r] {
+				cols[c] = true
+			}
+			for c := range cols {
+				xv, xok := x[r][c]
+				yv, yok := y[r][c]
+				if xok && yok && xv != yv {
+					out = append(out, fmt.Sprintf("%s %s ≠ %s", report.CellRef(table, r, c), formatNumber(xv), formatNumber(yv)))
+				}
+			}
+		}
+	}
+	cmp(report.T2, table2Numbers(a.Table2), table2Numbers(b.Table2))
+	cmp(report.T3, countNumbers(a.Table3), countNumbers(b.Table3))
+	cmp(report.T4, countNumbers(a.Table4), countNumbers(b.Table4))
+	sort.Strings(out)
+	return out
+}
+
+func countNumbers[T ~map[string]map[string]int64](t T) map[string]map[string]float64 {
+	out := map[string]map[string]float64{}
+	for r, cols := range t {
+		out[r] = map[string]float64{}
+		for c, v := range cols {
+			out[r][c] = float64(v)
+		}
+	}
+	return out
+}
+
+func table2Numbers(t report.Table2) map[string]map[string]float64 {
+	out := map[string]map[string]float64{}
+	for r, cols := range t {
+		out[r] = map[string]float64{}
+		for c, v := range cols {
+			if f, ok := v.(float64); ok {
+				out[r][c] = f
+			}
+		}
+	}
+	return out
 }

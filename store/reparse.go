@@ -40,7 +40,10 @@ func (s *SQLite) Reparse(ctx context.Context, opts ReparseOptions) (ReparseStats
 		batch := versions[start:min(start+reparseBatch, len(versions))]
 		derived := make([]derivation, 0, len(batch))
 		for _, id := range batch {
-			d, err := s.derive(ctx, opts, `version_id = ? ORDER BY id`, id)
+			// The document the version's record came from first: a version with a
+			// page and an attached document as sources takes its figures from one.
+			d, err := s.derive(ctx, opts, `version_id = ?1
+				ORDER BY uri = (SELECT source FROM versions WHERE id = ?1) DESC, id`, id)
 			if err != nil {
 				return st, err
 			}

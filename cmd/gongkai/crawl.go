@@ -128,7 +128,7 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 	opts := crawlOptions(cfg)
 	progress := newProgressPrinter(stderr)
 	opts.Progress = progress.show
-	c, err := crawl.New(opts, portals, crawlState{st}, &storeSink{st: st}, arch)
+	c, err := crawl.New(opts, portals, crawlState{st}, &storeSink{st: st, warcDir: arch.Dir()}, arch)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
 		return exitFailed
@@ -243,7 +243,8 @@ func (p *progressPrinter) show(pr crawl.Progress) {
 // is what keeps a crawl's writing cheap; a batch is written when it is full, when
 // its first document has waited long enough, and at the end of the run.
 type storeSink struct {
-	st *store.SQLite
+	st      *store.SQLite
+	warcDir string
 
 	mu      sync.Mutex
 	items   []store.Item
@@ -263,10 +264,19 @@ func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched, done func(craw
 		FetchedAt: f.Capture.Date, Location: store.Location{WARCFile: f.Capture.File, Offset: f.Capture.Offset},
 	}
 	item := store.Item{Doc: doc, ParserVersion: parse.Version}
-	if f.Body == nil {
-		item.Reason = "an attachment; documents (PDF, DOC, DOCX, XLS) are not parsed yet"
-	} else {
-		rec, err := parse.Parse(parse.Input{Name: f.FinalURL, Data: f.Body, ContentType: f.ContentType})
+	data, contentType := f.Body, f.ContentType
+	if data == nil {
+		// An attachment went to the archive, not to memory: read it back. Its
+		// type is told by its bytes, not by what the server said.
+		p, err := archive.Read(s.warcDir, f.Capture.File, f.Capture.Offset, parse.MaxDocument)
+		if err != nil {
+			item.Reason = "reading the archived attachment: " + err.Error()
+		} else {
+			data, contentType = p.Body, ""
+		}
+	}
+	if data != nil {
+		rec, err := parse.Parse(parse.Input{Name: f.FinalURL, Data: data, ContentType: contentType})
 		switch {
 		case parse.IsNotReport(err):
 			item.NotReport, item.Reason = true, err.Error()

@@ -52,7 +52,7 @@ func BenchmarkCrawl(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		c, err := crawl.New(opts, portals, crawlState{st}, &storeSink{st: st}, arch)
+		c, err := crawl.New(opts, portals, crawlState{st}, &storeSink{st: st, warcDir: arch.Dir()}, arch)
 		if err != nil {
 			b.Fatal(err)
 		}

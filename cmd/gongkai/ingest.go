@@ -281,8 +281,8 @@ func readAndParseOne(ctx context.Context, s store.Store, path string) fileResult
 	}
 	if info, err := os.Stat(path); err != nil {
 		return failed(err.Error())
-	} else if info.Size() > parse.MaxInput {
-		return failed(fmt.Sprintf("too large (%d MB; a report page has at most %d MB)", info.Size()>>20, parse.MaxInput>>20))
+	} else if info.Size() > parse.MaxDocument {
+		return failed(fmt.Sprintf("too large (%d MB; a report document has at most %d MB)", info.Size()>>20, parse.MaxDocument>>20))
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

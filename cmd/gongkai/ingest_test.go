@@ -112,7 +112,7 @@ func TestIngestRefusesHugeFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if err := os.Truncate(huge, parse.MaxInput+1); err != nil {
+	if err := os.Truncate(huge, parse.MaxDocument+1); err != nil {
 		t.Fatal(err)
 	}
 	out, errs, status := gongkai(t, "ingest", "--data", filepath.Join(dir, "data"), huge)

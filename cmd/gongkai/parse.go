@@ -92,8 +92,8 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-// readInput reads a file (or standard input for "-"), refusing to read more than a
-// report page may hold so that a huge file cannot exhaust memory.
+// readInput reads a file (or standard input for "-"), reading no more than a
+// report document may hold so that a huge file cannot exhaust memory.
 func readInput(name string) ([]byte, error) {
 	var r io.Reader
 	if name == "-" {
@@ -109,7 +109,7 @@ func readInput(name string) ([]byte, error) {
 		}
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, parse.MaxInput+1))
+	data, err := io.ReadAll(io.LimitReader(r, parse.MaxDocument+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 
+	"gongkai/archive"
 	"gongkai/parse"
 	"gongkai/report"
 	"gongkai/store"
@@ -62,10 +65,7 @@ func runReparse(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := interruptible()
 	defer cancel()
 
-	opts := store.ReparseOptions{
-		Parser: currentParser,
-		// LoadWARC: the archive package will read documents kept in WARC files.
-	}
+	opts := store.ReparseOptions{Parser: currentParser, LoadWARC: warcLoader(*dataDir)}
 	if *verbose {
 		opts.Progress = func(e store.ReparseEvent) {
 			line := fmt.Sprintf("%-12s %s", e.What, e.URI)
@@ -91,4 +91,16 @@ func runReparse(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// warcLoader reads a document's raw bytes from the data folder's WARC files.
+func warcLoader(dataDir string) store.Loader {
+	dir := filepath.Join(dataDir, "warc")
+	return func(_ context.Context, loc store.Location) ([]byte, error) {
+		p, err := archive.Read(dir, loc.WARCFile, loc.Offset, parse.MaxDocument)
+		if err != nil {
+			return nil, err
+		}
+		return p.Body, nil
+	}
 }

@@ -38,7 +38,7 @@ func TestReparseRestoresWhatAnOlderParserGotWrong(t *testing.T) {
 	}
 	for _, want := range []string{
 		"changed      " + corpusFile(t, "zhuzhou-tianyuan-jinrongban-2022.txt") + "  report 3: 1 cells changed",
-		"unavailable  http://www.example.gov.cn/notice.html: raw bytes not available: warc/gongkai-00001.warc.gz (no WARC reader)",
+		"unavailable  http://www.example.gov.cn/notice.html: raw bytes not available: WARC file gongkai-00001.warc.gz is not in",
 		"reparsed 3 versions with parser ",
 		": changed 1 (1 figures changed, 0 moved to another report), unchanged 2, failed 0 (kept as before)",
 		"retried 0 documents that were not reports: 0 are reports now; raw bytes not available for 1",

@@ -1,0 +1,63 @@
+package store
+
+import (
+	"strings"
+	"testing"
+)
+
+// A report published as a page saying 详见附件 and as a PDF holding the tables is
+// one version with two sources, whose figures come from the PDF; whichever
+// arrives first.
+func TestPageAndAttachmentAreOneReport(t *testing.T) {
+	for _, pdfFirst := range []bool{false, true} {
+		s := newStore(t)
+		pdf := fixture(t, "xiling-education-2022")
+		pdf.Medium = "pdf"
+		page := clone(t, pdf)
+		page.Medium, page.Table2, page.Table3, page.Table4, page.Cells, page.Checks = "html", nil, nil, nil, nil, nil
+		page.Text = "宜昌市西陵区教育局2022年政府信息公开工作年度报告 详见附件。"
+		items := []Item{item(page, "http://x.gov.cn/t20230128_1.html", "<p>详见附件</p>"), item(pdf, "http://x.gov.cn/P0.pdf", "%PDF-1.4 …")}
+		if pdfFirst {
+			items[0], items[1] = items[1], items[0]
+		}
+		res := ingest(t, s, items...)
+		if res[1].Outcome != OutcomeNewSource || res[0].VersionID != res[1].VersionID {
+			t.Fatalf("pdf first %v: outcomes %v %v, versions %d %d", pdfFirst, res[0].Outcome, res[1].Outcome, res[0].VersionID, res[1].VersionID)
+		}
+		if n := queryInt(t, s.db, `SELECT count(*) FROM sources WHERE report_id = ?`, res[0].ReportID); n != 2 {
+			t.Errorf("pdf first %v: %d sources, want 2", pdfFirst, n)
+		}
+		want := pdf.Table3["granted"]["total"]
+		if got := queryInt(t, s.db, `SELECT total FROM t3 WHERE report_id = ? AND row_key = 'granted'`, res[0].ReportID); got != want {
+			t.Errorf("pdf first %v: granted total %d, want the PDF's %d", pdfFirst, got, want)
+		}
+	}
+}
+
+// When page and attachment both print figures and they differ, the report gets a
+// finding naming the cells; the printed figures stay as the first source printed them.
+func TestPageAndAttachmentDisagree(t *testing.T) {
+	s := newStore(t)
+	page := fixture(t, "xiling-education-2022")
+	page.Medium = "html"
+	pdf := clone(t, page)
+	pdf.Medium = "pdf"
+	setCell(t, pdf, "table3", "granted", "natural_person", page.Table3["granted"]["natural_person"]+5)
+	res := ingest(t, s, item(page, "http://x.gov.cn/t1.html", "page"), item(pdf, "http://x.gov.cn/P0.pdf", "pdf"))
+	if res[1].Outcome != OutcomeNewSource {
+		t.Fatalf("outcome %v", res[1].Outcome)
+	}
+	rows := queryRows(t, s.db, `SELECT ok, detail, cells FROM checks WHERE report_id = ? AND rule = 'sources_disagree'`, res[0].ReportID)
+	if len(rows) != 1 || rows[0]["ok"] != int64(0) || !strings.Contains(rows[0]["detail"].(string), "table3.granted.natural_person") {
+		t.Fatalf("finding %v", rows)
+	}
+	if got := queryInt(t, s.db, `SELECT natural_person FROM t3 WHERE report_id = ? AND row_key = 'granted'`, res[0].ReportID); got != page.Table3["granted"]["natural_person"] {
+		t.Errorf("the page's printed figure was replaced: %d", got)
+	}
+	// A corrected page (same medium) is a new version, not a parallel source.
+	fixed := clone(t, page)
+	setCell(t, fixed, "table3", "granted", "natural_person", page.Table3["granted"]["natural_person"]+1)
+	if r := ingest(t, s, item(fixed, "http://x.gov.cn/t2.html", "fixed page")); r[0].Outcome != OutcomeChanged {
+		t.Errorf("a corrected page: %v", r[0].Outcome)
+	}
+}
