@@ -29,8 +29,8 @@ import (
 const (
 	maxPDFPages     = 200              // pages read; a report has 5 to 40
 	pdfTimeout      = 60 * time.Second // for the whole document
-	pdfMemoryPages  = 16384            // WebAssembly pages of 64 KiB: 1 GiB per instance
-	pdfInstances    = 2                // documents read at once
+	pdfMemoryPages  = 4096             // WebAssembly pages of 64 KiB: 256 MiB per instance
+	pdfInstances    = 1                // documents read at once: a crawl's memory stays bounded
 	maxPageChars    = 50_000           // characters read from one page
 	maxPageObjects  = 20_000           // page objects (paths, images, forms) examined
 	maxPageSegments = 5_000            // ruling-line segments kept from one page
@@ -62,7 +62,7 @@ func pdfiumPool() (pdfium.Pool, error) {
 		}
 		pdfPool.pool, pdfPool.err = webassembly.Init(webassembly.Config{
 			MinIdle:       1,
-			MaxIdle:       1,
+			MaxIdle:       pdfInstances, // instances kept warm: making one costs about 10 ms
 			MaxTotal:      pdfInstances,
 			FSConfig:      wazero.NewFSConfig().WithReadOnlyDirMount("/usr/share/fonts", "/usr/share/fonts"),
 			RuntimeConfig: cfg,
