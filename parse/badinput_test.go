@@ -144,3 +144,10 @@ func TestReportWithoutTablesInText(t *testing.T) {
 		t.Errorf("warnings %v", rec.Warnings)
 	}
 }
+
+func TestJSONIsNotAReport(t *testing.T) {
+	data := []byte(`{"title": "株洲市天元区金融办2022年政府信息公开工作年度报告", "text_contains": ["详见附件"], "year": 2022}`)
+	if _, err := Parse(Input{Name: "want.json", Data: data}); !IsNotReport(err) {
+		t.Errorf("JSON data: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ package parse
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -72,6 +73,11 @@ func parseDocument(in Input) (*report.Record, error) {
 		text, _ := decode(in.Data, in.ContentType)
 		if garbled(text) {
 			return nil, fmt.Errorf("%s: not text (binary or undecodable data)", in.Name)
+		}
+		if t := strings.TrimSpace(text); (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && json.Valid([]byte(t)) {
+			// Data (an API's answer, a record we wrote), which may quote a report's
+			// words without being one.
+			return nil, &NotReportError{Name: in.Name, Reason: "JSON data, not a report"}
 		}
 		medium = "text"
 		if looksHTML(text) {
