@@ -73,7 +73,7 @@ func Open(dir string) (*Archive, error) {
 	names := &gowarc.PatternNameGenerator{
 		Directory: dir,
 		Prefix:    "gongkai-",
-		Pattern:   "%{prefix}s%{ts}s-%{serial}05d-%{pid}d.%{ext}s",
+		Pattern:   "%{prefix}s%{ts}s-%05{serial}d-%{pid}d.%{ext}s",
 		Params:    map[string]any{"pid": os.Getpid()},
 	}
 	w := gowarc.NewWarcFileWriter(

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -148,5 +149,21 @@ func TestDecodeContentEncoding(t *testing.T) {
 	}
 	if got := Decode([]byte("plain"), "gzip", 1<<20); string(got) != "plain" {
 		t.Errorf("gzip header with a plain body: %q", got)
+	}
+}
+
+func TestFileNames(t *testing.T) {
+	dir := t.TempDir()
+	a, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.Response(exchange("http://a.gov.cn/"), strings.NewReader("x"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	if !regexp.MustCompile(`^gongkai-\d{14}-\d{5}-\d+\.warc\.gz$`).MatchString(c.File) {
+		t.Errorf("WARC file name %q", c.File)
 	}
 }
