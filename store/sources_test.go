@@ -61,3 +61,34 @@ func TestPageAndAttachmentDisagree(t *testing.T) {
 		t.Errorf("a corrected page: %v", r[0].Outcome)
 	}
 }
+
+// One body is one report series however each year's title spells its name, so the
+// findings across years follow it.
+func TestOrganKeyJoinsSpellings(t *testing.T) {
+	for _, c := range [][2]string{
+		{"天元区住房和城乡建设局", "株洲市天元区住房和城乡建设局"},
+		{"湖南省株洲市天元区金融办", "株洲市天元区金融办"},
+		{"雄县", "河北省保定市雄县人民政府"},
+	} {
+		if a, b := OrganKey(c[0]), OrganKey(c[1]); a != b {
+			t.Errorf("OrganKey(%s) = %s, OrganKey(%s) = %s", c[0], a, c[1], b)
+		}
+	}
+	if OrganKey("株洲市天元区人民政府办公室") == OrganKey("株洲市天元区人民政府") {
+		t.Errorf("the government's office is not the government")
+	}
+	if got := OrganKey("平潭综合实验区 管委会"); got != "平潭综合实验区管委会" {
+		t.Errorf("a name without a code: %q", got)
+	}
+
+	s := newStore(t)
+	y2021 := fixture(t, "zhuzhou-jinrongban-2022")
+	y2021.Year, y2021.Organ, y2021.Title = 2021, "天元区金融办", "天元区金融办2021年政府信息公开工作年度报告"
+	setCell(t, y2021, "table3", "carried_forward", "total", 2)
+	y2022 := fixture(t, "zhuzhou-jinrongban-2022")
+	res := ingest(t, s, item(y2021, "http://x/2021.html", "2021"), item(y2022, "http://x/2022.html", "2022"))
+	rows := queryRows(t, s.db, `SELECT ok FROM checks WHERE report_id = ? AND rule = 'carry_chain:total'`, res[1].ReportID)
+	if len(rows) != 1 || rows[0]["ok"] != int64(0) {
+		t.Errorf("the carry chain across two spellings of one organ: %v", rows)
+	}
+}
