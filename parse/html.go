@@ -282,33 +282,6 @@ func looksStatistical(t *html.Node) bool {
 	return rec(t)
 }
 
-// textOf returns the visible text under n, whitespace collapsed.
-func textOf(n *html.Node) string {
-	var b strings.Builder
-	var rec func(*html.Node)
-	rec = func(n *html.Node) {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			switch c.Type {
-			case html.TextNode:
-				b.WriteString(c.Data)
-			case html.ElementNode:
-				if c.DataAtom == atom.Script || c.DataAtom == atom.Style || isHidden(c) {
-					continue
-				}
-				if c.DataAtom == atom.Br || isBlockElement(c.DataAtom) {
-					b.WriteByte(' ')
-				}
-				rec(c)
-				if isBlockElement(c.DataAtom) {
-					b.WriteByte(' ')
-				}
-			}
-		}
-	}
-	rec(n)
-	return collapseSpace(b.String())
-}
-
 func isHidden(n *html.Node) bool {
 	for _, a := range n.Attr {
 		if a.Key == "hidden" || a.Key == "style" && hidesElement(a.Val) {
@@ -420,27 +393,6 @@ func (w *walker) walk(n *html.Node, inside bool) {
 	}
 }
 
-// textWithNewlines returns the raw text under n, keeping its line breaks (for <pre>).
-func textWithNewlines(n *html.Node) string {
-	var b strings.Builder
-	var rec func(*html.Node)
-	rec = func(n *html.Node) {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			switch c.Type {
-			case html.TextNode:
-				b.WriteString(c.Data)
-			case html.ElementNode:
-				if c.DataAtom == atom.Br {
-					b.WriteByte('\n')
-				}
-				rec(c)
-			}
-		}
-	}
-	rec(n)
-	return b.String()
-}
-
 type gridCell struct {
 	text    string
 	colCopy bool // a copy made by colspan: not a cell of its own
@@ -543,35 +495,6 @@ func (w *walker) table(t *html.Node) bool {
 	return true
 }
 
-// cellText returns a cell's text, and whether a table is nested in it.
-func cellText(td *html.Node) (string, bool) {
-	nested := false
-	var b strings.Builder
-	var rec func(*html.Node)
-	rec = func(n *html.Node) {
-		for c := n.FirstChild; c != nil && !nested; c = c.NextSibling {
-			switch c.Type {
-			case html.TextNode:
-				b.WriteString(c.Data)
-			case html.ElementNode:
-				if c.DataAtom == atom.Table {
-					nested = true
-					return
-				}
-				if c.DataAtom == atom.Script || c.DataAtom == atom.Style || isHidden(c) {
-					continue
-				}
-				if c.DataAtom == atom.Br || isBlockElement(c.DataAtom) {
-					b.WriteByte(' ')
-				}
-				rec(c)
-			}
-		}
-	}
-	rec(td)
-	return tidyLine(b.String()), nested
-}
-
 // emitRow keeps each cell once: column-span copies are dropped (a figure spread
 // over two columns is one figure), row-span copies of labels are kept so every row
 // carries its group heading, and row-span copies of figures are dropped, because
@@ -610,47 +533,60 @@ func clampAttr(n *html.Node, key string, max int) int {
 }
 
 // tidyLine collapses white space and drops the spaces that source formatting leaves
-// between Chinese characters (a line break between two spans), which a reader never
-// sees. Spaces written as &nbsp; or ideographic spaces are kept: pages that lay a
-// table out as text separate its cells with them.
-func tidyLine(s string) string {
-	if !needsCollapse(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		j, hard := i, false
-		for j < len(s) {
-			r, n := decodeAt(s, j)
-			if !isSpace(r) {
-				break
-			}
-			hard = hard || r == '\u00a0' || r == '\u3000'
-			j += n
-		}
-		if j > i && b.Len() > 0 && j < len(s) {
-			before, _ := utf8.DecodeLastRuneInString(b.String())
-			after, _ := decodeAt(s, j)
-			if hard || !isCJK(before) || !isCJK(after) {
-				b.WriteByte(' ')
-			}
-		}
-		k := j
-		for k < len(s) {
-			r, n := decodeAt(s, k)
-			if isSpace(r) {
-				break
-			}
-			k += n
-		}
-		b.WriteString(s[j:k])
-		i = k
-	}
-	return b.String()
-}
+// between Chinese characters (see squeeze).
+func tidyLine(s string) string { return squeeze(s, true) }
 
 func isCJK(r rune) bool {
 	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef) ||
 		r == '“' || r == '”' || r == '‘' || r == '’'
+}
+
+// visibleText returns the text under n with <br> (and, with blocks, the bounds of
+// block elements) written as sep; scripts, styles and hidden elements are left out.
+// It also reports whether a table is nested inside n.
+func visibleText(n *html.Node, sep byte, blocks bool) (string, bool) {
+	nested := false
+	var b strings.Builder
+	var rec func(*html.Node)
+	rec = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				if c.DataAtom == atom.Script || c.DataAtom == atom.Style || isHidden(c) {
+					continue
+				}
+				nested = nested || c.DataAtom == atom.Table
+				block := blocks && isBlockElement(c.DataAtom)
+				if c.DataAtom == atom.Br || block {
+					b.WriteByte(sep)
+				}
+				rec(c)
+				if block {
+					b.WriteByte(sep)
+				}
+			}
+		}
+	}
+	rec(n)
+	return b.String(), nested
+}
+
+// textOf returns the visible text under n, whitespace collapsed.
+func textOf(n *html.Node) string {
+	t, _ := visibleText(n, ' ', true)
+	return collapseSpace(t)
+}
+
+// textWithNewlines returns the text under n keeping its line breaks (for <pre>).
+func textWithNewlines(n *html.Node) string {
+	t, _ := visibleText(n, '\n', false)
+	return t
+}
+
+// cellText returns a cell's text, and whether a table is nested in it.
+func cellText(td *html.Node) (string, bool) {
+	t, nested := visibleText(td, ' ', true)
+	return tidyLine(t), nested
 }

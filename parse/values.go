@@ -123,26 +123,37 @@ func isValueCell(raw string) bool {
 }
 
 // collapseSpace folds every run of white space (including no-break and ideographic
-// spaces) into one ASCII space and trims both ends. It runs on every text node of a
-// page, so it returns s itself when there is nothing to fold and copies whole runs
-// otherwise.
-func collapseSpace(s string) string {
+// spaces) into one ASCII space and trims both ends.
+func collapseSpace(s string) string { return squeeze(s, false) }
+
+// squeeze folds white space as collapseSpace does and, with joinCJK, also drops a
+// run of ordinary white space between two Chinese characters (source formatting: a
+// line break between two spans, which a reader never sees). Runs holding a no-break
+// or ideographic space are kept: pages that lay a table out as text separate its
+// cells with them. It runs on every text node of a page, so it returns s itself
+// when there is nothing to fold and copies whole runs otherwise.
+func squeeze(s string, joinCJK bool) string {
 	if !needsCollapse(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
-		j := i
+		j, hard := i, false
 		for j < len(s) {
 			r, n := decodeAt(s, j)
 			if !isSpace(r) {
 				break
 			}
+			hard = hard || r == '\u00a0' || r == '\u3000'
 			j += n
 		}
 		if j > i && b.Len() > 0 && j < len(s) {
-			b.WriteByte(' ')
+			before, _ := utf8.DecodeLastRuneInString(b.String())
+			after, _ := decodeAt(s, j)
+			if !joinCJK || hard || !isCJK(before) || !isCJK(after) {
+				b.WriteByte(' ')
+			}
 		}
 		k := j
 		for k < len(s) {

@@ -191,3 +191,35 @@ func (r *Record) IsDocument() bool {
 func (r *Record) HasFigures() bool {
 	return len(r.Table2) > 0 || len(r.Table3) > 0 || len(r.Table4) > 0
 }
+
+// Numbers returns a table's figures by row and column, as numbers of one type so
+// that tables can be compared (a blank cell is 0, as in the record).
+func (t Table3) Numbers() map[string]map[string]float64 { return countsAsNumbers(t) }
+
+// Numbers returns a table's figures by row and column (see Table3.Numbers).
+func (t Table4) Numbers() map[string]map[string]float64 { return countsAsNumbers(t) }
+
+// Numbers returns a table's figures by row and field, leaving out amount_unit.
+func (t Table2) Numbers() map[string]map[string]float64 {
+	out := make(map[string]map[string]float64, len(t))
+	for r, fields := range t {
+		out[r] = map[string]float64{}
+		for f, v := range fields {
+			if n, ok := v.(float64); ok {
+				out[r][f] = n
+			}
+		}
+	}
+	return out
+}
+
+func countsAsNumbers[T ~map[string]map[string]int64](t T) map[string]map[string]float64 {
+	out := make(map[string]map[string]float64, len(t))
+	for r, cols := range t {
+		out[r] = make(map[string]float64, len(cols))
+		for c, v := range cols {
+			out[r][c] = float64(v)
+		}
+	}
+	return out
+}

@@ -99,21 +99,8 @@ func (s *SQLite) EnqueueURLs(ctx context.Context, runID int64, urls []QueuedURL)
 // PendingURLs returns a run's URLs that have no outcome yet, in the order queued:
 // after a kill, those waiting and those that were in flight.
 func (s *SQLite) PendingURLs(ctx context.Context, runID int64) ([]QueuedURL, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT url_key, url, portal, kind, depth, coalesce(found_on, ''), coalesce(link_text, '')
+	return s.queuedURLs(ctx, `SELECT url_key, url, portal, kind, depth, coalesce(found_on, ''), coalesce(link_text, '')
 		FROM crawl_queue WHERE run_id = ? AND outcome IS NULL ORDER BY seq`, runID)
-	if err != nil {
-		return nil, s.wrap(err)
-	}
-	defer rows.Close()
-	var out []QueuedURL
-	for rows.Next() {
-		var u QueuedURL
-		if err := rows.Scan(&u.Key, &u.URL, &u.Portal, &u.Kind, &u.Depth, &u.FoundOn, &u.Text); err != nil {
-			return nil, s.wrap(err)
-		}
-		out = append(out, u)
-	}
-	return out, s.wrap(rows.Err())
 }
 
 // FinishURL records how a URL of a run ended; it is not fetched again in the run.
@@ -175,10 +162,14 @@ func nullable(s string) any {
 // KnownReportURLs returns every URL at which a crawl found a report, with how it
 // was queued the last time.
 func (s *SQLite) KnownReportURLs(ctx context.Context) ([]QueuedURL, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT q.url_key, q.url, q.portal, q.kind, q.depth, coalesce(q.found_on, ''), coalesce(q.link_text, '')
+	return s.queuedURLs(ctx, `SELECT q.url_key, q.url, q.portal, q.kind, q.depth, coalesce(q.found_on, ''), coalesce(q.link_text, '')
 		FROM url_state u JOIN crawl_queue q ON q.url_key = u.url_key
 		WHERE u.is_report = 1 AND q.run_id = (SELECT max(run_id) FROM crawl_queue WHERE url_key = u.url_key)
 		ORDER BY q.run_id, q.seq`)
+}
+
+func (s *SQLite) queuedURLs(ctx context.Context, query string, args ...any) ([]QueuedURL, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.wrap(err)
 	}

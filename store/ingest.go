@@ -293,33 +293,9 @@ func figureDiffs(a, b *report.Record) []string {
 			}
 		}
 	}
-	cmp(report.T2, table2Numbers(a.Table2), table2Numbers(b.Table2))
-	cmp(report.T3, countNumbers(a.Table3), countNumbers(b.Table3))
-	cmp(report.T4, countNumbers(a.Table4), countNumbers(b.Table4))
+	cmp(report.T2, a.Table2.Numbers(), b.Table2.Numbers())
+	cmp(report.T3, a.Table3.Numbers(), b.Table3.Numbers())
+	cmp(report.T4, a.Table4.Numbers(), b.Table4.Numbers())
 	sort.Strings(out)
-	return out
-}
-
-func countNumbers[T ~map[string]map[string]int64](t T) map[string]map[string]float64 {
-	out := map[string]map[string]float64{}
-	for r, cols := range t {
-		out[r] = map[string]float64{}
-		for c, v := range cols {
-			out[r][c] = float64(v)
-		}
-	}
-	return out
-}
-
-func table2Numbers(t report.Table2) map[string]map[string]float64 {
-	out := map[string]map[string]float64{}
-	for r, cols := range t {
-		out[r] = map[string]float64{}
-		for c, v := range cols {
-			if f, ok := v.(float64); ok {
-				out[r][c] = f
-			}
-		}
-	}
 	return out
 }

@@ -118,34 +118,10 @@ func compareFigures(want, got *report.Record) []string {
 			}
 		}
 	}
-	cmp("table3", ints(want.Table3), ints(got.Table3))
-	cmp("table4", ints(want.Table4), ints(got.Table4))
-	cmp("table2", floats(want.Table2), floats(got.Table2))
+	cmp("table3", want.Table3.Numbers(), got.Table3.Numbers())
+	cmp("table4", want.Table4.Numbers(), got.Table4.Numbers())
+	cmp("table2", want.Table2.Numbers(), got.Table2.Numbers())
 	return diffs
-}
-
-func ints[T ~map[string]map[string]int64](t T) map[string]map[string]float64 {
-	out := map[string]map[string]float64{}
-	for r, cols := range t {
-		out[r] = map[string]float64{}
-		for c, v := range cols {
-			out[r][c] = float64(v)
-		}
-	}
-	return out
-}
-
-func floats(t report.Table2) map[string]map[string]float64 {
-	out := map[string]map[string]float64{}
-	for r, cols := range t {
-		out[r] = map[string]float64{}
-		for c, v := range cols {
-			if f, ok := v.(float64); ok {
-				out[r][c] = f
-			}
-		}
-	}
-	return out
 }
 
 // TestCrawlTestsite crawls the simulated portals twice, as two nights, and checks
