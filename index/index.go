@@ -9,7 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sort"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -17,35 +20,32 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"gongkai/store"
 )
 
-// Doc is what the index holds of a report's latest version.
-type Doc struct {
-	ReportID   int64
-	VersionID  int64
-	Title      string
-	Organ      string
-	Region     string
-	Department string
-	Year       int
-	Published  string // YYYY-MM-DD, or ""
-	Format     string
-	Body       string
-	Labels     string   // the labels of its tables, as printed
-	Failed     []string // rules of failed checks and of findings that hold against it
-}
+// Doc is what the index holds of a report. The store defines it: the index reads
+// the store's documents as they are, and the store need not know the index.
+type Doc = store.SearchDoc
 
-// Source is the store as the index reads it.
+// Source is the store as the index reads it; *store.SQLite is one.
 type Source interface {
-	// Latest returns every report's id and the id of its latest version.
-	Latest(ctx context.Context) (map[int64]int64, error)
-	// Docs calls fn with the latest version of each of the given reports.
-	Docs(ctx context.Context, reportIDs []int64, fn func(Doc) error) error
+	// SearchStamps returns every report's id and the stamp of its document.
+	SearchStamps(ctx context.Context) (map[int64]string, error)
+	// SearchDocs calls fn with the document of each of the given reports that the
+	// store holds.
+	SearchDocs(ctx context.Context, reportIDs []int64, fn func(Doc) error) error
 }
 
-// Index is an open bleve index.
+// Index is an open bleve index. It is safe for concurrent use.
 type Index struct {
 	b bleve.Index
+	// Progress, if set, is told how many of the documents a Sync indexes are done.
+	Progress func(done, total int)
+
+	mu   sync.Mutex
+	cols *columns // of the latest snapshot searched
 }
 
 // fields of the bleve documents.
@@ -57,42 +57,27 @@ const (
 	fOrganText  = "organ_text"
 	fRegion     = "region"
 	fRegionText = "region_text"
+	fRegionCode = "region_code"
 	fDepartment = "department"
 	fYear       = "year"
 	fYearFacet  = "year_facet"
 	fPublished  = "published"
 	fFormat     = "format"
 	fFailed     = "failed"
-	fVersion    = "version_id"
+	fStamp      = "stamp"
 )
 
-// bleveDoc is a Doc as bleve indexes it.
-type bleveDoc struct {
-	Title      string   `json:"title"`
-	Body       string   `json:"body"`
-	Labels     string   `json:"labels"`
-	Organ      string   `json:"organ"`
-	OrganText  string   `json:"organ_text"`
-	Region     string   `json:"region"`
-	RegionText string   `json:"region_text"`
-	Department string   `json:"department"`
-	Year       float64  `json:"year,omitempty"`
-	YearFacet  string   `json:"year_facet"`
-	Published  any      `json:"published,omitempty"`
-	Format     string   `json:"format"`
-	Failed     []string `json:"failed"`
-	Version    string   `json:"version_id"`
-}
-
 func newMapping() *mapping.IndexMappingImpl {
-	// Chinese text: cjk bigrams, with term vectors (phrase queries return nothing
-	// without them) and stored (highlights are cut from the stored text).
+	// Chinese text: cjk bigrams, with term vectors (phrase queries find nothing
+	// without them). Title and body are stored for hits and highlights. No doc
+	// values: nothing sorts or facets on text, and they would double its size.
 	text := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = cjk.AnalyzerName
 		f.IncludeTermVectors = true
 		f.Store = store
 		f.IncludeInAll = false
+		f.DocValues = false
 		return f
 	}
 	kw := func() *mapping.FieldMapping {
@@ -101,6 +86,7 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.Store = true
 		f.DocValues = true
 		f.IncludeInAll = false
+		f.IncludeTermVectors = false
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
@@ -109,13 +95,9 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fLabels, text(false))
 	doc.AddFieldMappingsAt(fOrganText, text(false))
 	doc.AddFieldMappingsAt(fRegionText, text(false))
-	doc.AddFieldMappingsAt(fOrgan, kw())
-	doc.AddFieldMappingsAt(fRegion, kw())
-	doc.AddFieldMappingsAt(fDepartment, kw())
-	doc.AddFieldMappingsAt(fFormat, kw())
-	doc.AddFieldMappingsAt(fFailed, kw())
-	doc.AddFieldMappingsAt(fYearFacet, kw())
-	doc.AddFieldMappingsAt(fVersion, kw())
+	for _, f := range []string{fOrgan, fRegion, fRegionCode, fDepartment, fFormat, fFailed, fYearFacet, fStamp} {
+		doc.AddFieldMappingsAt(f, kw())
+	}
 	year := bleve.NewNumericFieldMapping()
 	year.Store, year.DocValues, year.IncludeInAll = true, true, false
 	doc.AddFieldMappingsAt(fYear, year)
@@ -132,21 +114,65 @@ func newMapping() *mapping.IndexMappingImpl {
 	return m
 }
 
-// Open opens the index folder, creating the index when there is none.
+// schemaKey and schemaVersion mark the index layout: an index of another layout is
+// rebuilt rather than updated, since a bleve index keeps the mapping it was made with.
+var (
+	schemaKey     = []byte("gongkai_schema")
+	schemaVersion = []byte("1")
+)
+
+// ErrNoIndex says the folder holds no index yet; ErrOutdated that it holds one of
+// another layout: either way Rebuild makes a new one. ErrBusy says another process keeps it open for writing (a sync, a server).
+var (
+	ErrNoIndex  = errors.New("no search index")
+	ErrOutdated = errors.New("the search index was made by another version of gongkai")
+	ErrBusy     = errors.New("in use by another gongkai command (a sync, or a server that keeps it open)")
+)
+
+// How long opening waits for another process that has the index open: a reader
+// for a writer's sync, a writer for a search or another sync. A server that keeps
+// the index open holds it for good: waiting longer would not help.
+const (
+	readerWait = "5s"
+	writerWait = "10s"
+)
+
+// Open opens the index folder for reading and writing, creating the index when
+// there is none (or the folder is empty). It returns an error wrapping
+// ErrOutdated for an index of another layout.
 func Open(dir string) (*Index, error) {
-	b, err := bleve.Open(dir)
-	if errors.Is(err, bleve.ErrorIndexMetaMissing) && emptyDir(dir) {
-		// An empty folder (made by hand, or by a run killed before the index's
-		// first write) holds no index yet.
-		if err = os.Remove(dir); err == nil {
-			err = bleve.ErrorIndexPathDoesNotExist
+	ix, err := open(dir, false)
+	if errors.Is(err, ErrNoIndex) {
+		if err := create(dir); err != nil {
+			return nil, fmt.Errorf("search index %s: %w", dir, err)
 		}
+		ix, err = open(dir, false)
 	}
-	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		b, err = bleve.New(dir, newMapping())
+	return ix, err
+}
+
+// OpenReadOnly opens the index folder for searching. It returns an error wrapping
+// ErrNoIndex when there is no index, ErrOutdated for one of another layout.
+func OpenReadOnly(dir string) (*Index, error) { return open(dir, true) }
+
+func open(dir string, readOnly bool) (*Index, error) {
+	wait := writerWait
+	if readOnly {
+		wait = readerWait
 	}
-	if err != nil {
+	b, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": wait, "read_only": readOnly})
+	switch {
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist) ||
+		errors.Is(err, bleve.ErrorIndexMetaMissing) && emptyDir(dir):
+		return nil, fmt.Errorf("search index %s: %w", dir, ErrNoIndex)
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("search index %s: %w", dir, ErrBusy)
+	case err != nil:
 		return nil, fmt.Errorf("search index %s: %w", dir, err)
+	}
+	if v, err := b.GetInternal(schemaKey); err != nil || string(v) != string(schemaVersion) {
+		b.Close()
+		return nil, fmt.Errorf("search index %s: %w", dir, ErrOutdated)
 	}
 	return &Index{b: b}, nil
 }
@@ -154,6 +180,40 @@ func Open(dir string) (*Index, error) {
 func emptyDir(dir string) bool {
 	entries, err := os.ReadDir(dir)
 	return err == nil && len(entries) == 0
+}
+
+// create makes an empty index at dir. It is made beside it and renamed into
+// place, so that a run killed while creating leaves no half-made index.
+func create(dir string) error {
+	tmp := dir + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	b, err := newAt(tmp)
+	if err != nil {
+		return err
+	}
+	if err := b.Close(); err != nil {
+		return err
+	}
+	if emptyDir(dir) {
+		if err := os.Remove(dir); err != nil {
+			return err
+		}
+	}
+	return os.Rename(tmp, dir)
+}
+
+func newAt(dir string) (bleve.Index, error) {
+	b, err := bleve.New(dir, newMapping())
+	if err != nil {
+		return nil, err
+	}
+	if err := b.SetInternal(schemaKey, schemaVersion); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return b, nil
 }
 
 // Close closes the index.
@@ -165,38 +225,40 @@ func (ix *Index) Count() (uint64, error) { return ix.b.DocCount() }
 // SyncStats says what a Sync did.
 type SyncStats struct {
 	Added, Updated, Removed, Unchanged int
+	Bytes                              int64 // text indexed: title, body and labels
 }
 
 // batchSize documents go into one bleve batch: each batch is applied whole, so a
 // killed sync leaves an index that holds whole documents and is caught up next time.
 const batchSize = 500
 
-// Sync brings the index up to date with the store: new reports and new versions
-// are indexed, reports the store no longer holds are removed.
+// Sync brings the index up to date with the store: new reports and reports whose
+// stamp changed are indexed, reports the store no longer holds are removed.
 func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 	var st SyncStats
-	latest, err := src.Latest(ctx)
+	latest, err := src.SearchStamps(ctx)
 	if err != nil {
 		return st, err
 	}
-	indexed, err := ix.versions()
+	indexed, err := ix.stamps()
 	if err != nil {
 		return st, err
 	}
 	var todo []int64
-	for id, v := range latest {
+	for id, stamp := range latest {
 		have, ok := indexed[id]
 		switch {
 		case !ok:
 			st.Added++
 			todo = append(todo, id)
-		case have != v:
+		case have != stamp:
 			st.Updated++
 			todo = append(todo, id)
 		default:
 			st.Unchanged++
 		}
 	}
+	sort.Slice(todo, func(i, j int) bool { return todo[i] < todo[j] })
 	b := ix.b.NewBatch()
 	for id := range indexed {
 		if _, ok := latest[id]; !ok {
@@ -204,101 +266,169 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 			st.Removed++
 		}
 	}
-	flush := func() error {
-		if b.Size() == 0 {
-			return nil
-		}
-		if err := ix.b.Batch(b); err != nil {
-			return err
-		}
-		b.Reset()
-		return nil
-	}
 	for start := 0; start < len(todo); start += batchSize {
 		chunk := todo[start:min(start+batchSize, len(todo))]
-		err := src.Docs(ctx, chunk, func(d Doc) error {
+		found := map[int64]bool{}
+		err := src.SearchDocs(ctx, chunk, func(d Doc) error {
+			found[d.ReportID] = true
+			st.Bytes += int64(len(d.Title) + len(d.Text) + len(strings.Join(d.Labels, "\n")))
 			return b.Index(docID(d.ReportID), toBleve(d))
 		})
 		if err != nil {
 			return st, err
 		}
-		if err := flush(); err != nil {
+		// A report the store dropped since SearchStamps (Reparse moved its only
+		// version) is not indexed, and goes if it was.
+		for _, id := range chunk {
+			if found[id] {
+				continue
+			}
+			if _, ok := indexed[id]; ok {
+				st.Updated--
+				st.Removed++
+				b.Delete(docID(id))
+			} else {
+				st.Added--
+			}
+		}
+		if err := ix.b.Batch(b); err != nil {
 			return st, err
+		}
+		// A new batch rather than b.Reset(): bleve's analysis goroutine may
+		// still be ranging over the old one's map.
+		b = ix.b.NewBatch()
+		if ix.Progress != nil {
+			ix.Progress(start+len(chunk), len(todo))
 		}
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
 	}
-	return st, flush()
+	if b.Size() > 0 {
+		err = ix.b.Batch(b)
+	}
+	return st, err
 }
 
-// Rebuild empties the index and indexes every report again.
-func (ix *Index) Rebuild(ctx context.Context, dir string, src Source) (*Index, SyncStats, error) {
-	if err := ix.b.Close(); err != nil {
-		return nil, SyncStats{}, err
+// Rebuild makes a new index of every report at dir and puts it in place of the
+// old one, which serves searches until then. A rebuild that is interrupted
+// leaves the old index as it was.
+func Rebuild(ctx context.Context, dir string, src Source, progress func(done, total int)) (SyncStats, error) {
+	if err := notBusy(dir); err != nil {
+		return SyncStats{}, err
 	}
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, SyncStats{}, err
+	tmp := dir + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return SyncStats{}, err
 	}
-	fresh, err := Open(dir)
+	b, err := newAt(tmp)
 	if err != nil {
-		return nil, SyncStats{}, err
+		return SyncStats{}, fmt.Errorf("search index %s: %w", tmp, err)
 	}
+	fresh := &Index{b: b, Progress: progress}
 	st, err := fresh.Sync(ctx, src)
-	return fresh, st, err
+	if cerr := fresh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return st, err
+	}
+	// A process that has the old index open would go on using it after the swap.
+	if err := notBusy(dir); err != nil {
+		os.RemoveAll(tmp)
+		return st, err
+	}
+	old := dir + ".old"
+	if err := os.RemoveAll(old); err != nil {
+		return st, err
+	}
+	if err := os.Rename(dir, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return st, err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return st, err
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return st, err
+	}
+	// What the store took in while the new index was being built, and what a
+	// sync of the old index did meanwhile, is caught up now.
+	ix, err := open(dir, false)
+	if err != nil {
+		return st, err
+	}
+	defer ix.Close()
+	more, err := ix.Sync(ctx, src)
+	st.Added += more.Added
+	st.Updated += more.Updated
+	st.Removed += more.Removed
+	st.Bytes += more.Bytes
+	return st, err
+}
+
+// notBusy returns ErrBusy if another process has the index at dir open.
+func notBusy(dir string) error {
+	ix, err := open(dir, false)
+	if errors.Is(err, ErrBusy) {
+		return err
+	}
+	if err == nil {
+		ix.Close()
+	}
+	return nil
 }
 
 func docID(reportID int64) string { return strconv.FormatInt(reportID, 10) }
 
-func toBleve(d Doc) bleveDoc {
-	b := bleveDoc{
-		Title: d.Title, Body: d.Body, Labels: d.Labels, Organ: d.Organ, OrganText: d.Organ,
-		Region: d.Region, RegionText: d.Region, Department: d.Department, Format: d.Format,
-		Failed: d.Failed, Version: strconv.FormatInt(d.VersionID, 10),
+// toBleve is a Doc as bleve indexes it. Empty values are left out, so that
+// facets do not count them.
+func toBleve(d Doc) map[string]any {
+	doc := map[string]any{fStamp: docID(d.ReportID) + " " + d.Stamp}
+	for f, v := range map[string]string{
+		fTitle: d.Title, fBody: d.Text, fLabels: strings.Join(d.Labels, "\n"), fOrgan: d.Organ, fOrganText: d.Organ,
+		fRegion: d.Region, fRegionText: d.Region, fRegionCode: d.RegionCode, fDepartment: d.Department, fFormat: d.Format,
+	} {
+		if v != "" {
+			doc[f] = v
+		}
 	}
 	if d.Year > 0 {
-		b.Year = float64(d.Year)
-		b.YearFacet = strconv.Itoa(d.Year)
+		doc[fYear] = float64(d.Year)
+		doc[fYearFacet] = strconv.Itoa(d.Year)
 	}
 	if t, err := time.Parse(time.DateOnly, d.Published); err == nil {
-		b.Published = t
+		doc[fPublished] = t
 	}
-	if len(b.Failed) == 0 {
-		b.Failed = nil
+	if len(d.Failed) > 0 {
+		doc[fFailed] = d.Failed
 	}
-	return b
+	return doc
 }
 
-// versions returns report id → indexed version id for every indexed report.
-func (ix *Index) versions() (map[int64]int64, error) {
+// stamps returns report id → indexed stamp for every indexed report. The stamp
+// field holds "ID STAMP", so that a facet on it lists them all from its doc
+// values, without reading each document's stored fields (which hold its text).
+func (ix *Index) stamps() (map[int64]string, error) {
 	n, err := ix.b.DocCount()
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]int64, n)
-	const page = 10_000
-	var after []string
-	for {
-		req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), page, 0, false)
-		req.Fields = []string{fVersion}
-		req.SortBy([]string{"_id"})
-		req.SearchAfter = after
-		res, err := ix.b.Search(req)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range res.Hits {
-			id, err := strconv.ParseInt(h.ID, 10, 64)
-			if err != nil {
-				continue
-			}
-			v, _ := h.Fields[fVersion].(string)
-			vid, _ := strconv.ParseInt(v, 10, 64)
-			out[id] = vid
-		}
-		if len(res.Hits) < page {
-			return out, nil
-		}
-		after = res.Hits[len(res.Hits)-1].Sort
+	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 0, 0, false)
+	req.Score = "none"
+	req.AddFacet(fStamp, bleve.NewFacetRequest(fStamp, int(n)+1))
+	res, err := ix.b.Search(req)
+	if err != nil {
+		return nil, err
 	}
+	out := make(map[int64]string, n)
+	if f := res.Facets[fStamp]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			id, stamp, _ := strings.Cut(t.Term, " ")
+			if rid, err := strconv.ParseInt(id, 10, 64); err == nil {
+				out[rid] = stamp
+			}
+		}
+	}
+	return out, nil
 }

@@ -2,27 +2,43 @@ package index
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 )
 
 // memSource is a store as the index sees it.
-type memSource struct{ docs map[int64]Doc }
+type memSource struct {
+	docs map[int64]Doc
+	// vanish are reports the store drops between SearchStamps and SearchDocs.
+	vanish map[int64]bool
+	// failAfter makes SearchDocs fail once it has been called this many times.
+	failAfter int
+	calls     int
+}
 
-func (m *memSource) Latest(context.Context) (map[int64]int64, error) {
-	out := map[int64]int64{}
+func (m *memSource) SearchStamps(context.Context) (map[int64]string, error) {
+	out := map[int64]string{}
 	for id, d := range m.docs {
-		out[id] = d.VersionID
+		out[id] = d.Stamp
 	}
 	return out, nil
 }
 
-func (m *memSource) Docs(_ context.Context, ids []int64, fn func(Doc) error) error {
+func (m *memSource) SearchDocs(_ context.Context, ids []int64, fn func(Doc) error) error {
+	m.calls++
+	if m.failAfter > 0 && m.calls > m.failAfter {
+		return errors.New("store unavailable")
+	}
 	for _, id := range ids {
-		if err := fn(m.docs[id]); err != nil {
-			return err
+		if d, ok := m.docs[id]; ok && !m.vanish[id] {
+			if err := fn(d); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -31,27 +47,30 @@ func (m *memSource) Docs(_ context.Context, ids []int64, fn func(Doc) error) err
 func (m *memSource) substring(_ context.Context, s string, limit int) ([]int64, error) {
 	var out []int64
 	for id, d := range m.docs {
-		if strings.Contains(d.Body, s) || strings.Contains(d.Title, s) {
+		if strings.Contains(d.Text, s) || strings.Contains(d.Title, s) {
 			out = append(out, id)
 		}
 	}
+	slices.Sort(out)
 	return out[:min(len(out), limit)], nil
 }
 
 func testDocs() *memSource {
 	return &memSource{docs: map[int64]Doc{
-		1: {ReportID: 1, VersionID: 10, Title: "株洲市天元区金融办2022年政府信息公开工作年度报告", Organ: "株洲市天元区金融办", Region: "株洲市天元区", Department: "金融办",
-			Year: 2022, Published: "2023-01-20", Format: "2021", Body: "2022年，区金融办未收到行政复议申请。本年度共收到政府信息公开申请3件，全部予以公开。"},
-		2: {ReportID: 2, VersionID: 20, Title: "雄县教育局2021年政府信息公开工作年度报告", Organ: "雄县教育局", Region: "雄县", Department: "教育局",
-			Year: 2021, Published: "2022-01-25", Format: "2021", Body: "本机关因信访事项被提起行政诉讼1件。不予公开2件，属于国家秘密。", Failed: []string{"t3_balance:total", "timeliness"}},
-		3: {ReportID: 3, VersionID: 30, Title: "平潭综合实验区2016年度政府信息公开工作年度报告", Organ: "平潭综合实验区", Region: "平潭综合实验区",
-			Year: 2016, Published: "2017-01-18", Format: "legacy", Body: "<script>alert(1)</script> 行政复议 0件，依申请公开 0 件。全县各乡镇。"},
+		1: {ReportID: 1, Stamp: "10", Title: "株洲市天元区金融办2022年政府信息公开工作年度报告", Organ: "株洲市天元区金融办", Region: "株洲市天元区", RegionCode: "430211", Department: "金融办",
+			Year: 2022, Published: "2023-01-20", Format: "2021", Text: "2022年，区金融办未收到行政复议申请。本年度共收到政府信息公开申请3件，全部予以公开。",
+			Labels: []string{"（一）予以公开", "行政复议"}},
+		2: {ReportID: 2, Stamp: "20", Title: "雄县教育局2021年政府信息公开工作年度报告", Organ: "雄县教育局", Region: "雄县", RegionCode: "130638", Department: "教育局",
+			Year: 2021, Published: "2022-01-25", Format: "2021", Text: "本机关因信访事项被提起行政诉讼1件。不予公开2件，属于国家秘密。2021年度第3季度无申请。",
+			Labels: []string{"1.信访举报投诉类申请"}, Failed: []string{"t3_balance:total", "timeliness"}},
+		3: {ReportID: 3, Stamp: "30", Title: "平潭综合实验区2016年度政府信息公开工作年度报告", Organ: "平潭综合实验区", Region: "平潭综合实验区",
+			Year: 2016, Published: "2017-01-18", Format: "legacy", Text: "<script>alert(1)</script> 行政复议 0件，依申请公开 0 件。全县各乡镇。2016年度报告。"},
 	}}
 }
 
-func open(t *testing.T, src *memSource) *Index {
+func openSynced(t *testing.T, src *memSource) *Index {
 	t.Helper()
-	ix, err := Open(t.TempDir())
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,41 +81,55 @@ func open(t *testing.T, src *memSource) *Index {
 	return ix
 }
 
-func ids(r *Result) []string {
-	var out []string
+func ids(r *Result) []int64 {
+	var out []int64
 	for _, h := range r.Hits {
 		out = append(out, h.ID)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
 func TestQueries(t *testing.T) {
 	src := testDocs()
-	ix := open(t, src)
+	ix := openSynced(t, src)
 	cases := []struct {
 		q    string
-		want []string
+		want []int64
 	}{
-		{"行政复议", []string{"1", "3"}},
-		{`"行政诉讼"`, []string{"2"}},
-		{"复议 OR 诉讼", []string{"1", "2", "3"}},
-		{"行政复议 NOT 金融办", []string{"3"}},
-		{"行政复议 -金融办", []string{"3"}},
-		{"+行政复议 +依申请", []string{"3"}},
-		{"(复议 OR 诉讼) 国家秘密", []string{"2"}},
-		{"year:2021-2022", []string{"1", "2"}},
-		{"year:>=2021 复议", []string{"1"}},
-		{"region:株洲市", []string{"1"}},
-		{"organ:金融办", []string{"1"}},
-		{"department:教育局", []string{"2"}},
-		{"format:legacy", []string{"3"}},
-		{"failed:t3_balance", []string{"2"}},
-		{"2022年", []string{"1"}},
-		{"县", []string{"2", "3"}},
-		{"镇 年度", []string{"3"}},
+		{"行政复议", []int64{1, 3}},
+		{`"行政诉讼"`, []int64{2}},
+		{"“不予公开”", []int64{2}}, // full-width quotes
+		{"复议 OR 诉讼", []int64{1, 2, 3}},
+		{"行政复议 NOT 金融办", []int64{3}},
+		{"行政复议 -金融办", []int64{3}},
+		{"-(复议 OR 诉讼)", nil},
+		{`公开 -"国家秘密"`, []int64{1, 3}},
+		{"+行政复议 +依申请", []int64{3}},
+		{"(复议 OR 诉讼) 国家秘密", []int64{2}},
+		{"复议 AND 金融办 OR 诉讼", []int64{1, 2}},
+		{"year:2021-2022", []int64{1, 2}},
+		{"year:>=2021 复议", []int64{1}},
+		{"year:2016 行政复议", []int64{3}},
+		{"region:株洲市", []int64{1}},
+		{"region:天元区", []int64{1}},
+		{"region:1306", []int64{2}},
+		{"organ:金融办", []int64{1}},
+		{"department:教育局", []int64{2}},
+		{"format:legacy", []int64{3}},
+		{"failed:t3_balance", []int64{2}},
+		{"labels:信访举报", []int64{2}},
+		{"2022年", []int64{1}},
+		{"2016年", []int64{3}}, // only as 2016年度: half of the bigram 年度
+		{"2021年度", []int64{2}},
+		{"第3", []int64{2}}, // 度第 in the text
+		{"3件", []int64{1}},
+		{"县", []int64{2, 3}},
+		{"镇 年度", []int64{3}},
 		{"复议纠错", nil},
-		{"title:金融办", []string{"1"}},
+		{"title:金融办", []int64{1}},
+		{"body:金融办", []int64{1}},
+		{"。，", nil},
 	}
 	for _, c := range cases {
 		res, err := ix.Search(context.Background(), Request{Query: c.q}, src.substring)
@@ -108,28 +141,56 @@ func TestQueries(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", c.q, got, c.want)
 		}
 	}
+	for _, bad := range []string{"(复议", "复议)", "复议 OR", "NOT", "()"} {
+		if _, err := ix.Search(context.Background(), Request{Query: bad}, src.substring); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
 }
 
 func TestFiltersFacetsAndHighlights(t *testing.T) {
 	src := testDocs()
-	ix := open(t, src)
-	res, err := ix.Search(context.Background(), Request{Query: "公开", YearFrom: 2016, YearTo: 2021, FailedChecks: true}, src.substring)
+	ix := openSynced(t, src)
+	ctx := context.Background()
+	res, err := ix.Search(ctx, Request{Query: "公开", YearFrom: 2016, YearTo: 2021, FailedChecks: true}, src.substring)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ids(res); !slices.Equal(got, []string{"2"}) {
+	if got := ids(res); !slices.Equal(got, []int64{2}) {
 		t.Errorf("filters: %v", got)
 	}
-	res, err = ix.Search(context.Background(), Request{Query: "行政复议"}, src.substring)
+	for _, c := range []struct {
+		r    Request
+		want []int64
+	}{
+		{Request{Region: "天元区"}, []int64{1}},
+		{Request{Region: "4302"}, []int64{1}},
+		{Request{Organ: "教育局"}, []int64{2}},
+		{Request{Format: "2021", YearFrom: 2022}, []int64{1}},
+		{Request{Department: "教育局"}, []int64{2}},
+		{Request{Query: "行政复议", Region: "株洲市"}, []int64{1}},
+		{Request{Query: "行政复议", Format: "legacy", Sort: "date"}, []int64{3}},
+	} {
+		res, err := ix.Search(ctx, c.r, src.substring)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(res); !slices.Equal(got, c.want) {
+			t.Errorf("%+v: %v, want %v", c.r, got, c.want)
+		}
+	}
+
+	res, err = ix.Search(ctx, Request{Query: "行政复议"}, src.substring)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Facets["year"]["2022"] != 1 || res.Facets["year"]["2016"] != 1 || res.Facets["format"]["legacy"] != 1 {
-		t.Errorf("facets %v", res.Facets)
+	if res.Facets["year"]["2022"] != 1 || res.Facets["year"]["2016"] != 1 || res.Facets["format"]["legacy"] != 1 ||
+		res.Facets["region"]["株洲市天元区"] != 1 || res.Facets["department"]["金融办"] != 1 || res.Total != 2 {
+		t.Errorf("total %d, facets %v", res.Total, res.Facets)
 	}
 	for _, h := range res.Hits {
 		if len(h.Highlights) == 0 || !strings.Contains(h.Highlights[0], "<mark>行政复议</mark>") {
-			t.Errorf("hit %s highlights %q", h.ID, h.Highlights)
+			t.Errorf("hit %d highlights %q", h.ID, h.Highlights)
 		}
 		for _, hl := range h.Highlights {
 			if strings.Contains(hl, "<script>") {
@@ -137,34 +198,186 @@ func TestFiltersFacetsAndHighlights(t *testing.T) {
 			}
 		}
 	}
-	res, _ = ix.Search(context.Background(), Request{Query: "", Sort: "date", Limit: 2}, src.substring)
-	if res.Total != 3 || len(res.Hits) != 2 || res.Hits[0].ID != "1" {
-		t.Errorf("sorted by date: total %d hits %v", res.Total, ids(res))
+	// A character found by substring is marked too; a hit found by its title
+	// shows its title.
+	res, _ = ix.Search(ctx, Request{Query: "县"}, src.substring)
+	for _, h := range res.Hits {
+		if !slices.ContainsFunc(h.Highlights, func(s string) bool { return strings.Contains(s, "<mark>县</mark>") }) {
+			t.Errorf("县: hit %d highlights %q", h.ID, h.Highlights)
+		}
+	}
+	if len(res.Fallback) != 1 || res.FallbackCapped {
+		t.Errorf("fallback %v capped %v", res.Fallback, res.FallbackCapped)
+	}
+	// Marks land on the words searched: not on all of the bigram 年度 that
+	// 2016年 matched, nor on what follows NOT.
+	res, _ = ix.Search(ctx, Request{Query: "2016年 -金融办"}, src.substring)
+	if len(res.Hits) != 1 || !slices.ContainsFunc(res.Hits[0].Highlights, func(s string) bool { return strings.Contains(s, "<mark>2016年</mark>度报告") }) {
+		t.Errorf("2016年: %+v", res.Hits)
+	}
+	res, _ = ix.Search(ctx, Request{Query: "title:实验区"}, src.substring)
+	if len(res.Hits) != 1 || len(res.Hits[0].Highlights) != 1 || !strings.Contains(res.Hits[0].Highlights[0], "平潭综合<mark>实验区</mark>") {
+		t.Errorf("title highlight: %+v", res.Hits)
+	}
+
+	res, _ = ix.Search(ctx, Request{Query: "", Sort: "date", Limit: 2}, src.substring)
+	if res.Total != 3 || len(res.Hits) != 2 || res.Hits[0].ID != 1 || res.Hits[1].ID != 2 || res.Hits[0].Published != "2023-01-20" {
+		t.Errorf("sorted by date: total %d hits %+v", res.Total, res.Hits)
+	}
+	res, _ = ix.Search(ctx, Request{Query: "", Sort: "date", Limit: 2, Page: 2}, src.substring)
+	if len(res.Hits) != 1 || res.Hits[0].ID != 3 || res.Hits[0].Year != 2016 {
+		t.Errorf("page 2: %+v", res.Hits)
+	}
+	if _, err := ix.Search(ctx, Request{Sort: "title"}, src.substring); err == nil {
+		t.Error("an unknown sort order was accepted")
 	}
 }
 
-// The index follows the store: a new version replaces the old, a report the store
-// no longer holds disappears.
+// The index follows the store: a new stamp replaces the document, a report the
+// store no longer holds disappears, also when it goes while the sync runs.
 func TestSyncFollowsTheStore(t *testing.T) {
 	src := testDocs()
-	ix := open(t, src)
+	ix := openSynced(t, src)
+	ctx := context.Background()
 	d := src.docs[1]
-	d.VersionID, d.Body = 11, "更正后：本年度收到行政诉讼1件。"
+	d.Stamp, d.Text, d.Labels = "11", "更正后：本年度收到行政诉讼1件。", nil
 	src.docs[1] = d
 	delete(src.docs, 3)
-	st, err := ix.Sync(context.Background(), src)
+	src.vanish = map[int64]bool{2: true}
+	d2 := src.docs[2]
+	d2.Stamp = "21"
+	src.docs[2] = d2
+	st, err := ix.Sync(ctx, src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Updated != 1 || st.Removed != 1 || st.Unchanged != 1 {
+	if st.Updated != 1 || st.Removed != 2 || st.Unchanged != 0 || st.Added != 0 {
 		t.Errorf("sync %+v", st)
 	}
-	res, _ := ix.Search(context.Background(), Request{Query: "行政复议"}, src.substring)
+	res, _ := ix.Search(ctx, Request{Query: "行政复议"}, src.substring)
 	if len(res.Hits) != 0 {
 		t.Errorf("stale or removed reports still found: %v", ids(res))
 	}
-	res, _ = ix.Search(context.Background(), Request{Query: "行政诉讼"}, src.substring)
-	if got := ids(res); !slices.Equal(got, []string{"1", "2"}) {
-		t.Errorf("new version not found: %v", got)
+	res, _ = ix.Search(ctx, Request{Query: "行政诉讼"}, src.substring)
+	if got := ids(res); !slices.Equal(got, []int64{1}) {
+		t.Errorf("new version not found, or the vanished report still there: %v", got)
+	}
+	// Facets count the index as it is now.
+	res, _ = ix.Search(ctx, Request{}, src.substring)
+	if res.Total != 1 || len(res.Facets["format"]) != 1 || res.Facets["year"]["2022"] != 1 || res.Facets["department"]["教育局"] != 0 {
+		t.Errorf("after the sync: total %d, facets %v", res.Total, res.Facets)
+	}
+	src.vanish = nil
+	st, _ = ix.Sync(ctx, src)
+	if st.Added != 1 || st.Unchanged != 1 {
+		t.Errorf("second sync %+v", st)
+	}
+}
+
+// A rebuild that fails leaves the old index serving; one that succeeds replaces it.
+func TestRebuild(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ctx := context.Background()
+	src := testDocs()
+	if _, err := Rebuild(ctx, dir, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	big := &memSource{docs: map[int64]Doc{}, failAfter: 1}
+	for i := range int64(batchSize + 10) {
+		big.docs[i+100] = Doc{ReportID: i + 100, Stamp: "x", Title: "某某局报告", Text: "行政复议"}
+	}
+	if _, err := Rebuild(ctx, dir, big, nil); err == nil {
+		t.Fatal("the rebuild did not fail")
+	}
+	ix, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != 3 {
+		t.Errorf("after a failed rebuild the index holds %d reports, want the old 3", n)
+	}
+	ix.Close()
+	if _, err := os.Stat(dir + ".new"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the failed rebuild left %s.new behind", dir)
+	}
+	big.failAfter = 0
+	st, err := Rebuild(ctx, dir, big, nil)
+	if err != nil || st.Added != len(big.docs) {
+		t.Fatalf("rebuild: %+v %v", st, err)
+	}
+	ix, err = OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, _ := ix.Count(); n != uint64(len(big.docs)) {
+		t.Errorf("rebuilt index holds %d reports, want %d", n, len(big.docs))
+	}
+}
+
+func TestOpen(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, err := OpenReadOnly(dir); !errors.Is(err, ErrNoIndex) {
+		t.Errorf("no index: %v", err)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenReadOnly(dir); !errors.Is(err, ErrNoIndex) {
+		t.Errorf("empty folder: %v", err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatalf("an empty folder is not made an index: %v", err)
+	}
+	// An index of another layout is refused, so that it is rebuilt.
+	if err := ix.b.SetInternal(schemaKey, []byte("0")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if _, err := Open(dir); !errors.Is(err, ErrOutdated) {
+		t.Errorf("outdated index: %v", err)
+	}
+	if _, err := OpenReadOnly(dir); !errors.Is(err, ErrOutdated) {
+		t.Errorf("outdated index, read-only: %v", err)
+	}
+}
+
+// Searches may run while a sync changes the index (a server does both).
+func TestSearchWhileSyncing(t *testing.T) {
+	src := testDocs()
+	ix := openSynced(t, src)
+	ctx := context.Background()
+	done := make(chan error)
+	for range 4 {
+		go func() {
+			for range 20 {
+				res, err := ix.Search(ctx, Request{Query: "公开", Sort: "date"}, src.substring)
+				if err == nil && (res.Total < 2 || res.Total > 3) {
+					err = fmt.Errorf("%d reports found, want 2 or 3", res.Total)
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for i := range 10 {
+		d := src.docs[3]
+		d.Stamp = fmt.Sprint(i)
+		other := &memSource{docs: map[int64]Doc{1: src.docs[1], 2: src.docs[2], 3: d}}
+		if i%2 == 1 {
+			delete(other.docs, 3)
+		}
+		if _, err := ix.Sync(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -5,48 +5,66 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // The query language (README.md documents it):
 //
-//	行政复议 信访          both words (AND is implied)
-//	"不予公开 国家秘密"     a phrase
-//	行政复议 OR 行政诉讼    either
-//	行政复议 NOT 信访       -信访 works too; +word requires a word
-//	(复议 OR 诉讼) 纠正    grouping
+//	行政复议 信访             both words (AND is implied; AND may be written)
+//	"不予公开 国家秘密"        a phrase; “” work as quotes too
+//	行政复议 OR 行政诉讼       either (AND binds tighter than OR)
+//	行政复议 NOT 信访          -信访 works too, and -(…) or -"…"; +word requires a word
+//	(复议 OR 诉讼) 纠正       grouping
 //	year:2022  year:2020-2022  year:>=2021
-//	region:株洲市  organ:金融办  department:教育局  format:2019  failed:t3_balance
-//	title:金融办  body:信访
+//	region:株洲市  region:4302  organ:金融办  department:教育局  format:2019  failed:t3_balance
+//	title:金融办  body:信访  labels:不予处理
 //
 // Chinese is matched as phrases of character bigrams, so 行政复议 finds 行政复议
 // and not 行政…复议. A single Chinese character (县, 镇) has no bigram: such a
 // term is answered from the store's text, by substring.
 
-// compiled is a parsed query: the bleve query, and the single characters that need
+// compiled is a parsed query: the bleve query; the single characters that need
 // the substring fallback, each with the placeholder condition that the ids the
-// store finds fill in.
+// store finds fill in; and what highlights mark: the words searched for (not
+// those after NOT) as the index matches them.
 type compiled struct {
 	q      query.Query
 	single []string
 	holes  map[string]*query.DocIDQuery
+	marks  []*regexp.Regexp
 }
+
+// dictionary lists a field's indexed terms that match a regular expression.
+type dictionary func(field, pattern string) ([]string, error)
 
 type parser struct {
 	toks   []string
 	pos    int
 	single []string
 	holes  map[string]*query.DocIDQuery
+	words  []string
+	neg    int // how many NOTs the term being parsed is under
+	dict   dictionary
 }
 
-var tokenRE = regexp.MustCompile(`"[^"]*"?|\(|\)|[^\s()"]+(?:"[^"]*"?)?`)
+var (
+	tokenRE = regexp.MustCompile(`[+-]?"[^"]*"?|\(|\)|[^\s()"]+(?:"[^"]*"?)?`)
+	quotes  = strings.NewReplacer("“", `"`, "”", `"`)
+)
 
-func compile(s string) (*compiled, error) {
-	p := &parser{toks: tokenRE.FindAllString(s, -1), holes: map[string]*query.DocIDQuery{}}
+func newParser(dict dictionary) *parser {
+	return &parser{holes: map[string]*query.DocIDQuery{}, dict: dict}
+}
+
+func (p *parser) compile(s string) (*compiled, error) {
+	p.toks = tokenRE.FindAllString(quotes.Replace(s), -1)
 	if len(p.toks) == 0 {
 		return &compiled{q: query.NewMatchAllQuery()}, nil
 	}
@@ -57,7 +75,11 @@ func compile(s string) (*compiled, error) {
 	if p.pos < len(p.toks) {
 		return nil, fmt.Errorf("unexpected %q", p.toks[p.pos])
 	}
-	return &compiled{q: q, single: p.single, holes: p.holes}, nil
+	c := &compiled{q: q, single: p.single, holes: p.holes}
+	for _, w := range p.words {
+		c.marks = append(c.marks, wordPattern(w))
+	}
+	return c, nil
 }
 
 func (p *parser) peek() string {
@@ -73,7 +95,7 @@ func (p *parser) or() (query.Query, error) {
 		return nil, err
 	}
 	qs := []query.Query{first}
-	for p.peek() == "OR" || p.peek() == "|" {
+	for p.peek() == "OR" {
 		p.pos++
 		q, err := p.and()
 		if err != nil {
@@ -91,25 +113,33 @@ func (p *parser) and() (query.Query, error) {
 	var must, mustNot []query.Query
 	for {
 		t := p.peek()
-		if t == "" || t == ")" || t == "OR" || t == "|" {
+		if t == "" || t == ")" || t == "OR" {
 			break
 		}
-		if t == "AND" || t == "&" {
+		if t == "AND" {
 			p.pos++
 			continue
 		}
 		neg := false
 		switch {
-		case t == "NOT":
+		case t == "NOT" || t == "-":
 			neg = true
 			p.pos++
-		case strings.HasPrefix(t, "-") && len(t) > 1:
+		case t == "+":
+			p.pos++
+		case strings.HasPrefix(t, "-"):
 			neg = true
 			p.toks[p.pos] = t[1:]
-		case strings.HasPrefix(t, "+") && len(t) > 1:
+		case strings.HasPrefix(t, "+"):
 			p.toks[p.pos] = t[1:]
 		}
+		if neg {
+			p.neg++
+		}
 		q, err := p.primary()
+		if neg {
+			p.neg--
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -136,8 +166,11 @@ func (p *parser) and() (query.Query, error) {
 
 func (p *parser) primary() (query.Query, error) {
 	t := p.peek()
-	if t == "" {
+	switch t {
+	case "", "OR", "AND", "NOT":
 		return nil, fmt.Errorf("query ends too soon")
+	case ")":
+		return nil, fmt.Errorf("a ) without its (")
 	}
 	p.pos++
 	if t == "(" {
@@ -151,42 +184,48 @@ func (p *parser) primary() (query.Query, error) {
 		p.pos++
 		return q, nil
 	}
-	if t == ")" {
-		return nil, fmt.Errorf("a ) without its (")
-	}
-	if field, value, ok := strings.Cut(t, ":"); ok && value != "" {
-		if q, ok := p.fieldQuery(strings.ToLower(field), strings.Trim(value, `"`)); ok {
-			return q, nil
+	if field, value, ok := strings.Cut(t, ":"); ok && value != "" && !strings.HasPrefix(field, `"`) {
+		if q, ok, err := p.fieldQuery(strings.ToLower(field), strings.Trim(value, `"`)); ok || err != nil {
+			return q, err
 		}
 	}
-	return p.text(strings.Trim(t, `"`), textFields), nil
+	return p.text(strings.Trim(t, `"`), textFields)
 }
 
 var (
-	textFields = []string{fTitle, fBody, fLabels, fOrganText, fRegionText}
+	// A word without a field is looked for in the title and the body, which
+	// holds the organ's name and the tables' labels too (organ:, region: and
+	// labels: search those fields alone).
+	textFields = []string{fTitle, fBody}
 	yearRange  = regexp.MustCompile(`^(\d{4})\s*[-–~]\s*(\d{4})$`)
 	yearCmp    = regexp.MustCompile(`^(>=|<=|>|<)(\d{4})$`)
+	digits     = regexp.MustCompile(`^\d+$`)
 )
 
-// text matches words in the given fields: each Chinese run as a phrase, other
-// words as terms; a lone Chinese character through the substring fallback.
-func (p *parser) text(s string, fields []string) query.Query {
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) == 1 && isHan(firstRune(s)) {
-		return p.singleChar(s)
+// analyzer is the cjk analyzer the text fields are indexed with, for queries.
+var analyzer = sync.OnceValue(func() analysis.Analyzer {
+	return bleve.NewIndexMapping().AnalyzerNamed(cjk.AnalyzerName)
+})
+
+// text matches s in any of the given fields, as a phrase of the tokens the
+// index has (bigrams of Chinese, words of letters and digits). A lone Chinese
+// character, which has no bigram, goes to the substring fallback.
+func (p *parser) text(s string, fields []string) (query.Query, error) {
+	if p.neg == 0 {
+		p.words = append(p.words, strings.Fields(s)...)
+	}
+	toks := analyzer().Analyze([]byte(s))
+	switch {
+	case len(toks) == 0:
+		return query.NewMatchNoneQuery(), nil
+	case len(toks) == 1 && toks[0].Type == analysis.Single:
+		return p.singleChar(string(toks[0].Term)), nil
 	}
 	var perField []query.Query
 	for _, f := range fields {
-		var q query.Query
-		if hasHan(s) || strings.ContainsAny(s, " ") {
-			mp := query.NewMatchPhraseQuery(s)
-			mp.SetField(f)
-			q = mp
-		} else {
-			m := query.NewMatchQuery(s)
-			m.SetField(f)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			q = m
+		q, err := p.phrase(f, toks)
+		if err != nil {
+			return nil, err
 		}
 		if f == fTitle {
 			q.(query.BoostableQuery).SetBoost(3)
@@ -194,9 +233,44 @@ func (p *parser) text(s string, fields []string) query.Query {
 		perField = append(perField, q)
 	}
 	if len(perField) == 1 {
-		return perField[0]
+		return perField[0], nil
 	}
-	return query.NewDisjunctionQuery(perField)
+	return query.NewDisjunctionQuery(perField), nil
+}
+
+// phrase matches the tokens at consecutive positions of a field. A lone Chinese
+// character at either end of them (2022年, 第3) stands beside a letter or digit in
+// the query, but in the text it may be half of a bigram with the character after
+// it (2022年度) or before it (年第3): it matches any indexed term that begins (or
+// ends) with it. Between two words of letters or digits it is a lone character
+// in the text too.
+func (p *parser) phrase(field string, toks analysis.TokenStream) (query.Query, error) {
+	if len(toks) == 1 {
+		t := query.NewTermQuery(string(toks[0].Term))
+		t.SetField(field)
+		return t, nil
+	}
+	terms := make([][]string, len(toks))
+	for i, t := range toks {
+		term := string(t.Term)
+		terms[i] = []string{term}
+		if t.Type != analysis.Single || (i > 0 && i < len(toks)-1) {
+			continue
+		}
+		pattern := regexp.QuoteMeta(term) + ".?"
+		if i == 0 {
+			pattern = ".?" + regexp.QuoteMeta(term)
+		}
+		alts, err := p.dict(field, pattern)
+		if err != nil {
+			return nil, err
+		}
+		if len(alts) == 0 {
+			return query.NewMatchNoneQuery(), nil
+		}
+		terms[i] = alts
+	}
+	return newPhraseQuery(field, terms), nil
 }
 
 func (p *parser) singleChar(c string) query.Query {
@@ -209,46 +283,66 @@ func (p *parser) singleChar(c string) query.Query {
 	return h
 }
 
-func (p *parser) fieldQuery(field, v string) (query.Query, bool) {
+// fieldQuery is field:value; ok is false for a field the language does not know
+// (the token is then searched as text).
+func (p *parser) fieldQuery(field, v string) (q query.Query, ok bool, err error) {
 	switch field {
 	case "year", "年度", "年":
 		q, ok := yearQuery(v)
-		return q, ok
+		return q, ok, nil
 	case "region", "地区":
-		return prefixOrPhrase(fRegion, fRegionText, v), true
+		q, err := p.place(fRegion, fRegionText, v)
+		return q, true, err
 	case "organ", "机关":
-		return prefixOrPhrase(fOrgan, fOrganText, v), true
+		q, err := p.place(fOrgan, fOrganText, v)
+		return q, true, err
 	case "department", "dept", "部门":
-		t := query.NewTermQuery(v)
-		t.SetField(fDepartment)
-		return t, true
+		return keywordQuery(fDepartment, v), true, nil
 	case "format", "格式":
-		t := query.NewTermQuery(v)
-		t.SetField(fFormat)
-		return t, true
+		return keywordQuery(fFormat, v), true, nil
 	case "failed", "check":
 		q := query.NewPrefixQuery(v)
 		q.SetField(fFailed)
-		return q, true
+		return q, true, nil
 	case "title", "标题":
-		return p.text(v, []string{fTitle}), true
+		q, err := p.text(v, []string{fTitle})
+		return q, true, err
 	case "body", "text", "正文":
-		return p.text(v, []string{fBody}), true
+		q, err := p.text(v, []string{fBody})
+		return q, true, err
+	case "labels", "label":
+		q, err := p.text(v, []string{fLabels})
+		return q, true, err
 	}
-	return nil, false
+	return nil, false, nil
 }
 
-// prefixOrPhrase matches a keyword field by prefix (株洲市 → 株洲市天元区) or its
-// analysed twin by phrase (天元区 → 株洲市天元区).
-func prefixOrPhrase(kw, text, v string) query.Query {
-	pq := query.NewPrefixQuery(v)
-	pq.SetField(kw)
-	if utf8.RuneCountInString(v) < 2 {
-		return pq
+func keywordQuery(field, v string) query.Query {
+	t := query.NewTermQuery(v)
+	t.SetField(field)
+	return t
+}
+
+// place matches an organ or region name by the beginning of the name the report
+// gives (株洲市 → 株洲市天元区) or anywhere in it (天元区 → 株洲市天元区); a region
+// given in digits matches the beginning of the region code (4302 → 430211).
+func (p *parser) place(kw, text, v string) (query.Query, error) {
+	if kw == fRegion && digits.MatchString(v) {
+		q := query.NewPrefixQuery(v)
+		q.SetField(fRegionCode)
+		return q, nil
 	}
-	mp := query.NewMatchPhraseQuery(v)
-	mp.SetField(text)
-	return query.NewDisjunctionQuery([]query.Query{pq, mp})
+	prefix := query.NewPrefixQuery(v)
+	prefix.SetField(kw)
+	toks := analyzer().Analyze([]byte(v))
+	if len(toks) < 2 && (len(toks) == 0 || toks[0].Type == analysis.Single) {
+		return prefix, nil
+	}
+	inside, err := p.phrase(text, toks)
+	if err != nil {
+		return nil, err
+	}
+	return query.NewDisjunctionQuery([]query.Query{prefix, inside}), nil
 }
 
 func yearQuery(v string) (query.Query, bool) {
@@ -285,18 +379,52 @@ func yearQuery(v string) (query.Query, bool) {
 	return q, true
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if isHan(r) {
-			return true
+// wordPattern finds a word in a text as a phrase query finds it: letters and
+// digits in any case, and where Chinese meets Chinese or other letters or digits
+// anything between them that is not a letter or digit (行政、复议 for 行政复议:
+// the index keeps no punctuation).
+func wordPattern(w string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("(?i)")
+	prev := rune(-1)
+	for _, r := range w {
+		if prev >= 0 && (isHan(prev) || isHan(r)) {
+			b.WriteString(`[^\p{L}\p{N}]*`)
 		}
+		b.WriteString(regexp.QuoteMeta(string(r)))
+		prev = r
 	}
-	return false
+	return regexp.MustCompile(b.String())
 }
 
-func firstRune(s string) rune {
-	r, _ := utf8.DecodeRuneInString(s)
-	return r
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// dictionary lists the terms of a field that match a regular expression.
+func (ix *Index) dictionary(field, pattern string) ([]string, error) {
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	rr, ok := r.(index.IndexReaderRegexp)
+	if !ok {
+		return nil, fmt.Errorf("the index cannot list its terms")
+	}
+	d, err := rr.FieldDictRegexp(field, pattern)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	var out []string
+	for {
+		e, err := d.Next()
+		if err != nil || e == nil {
+			return out, err
+		}
+		out = append(out, e.Term)
+	}
 }

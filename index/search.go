@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -24,20 +24,23 @@ type Request struct {
 	Format       string
 	FailedChecks bool   // only reports with a failed check or a finding against them
 	Sort         string // "relevance" (default) or "date" (newest first)
-	Limit        int    // hits per page (default 20, at most 500)
+	Limit        int    // hits per page (default 20, at most MaxLimit)
 	Page         int    // 1-based
 }
 
+// MaxLimit is the most hits one page holds.
+const MaxLimit = 500
+
 // Hit is one report found.
 type Hit struct {
-	ID         string   `json:"id"`
+	ID         int64    `json:"id"` // the store's report id
 	Title      string   `json:"title"`
 	Organ      string   `json:"organ"`
 	Region     string   `json:"region"`
 	Year       int      `json:"year"`
 	Published  string   `json:"published"`
 	Score      float64  `json:"score"`
-	Highlights []string `json:"highlights"`
+	Highlights []string `json:"highlights"` // HTML: the text escaped, the words found in <mark>
 }
 
 // Result is a page of hits with the facets of all matches.
@@ -46,83 +49,92 @@ type Result struct {
 	Hits   []Hit                     `json:"hits"`
 	Facets map[string]map[string]int `json:"facets"`
 	// Fallback names the single characters that were searched by substring in
-	// the store's text, which the bigram index cannot match.
-	Fallback []string `json:"fallback,omitempty"`
+	// the store's text, which the bigram index cannot match; FallbackCapped says
+	// one of them matched more reports than the fallback reads (MaxFallback), so
+	// that the results leave some out.
+	Fallback       []string `json:"fallback,omitempty"`
+	FallbackCapped bool     `json:"fallback_capped,omitempty"`
 }
 
-// Substring finds the reports whose text contains s (for queries of one Chinese
-// character), at most limit of them.
+// Substring finds the reports whose title or text contains s (for queries of
+// one Chinese character), at most limit of them; *store.SQLite's SearchSubstring.
 type Substring func(ctx context.Context, s string, limit int) ([]int64, error)
 
-// maxFallback caps the reports a one-character term can match: such a term is a
+// MaxFallback caps the reports a one-character term can match: such a term is a
 // filter of last resort, not a way to list the archive.
-const maxFallback = 10_000
+const MaxFallback = 10_000
 
-// Facet names, as the JSON output names them.
-var facetFields = map[string]string{"year": fYearFacet, "region": fRegion, "department": fDepartment, "format": fFormat}
+// facetSize is how many values of each facet a result lists, most frequent first.
+const facetSize = 50
 
 // Search runs a request.
 func (ix *Index) Search(ctx context.Context, r Request, substr Substring) (*Result, error) {
-	c, err := compile(r.Query)
+	switch r.Sort {
+	case "", "relevance", "date":
+	default:
+		return nil, fmt.Errorf("sort by %q: relevance or date", r.Sort)
+	}
+	p := newParser(ix.dictionary)
+	c, err := p.compile(r.Query)
 	if err != nil {
 		return nil, fmt.Errorf("query %q: %v", r.Query, err)
 	}
+	out := &Result{Hits: []Hit{}, Facets: map[string]map[string]int{}, Fallback: c.single}
 	for _, ch := range c.single {
 		if substr == nil {
 			return nil, fmt.Errorf("query %q: a single character (%s) needs the store's text", r.Query, ch)
 		}
-		ids, err := substr(ctx, ch, maxFallback)
+		ids, err := substr(ctx, ch, MaxFallback)
 		if err != nil {
 			return nil, err
 		}
+		out.FallbackCapped = out.FallbackCapped || len(ids) >= MaxFallback
 		strs := make([]string, len(ids))
 		for i, id := range ids {
 			strs[i] = docID(id)
 		}
 		c.holes[ch].IDs = strs
 	}
-	conds := []query.Query{c.q}
-	conds = append(conds, r.filters()...)
-	var q query.Query = c.q
-	if len(conds) > 1 {
-		q = query.NewConjunctionQuery(conds)
+	filters, err := r.filters(p)
+	if err != nil {
+		return nil, err
+	}
+	q := c.q
+	if len(filters) > 0 {
+		q = query.NewConjunctionQuery(append([]query.Query{c.q}, filters...))
 	}
 	limit := r.Limit
 	if limit <= 0 {
 		limit = 20
 	}
-	limit = min(limit, 500)
+	limit = min(limit, MaxLimit)
 	page := max(r.Page, 1)
-	req := bleve.NewSearchRequestOptions(q, limit, (page-1)*limit, false)
-	req.Fields = []string{fTitle, fBody, fOrgan, fRegion, fYear, fPublished}
-	req.IncludeLocations = true
-	if r.Sort == "date" {
-		req.SortBy([]string{"-" + fPublished, "-" + fYear, "-_score"})
-	}
-	for name, field := range facetFields {
-		req.AddFacet(name, bleve.NewFacetRequest(field, 50))
-	}
-	res, err := ix.b.SearchInContext(ctx, req)
+	snap, cols, err := ix.snapshot()
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{Total: res.Total, Hits: []Hit{}, Facets: map[string]map[string]int{}, Fallback: c.single}
-	for name := range facetFields {
-		counts := map[string]int{}
-		if f := res.Facets[name]; f != nil && f.Terms != nil {
-			for _, t := range f.Terms.Terms() {
-				counts[t.Term] = t.Count
-			}
-		}
-		out.Facets[name] = counts
+	defer snap.Close()
+	found, err := collect(ctx, snap, cols, ix.b.Mapping(), q, (page-1)*limit, limit, r.Sort == "date")
+	if err != nil {
+		return nil, err
 	}
-	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, toHit(h))
+	out.Total, out.Facets = found.total, found.facets
+	for _, m := range found.page {
+		h, body, err := hit(snap, m)
+		if err != nil {
+			return nil, err
+		}
+		h.Highlights = highlights(body, find(body, c.marks), 3)
+		if len(h.Highlights) == 0 {
+			// Found by its title (or organ, region, labels): show the title marked.
+			h.Highlights = highlights(h.Title, find(h.Title, c.marks), 1)
+		}
+		out.Hits = append(out.Hits, h)
 	}
 	return out, nil
 }
 
-func (r Request) filters() []query.Query {
+func (r Request) filters(p *parser) ([]query.Query, error) {
 	var out []query.Query
 	if r.YearFrom > 0 || r.YearTo > 0 {
 		lo, hi := float64(r.YearFrom), float64(r.YearTo)
@@ -134,82 +146,76 @@ func (r Request) filters() []query.Query {
 		q.SetField(fYear)
 		out = append(out, q)
 	}
-	if r.Region != "" {
-		out = append(out, prefixOrPhrase(fRegion, fRegionText, r.Region))
-	}
-	if r.Organ != "" {
-		out = append(out, prefixOrPhrase(fOrgan, fOrganText, r.Organ))
+	for _, f := range []struct{ kw, text, v string }{{fRegion, fRegionText, r.Region}, {fOrgan, fOrganText, r.Organ}} {
+		if f.v == "" {
+			continue
+		}
+		q, err := p.place(f.kw, f.text, f.v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, q)
 	}
 	if r.Department != "" {
-		t := query.NewTermQuery(r.Department)
-		t.SetField(fDepartment)
-		out = append(out, t)
+		out = append(out, keywordQuery(fDepartment, r.Department))
 	}
 	if r.Format != "" {
-		t := query.NewTermQuery(r.Format)
-		t.SetField(fFormat)
-		out = append(out, t)
+		out = append(out, keywordQuery(fFormat, r.Format))
 	}
 	if r.FailedChecks {
 		w := query.NewWildcardQuery("*")
 		w.SetField(fFailed)
 		out = append(out, w)
 	}
+	return out, nil
+}
+
+type span struct{ start, end int }
+
+// find returns where the patterns match a text.
+func find(text string, patterns []*regexp.Regexp) []span {
+	var out []span
+	for _, re := range patterns {
+		for _, m := range re.FindAllStringIndex(text, -1) {
+			out = append(out, span{m[0], m[1]})
+		}
+	}
 	return out
 }
 
-func toHit(h *search.DocumentMatch) Hit {
-	hit := Hit{ID: h.ID, Score: h.Score, Highlights: []string{}}
-	hit.Title, _ = h.Fields[fTitle].(string)
-	hit.Organ, _ = h.Fields[fOrgan].(string)
-	hit.Region, _ = h.Fields[fRegion].(string)
-	if y, ok := h.Fields[fYear].(float64); ok {
-		hit.Year = int(y)
-	}
-	if p, ok := h.Fields[fPublished].(string); ok && len(p) >= 10 {
-		hit.Published = p[:10]
-	}
-	body, _ := h.Fields[fBody].(string)
-	hit.Highlights = highlights(body, h.Locations[fBody], 3)
-	return hit
-}
-
-// highlights cuts up to n fragments of text around the matched terms. The text is
-// escaped first and the marks added after, so nothing a portal wrote can become
-// markup.
-func highlights(text string, locs search.TermLocationMap, n int) []string {
-	type span struct{ start, end int }
-	var spans []span
-	for _, ls := range locs {
-		for _, l := range ls {
-			if int(l.End) <= len(text) && l.Start < l.End {
-				spans = append(spans, span{int(l.Start), int(l.End)})
-			}
-		}
-	}
+// merge sorts spans and joins those that overlap or touch.
+func merge(spans []span) []span {
 	if len(spans) == 0 {
-		return []string{}
+		return nil
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
-	merged := []span{spans[0]}
+	out := []span{spans[0]}
 	for _, s := range spans[1:] {
-		last := &merged[len(merged)-1]
+		last := &out[len(out)-1]
 		if s.start <= last.end {
 			last.end = max(last.end, s.end)
 		} else {
-			merged = append(merged, s)
+			out = append(out, s)
 		}
 	}
-	const context = 60 // bytes each side, about 20 Chinese characters
-	var out []string
+	return out
+}
+
+// highlights cuts up to n fragments of text around the spans to mark. The text
+// is escaped first and the marks added after, so nothing a portal wrote can
+// become markup.
+func highlights(text string, spans []span, n int) []string {
+	merged := merge(spans)
+	const around = 60 // bytes each side, about 20 Chinese characters
+	out := []string{}
 	used := -1
 	for i := 0; i < len(merged) && len(out) < n; i++ {
 		m := merged[i]
 		if m.start < used {
 			continue
 		}
-		from := runeStart(text, max(m.start-context, 0))
-		to := runeEnd(text, min(m.end+context, len(text)))
+		from := runeStart(text, max(m.start-around, 0))
+		to := runeEnd(text, min(m.end+around, len(text)))
 		var b strings.Builder
 		if from > 0 {
 			b.WriteString("…")

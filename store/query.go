@@ -21,12 +21,9 @@ func reportFilter(f Filter, idColumn string) (string, []any) {
 		args = append(args, f.Year)
 	}
 	if f.Region != "" {
-		column := "v.region"
-		if strings.Trim(f.Region, "0123456789") == "" {
-			column = "v.region_code"
-		}
-		conds = append(conds, "substr("+column+", 1, length(?)) = ?")
-		args = append(args, f.Region, f.Region)
+		cond, a := regionCondition(f.Region)
+		conds = append(conds, cond)
+		args = append(args, a...)
 	}
 	if len(conds) == 0 {
 		return "1", nil
@@ -278,4 +275,23 @@ func queryInts(ctx context.Context, q querier, query string, args ...any) ([]int
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// regionCondition selects the versions of a region however their titles spell it.
+// Digits are a GB/T 2260 code prefix (4302: 株洲市). A name matches regions that
+// contain it (天元区 matches 株洲市天元区 and 株洲市天元区群丰镇) and, when it names
+// an area with a code, every region under that code (株洲市 matches a report
+// whose title says only 天元区).
+func regionCondition(region string) (string, []any) {
+	if strings.Trim(region, "0123456789") == "" {
+		return "substr(v.region_code, 1, length(?)) = ?", []any{region, region}
+	}
+	if _, code, rest := report.SplitOrgan(region); code != "" && rest == "" {
+		prefix := code
+		for strings.HasSuffix(prefix, "00") {
+			prefix = strings.TrimSuffix(prefix, "00")
+		}
+		return "(instr(v.region, ?) > 0 OR substr(v.region_code, 1, length(?)) = ?)", []any{region, prefix, prefix}
+	}
+	return "instr(v.region, ?) > 0", []any{region}
 }

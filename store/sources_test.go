@@ -1,8 +1,11 @@
 package store
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"gongkai/report"
 )
 
 // A report published as a page saying 详见附件 and as a PDF holding the tables is
@@ -90,5 +93,20 @@ func TestOrganKeyJoinsSpellings(t *testing.T) {
 	rows := queryRows(t, s.db, `SELECT ok FROM checks WHERE report_id = ? AND rule = 'carry_chain:total'`, res[1].ReportID)
 	if len(rows) != 1 || rows[0]["ok"] != int64(0) {
 		t.Errorf("the carry chain across two spellings of one organ: %v", rows)
+	}
+}
+
+// A region filter finds a report however its title spells the region.
+func TestRegionFilterFollowsCodes(t *testing.T) {
+	s := newStore(t)
+	rec := fixture(t, "zhuzhou-jinrongban-2022") // 株洲市天元区, 430211
+	rec.Organ, rec.Region = "天元区金融办", "天元区"
+	ingest(t, s, item(rec, "http://x/2022.html", "2022"))
+	for region, want := range map[string]int{"株洲市": 1, "天元区": 1, "4302": 1, "湖南省": 1, "雄县": 0, "430212": 0} {
+		n := 0
+		err := s.Records(context.Background(), Filter{Region: region}, false, func(*report.Record) error { n++; return nil })
+		if err != nil || n != want {
+			t.Errorf("region %s: %d reports (%v), want %d", region, n, err, want)
+		}
 	}
 }

@@ -114,6 +114,7 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 		return exitFailed
 	}
 	defer st.Close()
+	defer syncIndex(ctx, "crawl", st, cfg.Storage.Data, stderr)
 	arch, err := archive.Open(filepath.Join(cfg.Storage.Data, "warc"))
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)

@@ -117,6 +117,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	defer s.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
+	defer syncIndex(ctx, "ingest", s, *dataDir, stderr)
 
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()

@@ -64,6 +64,7 @@ func runReparse(args []string, stdout, stderr io.Writer) int {
 	defer s.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
+	defer syncIndex(ctx, "reparse", s, *dataDir, stderr)
 
 	opts := store.ReparseOptions{Parser: currentParser, LoadWARC: warcLoader(*dataDir)}
 	if *verbose {

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestDemo runs `gongkai demo` as a newcomer would: it must serve real figures
+// within a minute, then a browser searches, opens a report, finds a failed check
+// marked on its cells, and sees the compare chart drawn. Ctrl-C (the context)
+// stops everything and removes the temporary data folder.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls the simulated portals")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	exited := make(chan int, 1)
+	start := time.Now()
+	go func() { exited <- demo(ctx, "127.0.0.1:0", "", &stdout, &stderr) }()
+	base := waitServing(t, &stdout, &stderr, exited, 60*time.Second)
+	t.Logf("demo ready in %s", time.Since(start).Round(100*time.Millisecond))
+	m := regexp.MustCompile(`into (\S+) …`).FindStringSubmatch(stderr.String())
+	if m == nil {
+		t.Fatalf("the demo does not say where its data is:\n%s", stderr.String())
+	}
+	data := m[1]
+
+	// A report with a failed check, found through the API as a script would.
+	status, body := httpGet(t, base+"api/search?q="+url.QueryEscape("failed:t3_row_total"))
+	var found struct {
+		Total int
+		Hits  []struct{ ID int64 }
+	}
+	if err := json.Unmarshal([]byte(body), &found); status != http.StatusOK || err != nil || found.Total == 0 {
+		t.Fatalf("search for failed checks: %d %v %s", status, err, body)
+	}
+	failedReport := found.Hits[0].ID
+	if status, body := httpGet(t, base+"api/compare?figure=new_received"); status != http.StatusOK || !strings.Contains(body, `"rank": 1`) {
+		t.Errorf("compare: %d %s", status, body)
+	}
+
+	t.Run("browser", func(t *testing.T) { browse(t, base, failedReport) })
+
+	cancel()
+	select {
+	case status := <-exited:
+		if status != exitOK {
+			t.Errorf("the demo stopped with %d:\n%s", status, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the demo did not stop")
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Errorf("the temporary data folder %s is still there: %v", data, err)
+	}
+	if _, err := net.DialTimeout("tcp", strings.TrimSuffix(strings.TrimPrefix(base, "http://"), "/"), time.Second); err == nil {
+		t.Error("the demo still listens after it stopped")
+	}
+}
+
+func TestDemoSaysWhenTheAddressIsTaken(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	var stdout, stderr lockedBuffer
+	if status := demo(context.Background(), busy.Addr().String(), "", &stdout, &stderr); status != exitFailed ||
+		!strings.Contains(stderr.String(), busy.Addr().String()+" is already in use") {
+		t.Errorf("status %d, stderr %q", status, stderr.String())
+	}
+}
+
+// artifactsDir is where the browser test writes its screenshots: $GONGKAI_ARTIFACTS,
+// or a folder in the test's temporary directory.
+func artifactsDir(t *testing.T) string {
+	dir := os.Getenv("GONGKAI_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(t.TempDir(), "screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// browse drives headless Chromium through the demo as a person would.
+func browse(t *testing.T, base string, failedReport int64) {
+	chromium := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			chromium = p
+			break
+		}
+	}
+	if chromium == "" {
+		t.Skip("no Chromium on this machine (Debian: apt-get install chromium); the browser test needs one")
+	}
+	shots := artifactsDir(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 1024),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancelTimeout()
+
+	shot := func(name string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+			png, err := chromedp.FullScreenshot(100)(ctx, target) // 100: PNG
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, name), png, 0o644)
+		})
+	}
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+
+	// Search from the start page, then open the first hit.
+	do("search",
+		chromedp.Navigate(base),
+		chromedp.WaitVisible(chromedp.CSS(`#home-q`)),
+		shot("1-start.png"),
+		chromedp.SendKeys(chromedp.CSS(`#home-q`), "行政复议"),
+		chromedp.Submit(chromedp.CSS(`#home-q`)),
+		chromedp.WaitVisible(chromedp.CSS(`ol.hits li.hit`)),
+		shot("2-search.png"),
+	)
+	hits := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("ol.hits li.hit").length`))
+	title := value(t, ctx, chromedp.Text(chromedp.CSS(`ol.hits li.hit h2 a`)))
+	do("open the first hit",
+		chromedp.Click(chromedp.CSS(`ol.hits li.hit h2 a`)),
+		chromedp.WaitVisible(chromedp.CSS(`article.report h1`)),
+		shot("3-report.png"),
+	)
+	if reportTitle := value(t, ctx, chromedp.Text(chromedp.CSS(`article.report h1`))); hits == 0 || reportTitle != title {
+		t.Errorf("%d hits; the first is %q but the page opened is %q", hits, title, reportTitle)
+	}
+
+	// A report whose figures do not add up shows the failed check on its cells.
+	do("open a report with a failed check",
+		chromedp.Navigate(fmt.Sprintf("%sreports/%d", base, failedReport)),
+		chromedp.WaitVisible(chromedp.CSS(`#failed-checks`)),
+		shot("4-failed-check.png"),
+	)
+	marked := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("td.failed").length`))
+	legend := value(t, ctx, chromedp.Text(chromedp.CSS(`p.legend`)))
+	check := value(t, ctx, chromedp.Text(chromedp.CSS(`#check-1`)))
+	if marked == 0 || !strings.Contains(legend, "未通过检查") || !strings.Contains(check, "t3_") {
+		t.Errorf("report %d: %d cells marked, legend %q, first failed check %q", failedReport, marked, legend, check)
+	}
+
+	// Compare: the chart is drawn, one bar per ranked row.
+	do("compare",
+		chromedp.Navigate(base+"compare?figure=new_received"),
+		chromedp.WaitVisible(chromedp.CSS(`svg.chart`)),
+		shot("5-compare.png"),
+	)
+	bars := value(t, ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("svg.chart rect.bar")).filter(r => r.getBBox().width > 0).length`))
+	ranked := value(t, ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("table.compare tbody tr td:first-child")).filter(td => td.textContent.trim() !== "").length`))
+	if bars == 0 || bars != ranked {
+		t.Errorf("compare chart: %d bars drawn for %d ranked rows", bars, ranked)
+	}
+	t.Logf("screenshots in %s", shots)
+}
+
+// value runs an action that reads something from the page.
+func value[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

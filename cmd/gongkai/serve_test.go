@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is a buffer a server goroutine writes to while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var servingRE = regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/) in a browser`)
+
+// waitServing waits until a server says where it serves and returns that URL.
+func waitServing(t *testing.T, stdout, stderr *lockedBuffer, exited <-chan int, within time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if m := servingRE.FindStringSubmatch(stdout.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case status := <-exited:
+			t.Fatalf("exited with %d before serving\nstdout:\n%s\nstderr:\n%s", status, stdout, stderr)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	t.Fatalf("not serving after %s\nstdout:\n%s\nstderr:\n%s", within, stdout, stderr)
+	return ""
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+func TestServeArchive(t *testing.T) {
+	data := t.TempDir()
+	in := t.TempDir()
+	copyFile(t, corpusFile(t, "zhuzhou-tianyuan-jinrongban-2022.txt"), filepath.Join(in, "jinrongban.txt"))
+	if _, errs, status := gongkai(t, "ingest", "--data", data, in); status != exitOK {
+		t.Fatalf("ingest: %d %s", status, errs)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	exited := make(chan int, 1)
+	go func() { exited <- serveArchive(ctx, "serve", ln, data, 10, &stdout, &stderr) }()
+	base := waitServing(t, &stdout, &stderr, exited, 30*time.Second)
+
+	status, body := httpGet(t, base+"api/search?q=%E9%87%91%E8%9E%8D%E5%8A%9E")
+	var res struct {
+		Total int
+		Hits  []struct{ ID int64 }
+	}
+	if err := json.Unmarshal([]byte(body), &res); status != http.StatusOK || err != nil || res.Total != 1 {
+		t.Fatalf("search: %d %v %s", status, err, body)
+	}
+	if status, body := httpGet(t, base+"reports/1"); status != http.StatusOK || !strings.Contains(body, "株洲市天元区金融办") {
+		t.Errorf("report page: %d", status)
+	}
+	if _, err := os.Stat(filepath.Join(data, "index")); err != nil {
+		t.Errorf("the server made no search index: %v", err)
+	}
+	// A command that stores reports, and so writes to the index, gets its turn
+	// once searches pause; the searches that follow see what it stored, although
+	// the same search was answered before.
+	const everyReport = "api/search?q=%E6%94%BF%E5%BA%9C%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80" // 政府信息公开
+	if _, body := httpGet(t, base+everyReport); !strings.Contains(body, `"total": 1,`) {
+		t.Fatalf("before the ingest: %s", body)
+	}
+	more := t.TempDir()
+	copyFile(t, corpusFile(t, "pingtan-2016-legacy.htm"), filepath.Join(more, "pingtan.htm"))
+	started := time.Now()
+	if _, errs, status := gongkai(t, "ingest", "--data", data, more); status != exitOK || errs != "" {
+		t.Errorf("gongkai ingest while serving: %d %s", status, errs)
+	}
+	if took := time.Since(started); took > indexIdle+10*time.Second {
+		t.Errorf("gongkai ingest waited %s for the server", took)
+	}
+	if status, body := httpGet(t, base+everyReport); status != http.StatusOK || !strings.Contains(body, `"total": 2,`) {
+		t.Errorf("after the ingest: %d %s", status, body)
+	}
+	cancel()
+	select {
+	case status := <-exited:
+		if status != exitOK || !strings.Contains(stdout.String(), "gongkai serve: stopped") {
+			t.Errorf("stopped with %d:\n%s%s", status, stdout.String(), stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not stop")
+	}
+}
+
+func TestServeSaysWhatIsWrong(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	_, errs, status := gongkai(t, "serve", "--addr", busy.Addr().String(), "--data", t.TempDir())
+	if status != exitFailed || !strings.Contains(errs, "is already in use") || !strings.Contains(errs, "--addr") {
+		t.Errorf("a busy address: %d %q", status, errs)
+	}
+	_, errs, status = gongkai(t, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir())
+	if status != exitFailed || !strings.Contains(errs, "no archive") {
+		t.Errorf("no archive: %d %q", status, errs)
+	}
+	_, errs, status = gongkai(t, "serve", "--min-requests", "-3")
+	if status != exitUsage || !strings.Contains(errs, "--min-requests") {
+		t.Errorf("--min-requests -3: %d %q", status, errs)
+	}
+	cfg := writeFile(t, t.TempDir(), "config.toml", "[serve]\nmin_requests = 0\n")
+	_, errs, status = gongkai(t, "serve", "--config", cfg)
+	if status != exitUsage || !strings.Contains(errs, "serve.min_requests") {
+		t.Errorf("min_requests = 0 in the config: %d %q", status, errs)
+	}
+	out, _, status := gongkai(t, "serve", "--help")
+	if status != exitOK || !strings.Contains(out, "--min-requests N") {
+		t.Errorf("--help: %d %q", status, out)
+	}
+}

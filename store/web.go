@@ -1,0 +1,455 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gongkai/report"
+)
+
+// The read queries of the web server (package web). They read the latest version of
+// each report, like the public views, and never write.
+
+// ErrNotFound says that the archive holds no such report or document.
+var ErrNotFound = errors.New("not found")
+
+// OpenReadOnly opens an existing archive for reading only, as the server does while
+// a crawl may be writing (WAL lets both go on). An archive of an older schema is
+// upgraded first, through a normal connection that is closed again.
+func OpenReadOnly(dataDir string) (*SQLite, error) {
+	path := filepath.Join(dataDir, DBFile)
+	fresh, err := checkFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: %w (gongkai ingest or gongkai crawl creates it)", path, ErrNoArchive)
+	case err != nil:
+		return nil, err
+	case fresh:
+		return nil, fmt.Errorf("%s: %w (the file is empty)", path, ErrNoArchive)
+	}
+	upgrade, err := openAt(dataDir, false, SchemaVersion())
+	if err != nil {
+		return nil, err
+	}
+	if err := upgrade.Close(); err != nil {
+		return nil, err
+	}
+	// query_only refuses every write on these connections; mmap lets the many
+	// concurrent readers of a busy server share the file's pages.
+	dsn := path + "?_pragma=busy_timeout(30000)&_pragma=query_only(1)&_pragma=temp_store(MEMORY)" +
+		"&_pragma=cache_size(-16384)&_pragma=mmap_size(268435456)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return &SQLite{db: db, path: path, keys: map[cellKey]int64{}}, nil
+}
+
+// ReportInfo is a report's latest version as lists show it.
+type ReportInfo struct {
+	ID         int64  `json:"report_id"`
+	Title      string `json:"title"`
+	Organ      string `json:"organ"`
+	Region     string `json:"region"`
+	RegionCode string `json:"region_code"`
+	Department string `json:"department"`
+	Year       int    `json:"year"`
+	Published  string `json:"published"`
+	Format     string `json:"format"`
+	// Failed counts the failed checks and the findings that hold against it.
+	Failed int `json:"failed"`
+}
+
+// reportInfoColumns select a ReportInfo from logical_reports r joined with its
+// latest version v.
+const reportInfoColumns = `r.id, coalesce(v.title, ''), coalesce(v.organ, ''), coalesce(v.region, ''),
+	coalesce(v.region_code, ''), coalesce(v.department, ''), coalesce(v.year, 0), coalesce(v.published, ''), v.format,
+	v.n_failed_checks + (SELECT count(*) FROM findings f WHERE f.version_id = v.id AND f.ok = 0)`
+
+func (ri *ReportInfo) scanArgs() []any {
+	return []any{&ri.ID, &ri.Title, &ri.Organ, &ri.Region, &ri.RegionCode, &ri.Department, &ri.Year, &ri.Published, &ri.Format, &ri.Failed}
+}
+
+// Overview is what the archive holds, for the start page.
+type Overview struct {
+	Reports       int
+	Organs        int
+	FailedReports int // reports with a failed check or a finding against them
+	LastStored    string
+	Years         []YearCount // newest first
+	// Regions counts the reports of each region and year, by region then year.
+	Regions []RegionYear
+}
+
+// YearCount is the number of reports of a year.
+type YearCount struct {
+	Year    int
+	Reports int
+}
+
+// RegionYear is the number of reports of a region in a year.
+type RegionYear struct {
+	Region     string
+	RegionCode string
+	Year       int
+	Reports    int
+}
+
+// Overview counts the archive's reports by year and region. It reads every
+// report's latest version twice (counting distinct organs takes its own pass).
+func (s *SQLite) Overview(ctx context.Context) (Overview, error) {
+	var o Overview
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT coalesce(nullif(r.organ, ''), r.identity))
+			FROM logical_reports r WHERE r.latest_version_id IS NOT NULL`).Scan(&o.Organs)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT coalesce(v.region, ''), coalesce(max(v.region_code), ''), coalesce(v.year, 0), count(*),
+			sum(v.n_failed_checks > 0 OR EXISTS (SELECT 1 FROM findings f WHERE f.version_id = v.id AND f.ok = 0)), max(v.stored_at)
+			FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id
+			GROUP BY 1, 3 ORDER BY 1, 3`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		years := map[int]int{}
+		for rows.Next() {
+			var ry RegionYear
+			var failed int
+			var stored string
+			if err := rows.Scan(&ry.Region, &ry.RegionCode, &ry.Year, &ry.Reports, &failed, &stored); err != nil {
+				return err
+			}
+			o.Regions = append(o.Regions, ry)
+			years[ry.Year] += ry.Reports
+			o.Reports += ry.Reports
+			o.FailedReports += failed
+			o.LastStored = max(o.LastStored, stored)
+		}
+		for y, n := range years {
+			o.Years = append(o.Years, YearCount{y, n})
+		}
+		sort.Slice(o.Years, func(i, j int) bool { return o.Years[i].Year > o.Years[j].Year })
+		return rows.Err()
+	})
+	return o, s.wrap(err)
+}
+
+// ReportDetail is everything the report page shows.
+type ReportDetail struct {
+	Info      ReportInfo
+	Version   int
+	VersionID int64
+	StoredAt  string
+	// Record is the canonical record of the latest version with its cells and its
+	// own checks (findings are in Findings).
+	Record *report.Record
+	// Findings are the checks across reports (scope "archive"), with the report
+	// each compared against.
+	Findings   []CheckRow
+	Sources    []SourceInfo
+	OtherYears []ReportInfo // the same organ's other reports, by year
+}
+
+// SourceInfo is one document the latest version was read from.
+type SourceInfo struct {
+	URI       string `json:"uri"`
+	SHA256    string `json:"sha256"`
+	MediaType string `json:"media_type"`
+	Size      int64  `json:"size"`
+	FetchedAt string `json:"fetched_at"`
+	GoneAt    string `json:"gone_at,omitempty"`
+}
+
+// Report returns a report's latest version, its findings, sources and the same
+// organ's other years; ErrNotFound if there is no such report.
+func (s *SQLite) Report(ctx context.Context, id int64) (*ReportDetail, error) {
+	d := &ReportDetail{}
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var organKey string
+		args := append(d.Info.scanArgs(), &d.Version, &d.VersionID, &d.StoredAt, &organKey)
+		err := tx.QueryRowContext(ctx, `SELECT `+reportInfoColumns+`, v.seq, v.id, v.stored_at, coalesce(r.organ, '')
+			FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id WHERE r.id = ?`, id).Scan(args...)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		refs, err := cellRefs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if d.Record, err = loadRecord(ctx, tx, d.VersionID, false, refs); err != nil {
+			return err
+		}
+		if d.Findings, err = findingsOf(ctx, tx, d.VersionID, id); err != nil {
+			return err
+		}
+		if d.Sources, err = sourcesOf(ctx, tx, d.VersionID); err != nil {
+			return err
+		}
+		if organKey != "" {
+			d.OtherYears, err = reportInfos(ctx, tx, `r.organ = ? AND r.id <> ? ORDER BY v.year, r.id`, organKey, id)
+		}
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	return d, s.wrap(err)
+}
+
+func findingsOf(ctx context.Context, tx *sql.Tx, versionID, reportID int64) ([]CheckRow, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT rule, ok, detail, coalesce(cells, ''), coalesce(other_report_id, 0)
+		FROM findings WHERE version_id = ? ORDER BY rule`, versionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CheckRow
+	for rows.Next() {
+		c := CheckRow{ReportID: reportID, Scope: "archive"}
+		var cells string
+		if err := rows.Scan(&c.Rule, &c.OK, &c.Detail, &cells, &c.OtherReportID); err != nil {
+			return nil, err
+		}
+		if cells != "" {
+			if err := json.Unmarshal([]byte(cells), &c.Cells); err != nil {
+				return nil, fmt.Errorf("finding %s: cells: %w", c.Rule, err)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func sourcesOf(ctx context.Context, tx *sql.Tx, versionID int64) ([]SourceInfo, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT uri, sha256, coalesce(media_type, ''), size, fetched_at, coalesce(gone_at, '')
+		FROM documents WHERE version_id = ? ORDER BY fetched_at, id`, versionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SourceInfo
+	for rows.Next() {
+		var si SourceInfo
+		if err := rows.Scan(&si.URI, &si.SHA256, &si.MediaType, &si.Size, &si.FetchedAt, &si.GoneAt); err != nil {
+			return nil, err
+		}
+		out = append(out, si)
+	}
+	return out, rows.Err()
+}
+
+func reportInfos(ctx context.Context, q querier, where string, args ...any) ([]ReportInfo, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+reportInfoColumns+`
+		FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ReportInfo
+	for rows.Next() {
+		var ri ReportInfo
+		if err := rows.Scan(ri.scanArgs()...); err != nil {
+			return nil, err
+		}
+		out = append(out, ri)
+	}
+	return out, rows.Err()
+}
+
+// CellQuery selects reports and the cells to read of each. Zero fields select
+// everything.
+type CellQuery struct {
+	Years []int
+	// Region matches like Filter.Region: the beginning of the name, or of the code.
+	Region string
+	// Organ matches the organ exactly, whitespace aside (as reports are identified).
+	Organ string
+	// Refs are the cells to read (table.row.column).
+	Refs []string
+}
+
+// ReportCells is a report with the values of the cells a CellQuery asked for.
+type ReportCells struct {
+	ReportInfo
+	// Cells holds the printed cells among the refs asked for; a blank, dash or text
+	// cell counts as 0, as the spec says. A cell the report does not print is absent.
+	Cells map[string]float64
+}
+
+// ReportCells returns the reports the query selects, by region, organ and year,
+// with the cells it names.
+func (s *SQLite) ReportCells(ctx context.Context, q CellQuery) ([]ReportCells, error) {
+	var conds []string
+	var args []any
+	if len(q.Years) > 0 {
+		conds = append(conds, "v.year IN ("+placeholders(len(q.Years))+")")
+		for _, y := range q.Years {
+			args = append(args, y)
+		}
+	}
+	if q.Region != "" {
+		cond, a := regionCondition(q.Region)
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	if q.Organ != "" {
+		conds = append(conds, "r.organ = ?")
+		args = append(args, OrganKey(q.Organ))
+	}
+	where := "1"
+	if len(conds) > 0 {
+		where = strings.Join(conds, " AND ")
+	}
+	var out []ReportCells
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		infos, err := reportInfos(ctx, tx, where+` ORDER BY v.region, v.organ, v.year, r.id`, args...)
+		if err != nil {
+			return err
+		}
+		byReport := map[int64]map[string]float64{}
+		if len(infos) > 0 && len(q.Refs) > 0 {
+			keyIDs, err := cellKeyIDs(ctx, tx, q.Refs)
+			if err != nil {
+				return err
+			}
+			if len(keyIDs) > 0 {
+				if byReport, err = cellValues(ctx, tx, where, args, keyIDs); err != nil {
+					return err
+				}
+			}
+		}
+		for _, ri := range infos {
+			cells := byReport[ri.ID]
+			if cells == nil {
+				cells = map[string]float64{}
+			}
+			out = append(out, ReportCells{ReportInfo: ri, Cells: cells})
+		}
+		return nil
+	})
+	return out, s.wrap(err)
+}
+
+// cellKeyIDs maps the cell_keys ids of the given references to them.
+func cellKeyIDs(ctx context.Context, tx *sql.Tx, refs []string) (map[int64]string, error) {
+	out := map[int64]string{}
+	for _, ref := range refs {
+		parts := strings.SplitN(ref, ".", 3)
+		if len(parts) != 3 {
+			return nil, fmt.Errorf("cell reference %q is not table.row.column", ref)
+		}
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM cell_keys WHERE tbl = ? AND row_key = ? AND col_key = ?`,
+			parts[0], parts[1], parts[2]).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // no report prints it
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = ref
+	}
+	return out, nil
+}
+
+// cellValues reads the given cells of the latest versions of the reports that the
+// condition on r and v selects.
+func cellValues(ctx context.Context, tx *sql.Tx, where string, args []any, keyIDs map[int64]string) (map[int64]map[string]float64, error) {
+	keyArgs := make([]any, 0, len(keyIDs))
+	for id := range keyIDs {
+		keyArgs = append(keyArgs, id)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, c.key_id, coalesce(c.value, 0)
+		FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id
+		JOIN version_cells c ON c.version_id = v.id
+		WHERE `+where+` AND c.key_id IN (`+placeholders(len(keyArgs))+`)`, append(append([]any{}, args...), keyArgs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]map[string]float64{}
+	for rows.Next() {
+		var id, key int64
+		var v float64
+		if err := rows.Scan(&id, &key, &v); err != nil {
+			return nil, err
+		}
+		m := out[id]
+		if m == nil {
+			m = map[string]float64{}
+			out[id] = m
+		}
+		if _, dup := m[keyIDs[key]]; !dup {
+			m[keyIDs[key]] = v
+		}
+	}
+	return out, rows.Err()
+}
+
+// Original is a document's raw bytes as fetched or read, or where a WARC file holds
+// them.
+type Original struct {
+	URI       string
+	SHA256    string
+	MediaType string
+	Size      int64
+	// Bytes are the raw bytes when the archive database keeps them.
+	Bytes []byte
+	// Location says which WARC file (a name within DATA/warc) holds them otherwise.
+	Location Location
+}
+
+// Original returns the raw bytes (or their WARC location) of the document with this
+// SHA-256 digest; ErrNotFound if the archive holds none. A WARC location that is not
+// a plain file name is refused.
+func (s *SQLite) Original(ctx context.Context, sha256 string) (*Original, error) {
+	o := &Original{}
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var warcFile sql.NullString
+		var offset sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT d.uri, d.sha256, coalesce(d.media_type, ''), d.size, d.warc_file, d.warc_offset, b.data
+			FROM documents d LEFT JOIN blobs b ON b.sha256 = d.sha256
+			WHERE d.sha256 = ? ORDER BY (b.data IS NULL), d.id LIMIT 1`, sha256).
+			Scan(&o.URI, &o.SHA256, &o.MediaType, &o.Size, &warcFile, &offset, &o.Bytes)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if o.Bytes != nil {
+			return nil
+		}
+		if !warcFile.Valid || !offset.Valid {
+			return ErrNotFound
+		}
+		if !isBaseName(warcFile.String) {
+			return fmt.Errorf("document %s: WARC file %q is not a file name of the archive", sha256, warcFile.String)
+		}
+		o.Location = Location{WARCFile: warcFile.String, Offset: offset.Int64}
+		return nil
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	return o, s.wrap(err)
+}
+
+// isBaseName says whether a WARC file name read from the database names a file in
+// the warc folder itself, so that a tampered location cannot lead out of it.
+func isBaseName(name string) bool {
+	return name != "" && name != "." && name != ".." && filepath.Base(name) == name &&
+		!strings.ContainsAny(name, "/\\\x00")
+}

@@ -1,0 +1,476 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gongkai/report"
+	"gongkai/store"
+)
+
+// loadReport reads the report named by the {id} path value, answering 404 itself.
+func (s *server) loadReport(w http.ResponseWriter, r *http.Request, id string) (*store.ReportDetail, bool) {
+	n, ok := parseID(id)
+	if !ok {
+		s.notFound(w, r, fmt.Sprintf("没有编号为 %q 的报告 No report %q", id, id))
+		return nil, false
+	}
+	d, err := s.Store.Report(r.Context(), n)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r, fmt.Sprintf("没有编号为 %d 的报告 No report %d", n, n))
+		return nil, false
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusInternalServerError, err)
+		return nil, false
+	}
+	return d, true
+}
+
+// reportJSON is /api/reports/{id}: the canonical record (with every cell as
+// printed and the record's own checks) plus the archive's view of it.
+type reportJSON struct {
+	ID       int64  `json:"id"`
+	Version  int    `json:"version"`
+	StoredAt string `json:"stored_at"`
+	URL      string `json:"url"`
+	*report.Record
+	// Findings are the checks across reports; other_report_id names the report a
+	// finding compared against.
+	Findings   []findingJSON      `json:"findings"`
+	Sources    []sourceJSON       `json:"sources"`
+	OtherYears []store.ReportInfo `json:"other_years"`
+}
+
+type findingJSON struct {
+	Rule          string   `json:"rule"`
+	OK            bool     `json:"ok"`
+	Detail        string   `json:"detail"`
+	Cells         []string `json:"cells,omitempty"`
+	OtherReportID int64    `json:"other_report_id,omitempty"`
+}
+
+type sourceJSON struct {
+	store.SourceInfo
+	Archive string `json:"archive"` // where the server hands out the original bytes
+}
+
+func toReportJSON(d *store.ReportDetail) reportJSON {
+	out := reportJSON{ID: d.Info.ID, Version: d.Version, StoredAt: d.StoredAt, URL: reportURL(d.Info.ID), Record: d.Record,
+		Findings: []findingJSON{}, Sources: []sourceJSON{}, OtherYears: d.OtherYears}
+	for _, f := range d.Findings {
+		out.Findings = append(out.Findings, findingJSON{f.Rule, f.OK, f.Detail, f.Cells, f.OtherReportID})
+	}
+	for _, src := range d.Sources {
+		out.Sources = append(out.Sources, sourceJSON{src, archiveURL(src.SHA256)})
+	}
+	if out.OtherYears == nil {
+		out.OtherYears = []store.ReportInfo{}
+	}
+	return out
+}
+
+func reportURL(id int64) string       { return "/reports/" + strconv.FormatInt(id, 10) }
+func archiveURL(sha256 string) string { return "/archive/" + sha256 }
+func organURL(organ string) string    { return "/organs/" + url.PathEscape(store.NormaliseOrgan(organ)) }
+
+func (s *server) apiReport(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.loadReport(w, r, r.PathValue("id"))
+	if ok {
+		writeJSON(w, http.StatusOK, toReportJSON(d))
+	}
+}
+
+// cellView is a printed cell as the page shows it: its raw text, and the failed
+// checks (by number) that involve it.
+type cellView struct {
+	Table, Row, Column    string
+	RowLabel, ColumnLabel string
+	Raw                   string
+	Kind                  string // as the parser classed it, or "absent"
+	Absent                bool   // the report does not print the cell at all
+	Failed                []int
+	IDs                   string // the failed checks' element ids, for aria-describedby
+}
+
+func (c cellView) Title() string {
+	if len(c.Failed) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, n := range c.Failed {
+		parts = append(parts, "["+strconv.Itoa(n)+"]")
+	}
+	return "未通过检查 failed check " + strings.Join(parts, " ")
+}
+
+// labelCell is a header cell of table 3's stub, spanning rows or columns as the
+// official format does.
+type labelCell struct {
+	Text             string
+	Rowspan, Colspan int
+}
+
+type rowView struct {
+	Key    string
+	Labels []labelCell
+	Cells  []cellView
+}
+
+type t2Section struct {
+	Section string
+	Heads   []string
+	Rows    []rowView
+}
+
+type t3View struct {
+	Orgs  []string // the 法人或其他组织 sub-columns
+	Rows  []rowView
+	Width int // columns of the applicant part
+}
+
+type checkView struct {
+	N      int
+	ID     string
+	Rule   string
+	Label  string
+	Detail string
+}
+
+type findingView struct {
+	Rule, Label, Detail string
+	OK                  bool
+	N                   int // its number among the marked failures, 0 if it marks no cell
+	ID                  string
+	Other               int64
+	OtherURL            string
+}
+
+type sourceView struct {
+	store.SourceInfo
+	Link    string // the URL, when it may be followed (http or https)
+	Archive string
+}
+
+type reportPage struct {
+	page
+	D          *store.ReportDetail
+	Info       store.ReportInfo
+	Rec        *report.Record
+	OrganURL   string
+	Sources    []sourceView
+	Table2     []t2Section
+	Table3     *t3View
+	Table4     []cellView
+	Legacy     []legacyRow
+	Failed     []checkView
+	Findings   []findingView
+	Passed     int
+	Paragraphs []string
+	OtherYears []store.ReportInfo
+	Warnings   []string
+}
+
+type legacyRow struct {
+	Label  string
+	Values []string
+}
+
+func (s *server) reportPage(w http.ResponseWriter, r *http.Request) {
+	id, f := splitFormat(r.PathValue("id"))
+	d, ok := s.loadReport(w, r, id)
+	if !ok {
+		return
+	}
+	if f == asJSON {
+		writeJSON(w, http.StatusOK, toReportJSON(d))
+		return
+	}
+	p := buildReportPage(d)
+	if f == asCSV {
+		header, rows := reportCSV(p)
+		download(w, fmt.Sprintf("report-%d-cells", d.Info.ID), header, rows)
+		return
+	}
+	p.Downloads = []link{{"CSV", withFormat(r, ".csv")}, {"JSON", withFormat(r, ".json")}}
+	s.render(w, r, http.StatusOK, "report", p)
+}
+
+// ruleLabels say in words what each check and finding compares.
+var ruleLabels = map[string]string{
+	"t3_balance":     "表三勾稽：新收＋上年结转＝办理总计＋结转下年",
+	"t3_row_total":   "表三行合计：总计＝各类申请人之和",
+	"t3_outcomes":    "表三办理结果：总计＝各项结果之和",
+	"t4_sum":         "表四合计：总计＝维持＋纠正＋其他＋尚未审结",
+	"carry_chain":    "跨年衔接：上年结转＝上年报告的结转下年度",
+	"in_force_chain": "跨年衔接：现行有效件数＝上年现行有效＋制发－废止",
+	"timeliness":     "按时发布（部门1月31日、政府3月31日前）",
+	"copied_text":    "文字雷同",
+}
+
+func ruleLabel(rule string) string {
+	base, _, _ := strings.Cut(rule, ":")
+	return ruleLabels[base]
+}
+
+func buildReportPage(d *store.ReportDetail) reportPage {
+	rec := d.Record
+	p := reportPage{page: page{Title: d.Info.Title}, D: d, Info: d.Info, Rec: rec, OtherYears: d.OtherYears, Warnings: rec.Warnings}
+	if p.Title == "" {
+		p.Title = fmt.Sprintf("报告 %d", d.Info.ID)
+	}
+	if d.Info.Organ != "" {
+		p.OrganURL = organURL(d.Info.Organ)
+	}
+	for _, src := range d.Sources {
+		sv := sourceView{SourceInfo: src, Archive: archiveURL(src.SHA256)}
+		if u, err := url.Parse(src.URI); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			sv.Link = u.String()
+		}
+		p.Sources = append(p.Sources, sv)
+	}
+	// Number the failed checks and the findings against the report that involve its
+	// own cells; mark each cell with the numbers of those that involve it.
+	marks := map[string][]int{}
+	for _, c := range rec.Checks {
+		if c.OK {
+			p.Passed++
+			continue
+		}
+		cv := checkView{N: len(p.Failed) + 1, Rule: c.Rule, Label: ruleLabel(c.Rule), Detail: c.Detail}
+		cv.ID = "check-" + strconv.Itoa(cv.N)
+		for _, ref := range c.Cells {
+			marks[ref] = append(marks[ref], cv.N)
+		}
+		p.Failed = append(p.Failed, cv)
+	}
+	for _, f := range d.Findings {
+		fv := findingView{Rule: f.Rule, Label: ruleLabel(f.Rule), Detail: f.Detail, OK: f.OK, Other: f.OtherReportID}
+		if f.OtherReportID != 0 {
+			fv.OtherURL = reportURL(f.OtherReportID)
+		}
+		if !f.OK {
+			own := false
+			for _, ref := range f.Cells {
+				if !strings.Contains(ref, ":") { // REPORT_ID:ref is another report's cell
+					own = true
+				}
+			}
+			if own {
+				fv.N = len(p.Failed) + 1
+				fv.ID = "check-" + strconv.Itoa(fv.N)
+				p.Failed = append(p.Failed, checkView{N: fv.N, ID: fv.ID, Rule: f.Rule, Label: fv.Label, Detail: f.Detail})
+				for _, ref := range f.Cells {
+					if !strings.Contains(ref, ":") {
+						marks[ref] = append(marks[ref], fv.N)
+					}
+				}
+			}
+		}
+		p.Findings = append(p.Findings, fv)
+	}
+	cells := map[string]report.Cell{}
+	for _, c := range rec.Cells {
+		if _, dup := cells[c.Ref()]; !dup {
+			cells[c.Ref()] = c
+		}
+	}
+	cell := func(table string, row, col report.Key) cellView {
+		ref := report.CellRef(table, row.Key, col.Key)
+		c, ok := cells[ref]
+		cv := cellView{Table: table, Row: row.Key, Column: col.Key, RowLabel: row.Label, ColumnLabel: col.Label,
+			Raw: c.Raw, Kind: c.Kind, Absent: !ok, Failed: marks[ref]}
+		if !ok {
+			cv.Kind = "absent"
+		}
+		var ids []string
+		for _, n := range cv.Failed {
+			ids = append(ids, "check-"+strconv.Itoa(n))
+		}
+		cv.IDs = strings.Join(ids, " ")
+		return cv
+	}
+	p.Table2 = table2View(rec, cell)
+	p.Table3 = table3View(rec, cell)
+	if rec.Table4 != nil || hasTable(rec, report.T4) {
+		for _, g := range report.Table4Groups {
+			for _, c := range report.Table4Columns {
+				p.Table4 = append(p.Table4, cell(report.T4, g, c))
+			}
+		}
+	}
+	p.Legacy = legacyView(rec.LegacyFigures)
+	for _, line := range strings.Split(rec.Text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			p.Paragraphs = append(p.Paragraphs, line)
+		}
+	}
+	return p
+}
+
+func hasTable(rec *report.Record, table string) bool {
+	return slices.ContainsFunc(rec.Cells, func(c report.Cell) bool { return c.Table == table })
+}
+
+// cellFunc makes the view of a cell from its table and the keys (with the printed
+// labels) of its row and column.
+type cellFunc func(table string, row, col report.Key) cellView
+
+func table2View(rec *report.Record, cell cellFunc) []t2Section {
+	var out []t2Section
+	for _, row := range report.Table2RowsFor(rec.Format) {
+		if _, ok := rec.Table2[row.Key.Key]; !ok {
+			continue
+		}
+		if len(out) == 0 || out[len(out)-1].Section != row.Section || len(out[len(out)-1].Heads) != len(row.Fields) {
+			sec := t2Section{Section: row.Section}
+			for _, f := range row.Fields {
+				sec.Heads = append(sec.Heads, f.Label)
+			}
+			out = append(out, sec)
+		}
+		rv := rowView{Key: row.Key.Key, Labels: []labelCell{{Text: row.Key.Label, Rowspan: 1, Colspan: 1}}}
+		for _, f := range row.Fields {
+			rv.Cells = append(rv.Cells, cell(report.T2, row.Key, f))
+		}
+		out[len(out)-1].Rows = append(out[len(out)-1].Rows, rv)
+	}
+	return out
+}
+
+// groupHeadings are the stub headings of table 3's outcome groups.
+var groupHeadings = map[string]string{
+	report.GroupWithheld: "（三）不予公开",
+	report.GroupUnable:   "（四）无法提供",
+	report.GroupRejected: "（五）不予处理",
+	report.GroupOther:    "（六）其他处理",
+}
+
+// table3View lays table 3 out as the official format does: a stub of three
+// columns, where 三、本年度办理结果 spans the outcome rows and each outcome group's
+// heading spans its rows.
+func table3View(rec *report.Record, cell cellFunc) *t3View {
+	if rec.Table3 == nil {
+		return nil
+	}
+	cols := slices.Clone(report.Table3Columns)
+	for _, row := range rec.Table3 {
+		if _, ok := row[report.ColOrgSubtotal]; ok {
+			cols = slices.Insert(cols, 6, report.Key{Key: report.ColOrgSubtotal, Label: "小计"})
+			break
+		}
+	}
+	v := &t3View{Width: len(cols)}
+	for _, c := range cols[1 : len(cols)-1] {
+		v.Orgs = append(v.Orgs, c.Label)
+	}
+	var rows []report.Table3Row
+	for _, row := range report.Table3RowsFor(rec.Format) {
+		if _, ok := rec.Table3[row.Key.Key]; ok {
+			rows = append(rows, row)
+		}
+	}
+	isOutcome := func(key string) bool {
+		switch key {
+		case "new_received", "carried_over", "carried_forward":
+			return false
+		}
+		return true
+	}
+	outcomes, groupSize := 0, map[string]int{}
+	for _, row := range rows {
+		if isOutcome(row.Key.Key) {
+			outcomes++
+		}
+		groupSize[row.Group]++
+	}
+	outcomeStarted, groupStarted := false, map[string]bool{}
+	for _, row := range rows {
+		rv := rowView{Key: row.Key.Key}
+		switch {
+		case !isOutcome(row.Key.Key):
+			rv.Labels = []labelCell{{Text: row.Key.Label, Rowspan: 1, Colspan: 3}}
+		default:
+			if !outcomeStarted {
+				rv.Labels = append(rv.Labels, labelCell{Text: "三、本年度办理结果", Rowspan: outcomes, Colspan: 1})
+				outcomeStarted = true
+			}
+			if row.Group == "" {
+				rv.Labels = append(rv.Labels, labelCell{Text: row.Key.Label, Rowspan: 1, Colspan: 2})
+				break
+			}
+			if !groupStarted[row.Group] {
+				rv.Labels = append(rv.Labels, labelCell{Text: groupHeadings[row.Group], Rowspan: groupSize[row.Group], Colspan: 1})
+				groupStarted[row.Group] = true
+			}
+			rv.Labels = append(rv.Labels, labelCell{Text: row.Key.Label, Rowspan: 1, Colspan: 1})
+		}
+		label := row.Key
+		if h := groupHeadings[row.Group]; h != "" {
+			label.Label = h + " " + label.Label
+		}
+		for _, c := range cols {
+			rv.Cells = append(rv.Cells, cell(report.T3, label, c))
+		}
+		v.Rows = append(v.Rows, rv)
+	}
+	return v
+}
+
+func legacyView(figures map[string]map[string]any) []legacyRow {
+	var out []legacyRow
+	for label, fields := range figures {
+		lr := legacyRow{Label: label}
+		keys := make([]string, 0, len(fields))
+		for k := range fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			lr.Values = append(lr.Values, fmt.Sprintf("%s %v", k, fields[k]))
+		}
+		out = append(out, lr)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
+	return out
+}
+
+// reportCSV is the report's tables as the page shows them, one line per cell in
+// the page's order: table, row and column with their printed labels, the cell as
+// printed (kind "absent" where the report prints no such cell), and the rules of
+// the failed checks marked on it.
+func reportCSV(p reportPage) ([]string, [][]string) {
+	header := []string{"table", "row_key", "row_label", "column_key", "column_label", "raw", "kind", "failed_checks"}
+	rules := map[int]string{}
+	for _, c := range p.Failed {
+		rules[c.N] = c.Rule
+	}
+	var rows [][]string
+	add := func(cells []cellView) {
+		for _, c := range cells {
+			var failed []string
+			for _, n := range c.Failed {
+				failed = append(failed, rules[n])
+			}
+			rows = append(rows, []string{c.Table, c.Row, c.RowLabel, c.Column, c.ColumnLabel, c.Raw, c.Kind, strings.Join(failed, " ")})
+		}
+	}
+	for _, sec := range p.Table2 {
+		for _, r := range sec.Rows {
+			add(r.Cells)
+		}
+	}
+	if p.Table3 != nil {
+		for _, r := range p.Table3.Rows {
+			add(r.Cells)
+		}
+	}
+	add(p.Table4)
+	return header, rows
+}
