@@ -70,7 +70,7 @@ func (s *server) coverage(r *http.Request, c *coverageResult) error {
 	var order []string
 	for i := range reports {
 		rc := &reports[i]
-		key := store.NormaliseOrgan(rc.Organ)
+		key := store.OrganKey(rc.Organ) // one body, however each year's title spells it
 		if key == "" {
 			continue // a report whose body is unknown cannot be followed across years
 		}
@@ -93,10 +93,14 @@ func (s *server) coverage(r *http.Request, c *coverageResult) error {
 		if rc == nil {
 			rc = oy.last
 		}
-		reg := regions[rc.Region]
+		regKey := rc.RegionCode // 天元区 and 株洲市天元区 are one region
+		if regKey == "" {
+			regKey = rc.Region
+		}
+		reg := regions[regKey]
 		if reg == nil {
 			reg = &coverageRegion{Region: rc.Region, RegionCode: rc.RegionCode, Published: []coverageOrgan{}, Missing: []coverageOrgan{}}
-			regions[rc.Region] = reg
+			regions[regKey] = reg
 		}
 		co := coverageOrgan{Organ: rc.Organ, Department: rc.Department}
 		if oy.last != nil {

@@ -134,7 +134,7 @@ func newFixture(t *testing.T) *fixture {
 	setCell(t, edu22, "table3.withheld_law_prohibited.natural_person", "/")
 	setCell(t, edu22, "table3.withheld_law_prohibited.commercial", "")
 	edu21 := cloneRecord(t, base)
-	retitle(edu21, "宜昌市西陵区教育局", "教育局", 2021)
+	retitle(edu21, "西陵区教育局", "教育局", 2021) // the same body, spelled as some years spell it
 	edu21.Published = "2022-01-20"
 	setCell(t, edu21, "table3.carried_forward.total", "9")
 	edu21.Text = "2021年，西陵区教育局认真贯彻落实《中华人民共和国政府信息公开条例》，主动公开招生入学、学校收费等信息。"
