@@ -359,3 +359,12 @@ func checkPoliteness(t *testing.T, reqs []testsite.Request, crawlDelay map[strin
 		}
 	}
 }
+
+func TestCrawlScheduleIsChecked(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(cfg, []byte("[[portals]]\nname = \"a\"\nstart_urls = [\"http://127.0.0.1:1/\"]\n"), 0o644)
+	_, errs, status := gongkai(t, "crawl", "--config", cfg, "--data", t.TempDir(), "--schedule", "every night")
+	if status != exitUsage || !strings.Contains(errs, "not a cron expression") {
+		t.Errorf("status %d, stderr %q", status, errs)
+	}
+}
