@@ -132,12 +132,7 @@ func TestCrawlTestsite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the simulated portals")
 	}
-	site := testsite.NewWithOptions(1, testsite.Options{CrawlDelay: 10 * time.Millisecond, RetryAfter: 100 * time.Millisecond, SlowDelay: 200 * time.Millisecond})
-	run, err := site.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer run.Close()
+	site, run := startSite(t)
 	cfg := crawlConfig(t, run, "")
 	data := t.TempDir()
 
@@ -241,12 +236,7 @@ func TestCrawlKilledAndResumed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the simulated portals twice")
 	}
-	site := testsite.NewWithOptions(1, testsite.Options{CrawlDelay: 10 * time.Millisecond, RetryAfter: 100 * time.Millisecond, SlowDelay: 200 * time.Millisecond})
-	run, err := site.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer run.Close()
+	site, run := startSite(t)
 	// A little delay spreads the crawl over a few seconds, so the kill lands mid-way.
 	cfg := crawlConfig(t, run, "")
 	cfgSlow := strings.Replace(readFile(t, cfg), `delay = "0s"`, `delay = "20ms"`, 1)
@@ -367,4 +357,16 @@ func TestCrawlScheduleIsChecked(t *testing.T) {
 	if status != exitUsage || !strings.Contains(errs, "not a cron expression") {
 		t.Errorf("status %d, stderr %q", status, errs)
 	}
+}
+
+// startSite starts the simulated portals with waits short enough for tests.
+func startSite(t *testing.T) (*testsite.Site, *testsite.Running) {
+	t.Helper()
+	site := testsite.NewWithOptions(1, testsite.Options{CrawlDelay: 10 * time.Millisecond, RetryAfter: 100 * time.Millisecond, SlowDelay: 200 * time.Millisecond})
+	run, err := site.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { run.Close() })
+	return site, run
 }

@@ -8,10 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"gongkai/index"
-	"gongkai/testsite"
 )
 
 // storedReport is a report as the archive holds it, read without the index: what
@@ -172,12 +170,7 @@ func TestSearchQuality(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the simulated portals")
 	}
-	site := testsite.NewWithOptions(1, testsite.Options{CrawlDelay: 10 * time.Millisecond, RetryAfter: 100 * time.Millisecond, SlowDelay: 200 * time.Millisecond})
-	run, err := site.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer run.Close()
+	site, run := startSite(t)
 	cfg := crawlConfig(t, run, "")
 	data := t.TempDir()
 	runCrawlJSON(t, cfg, data)
