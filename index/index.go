@@ -230,7 +230,9 @@ type SyncStats struct {
 
 // batchSize documents go into one bleve batch: each batch is applied whole, so a
 // killed sync leaves an index that holds whole documents and is caught up next time.
-const batchSize = 500
+// Batches of 500 took a 10,000-page crawl's memory from about 220 MB to 600 MB at
+// the final sync; batches of 100 keep it near 340 MB.
+const batchSize = 100
 
 // Sync brings the index up to date with the store: new reports and reports whose
 // stamp changed are indexed, reports the store no longer holds are removed.
