@@ -22,6 +22,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	bolterrors "go.etcd.io/bbolt/errors"
 
+	"gongkai/report"
 	"gongkai/store"
 )
 
@@ -118,7 +119,7 @@ func newMapping() *mapping.IndexMappingImpl {
 // rebuilt rather than updated, since a bleve index keeps the mapping it was made with.
 var (
 	schemaKey     = []byte("gongkai_schema")
-	schemaVersion = []byte("1")
+	schemaVersion = []byte("2") // 2: the region facet names each coded region once
 )
 
 // ErrNoIndex says the folder holds no index yet; ErrOutdated that it holds one of
@@ -387,9 +388,15 @@ func docID(reportID int64) string { return strconv.FormatInt(reportID, 10) }
 // facets do not count them.
 func toBleve(d Doc) map[string]any {
 	doc := map[string]any{fStamp: docID(d.ReportID) + " " + d.Stamp}
+	region, regionText := d.Region, d.Region
+	if _, full, ok := report.RegionName(d.RegionCode); ok {
+		// One region, one facet value, however titles spell it (雄县, 保定市雄县);
+		// both spellings stay searchable.
+		region, regionText = full, d.Region+"\n"+full
+	}
 	for f, v := range map[string]string{
 		fTitle: d.Title, fBody: d.Text, fLabels: strings.Join(d.Labels, "\n"), fOrgan: d.Organ, fOrganText: d.Organ,
-		fRegion: d.Region, fRegionText: d.Region, fRegionCode: d.RegionCode, fDepartment: d.Department, fFormat: d.Format,
+		fRegion: region, fRegionText: regionText, fRegionCode: d.RegionCode, fDepartment: d.Department, fFormat: d.Format,
 	} {
 		if v != "" {
 			doc[f] = v

@@ -185,7 +185,7 @@ func TestFiltersFacetsAndHighlights(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.Facets["year"]["2022"] != 1 || res.Facets["year"]["2016"] != 1 || res.Facets["format"]["legacy"] != 1 ||
-		res.Facets["region"]["株洲市天元区"] != 1 || res.Facets["department"]["金融办"] != 1 || res.Total != 2 {
+		res.Facets["region"]["湖南省株洲市天元区"] != 1 || res.Facets["department"]["金融办"] != 1 || res.Total != 2 {
 		t.Errorf("total %d, facets %v", res.Total, res.Facets)
 	}
 	for _, h := range res.Hits {
