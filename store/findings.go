@@ -188,21 +188,7 @@ func (w *writer) loadFacts(ctx context.Context, where string, args ...any) (f fa
 func (w *writer) existingKeyID(ctx context.Context, ref string) (int64, error) {
 	tbl, rest, _ := strings.Cut(ref, ".")
 	row, col, _ := strings.Cut(rest, ".")
-	k := cellKey{tbl, row, col}
-	if id, ok := w.keys[k]; ok {
-		return id, nil
-	}
-	if id, ok := w.newKeys[k]; ok {
-		return id, nil
-	}
-	if id, ok := w.itemKeys[k]; ok {
-		return id, nil
-	}
-	var id int64
-	err := w.queryRow(ctx, `SELECT id FROM cell_keys WHERE tbl = ? AND row_key = ? AND col_key = ?`, k.tbl, k.row, k.col).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
+	id, _, err := w.findKey(ctx, cellKey{tbl, row, col})
 	return id, err
 }
 

@@ -314,18 +314,11 @@ func (w *writer) refID(ctx context.Context, ref string) (int64, error) {
 
 // keyID returns the cell_keys id of a key, adding the key if it is new.
 func (w *writer) keyID(ctx context.Context, k cellKey) (int64, error) {
-	if id, ok := w.keys[k]; ok {
-		return id, nil
+	id, found, err := w.findKey(ctx, k)
+	if err != nil {
+		return 0, err
 	}
-	if id, ok := w.newKeys[k]; ok {
-		return id, nil
-	}
-	if id, ok := w.itemKeys[k]; ok {
-		return id, nil
-	}
-	var id int64
-	err := w.queryRow(ctx, `SELECT id FROM cell_keys WHERE tbl = ? AND row_key = ? AND col_key = ?`, k.tbl, k.row, k.col).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	if !found {
 		var r sql.Result
 		if r, err = w.exec(ctx, `INSERT INTO cell_keys (tbl, row_key, col_key) VALUES (?, ?, ?)`, k.tbl, k.row, k.col); err == nil {
 			id, err = r.LastInsertId()
@@ -335,4 +328,20 @@ func (w *writer) keyID(ctx context.Context, k cellKey) (int64, error) {
 		w.itemKeys[k] = id
 	}
 	return id, err
+}
+
+// findKey returns the id of a cell key known to the cache, this transaction or the
+// database, and whether there is one.
+func (w *writer) findKey(ctx context.Context, k cellKey) (int64, bool, error) {
+	for _, cache := range []map[cellKey]int64{w.keys, w.newKeys, w.itemKeys} {
+		if id, ok := cache[k]; ok {
+			return id, true, nil
+		}
+	}
+	var id int64
+	err := w.queryRow(ctx, `SELECT id FROM cell_keys WHERE tbl = ? AND row_key = ? AND col_key = ?`, k.tbl, k.row, k.col).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
 }

@@ -132,11 +132,17 @@ func (s *server) compare(r *http.Request, c *compareResult) error {
 	return nil
 }
 
-func (s *server) apiCompare(w http.ResponseWriter, r *http.Request) {
-	c, _, err := s.compareQuery(r)
+// loadCompare reads the request's comparison and computes it.
+func (s *server) loadCompare(r *http.Request) (compareResult, *store.Overview, error) {
+	c, o, err := s.compareQuery(r)
 	if err == nil {
 		err = s.compare(r, &c)
 	}
+	return c, o, err
+}
+
+func (s *server) apiCompare(w http.ResponseWriter, r *http.Request) {
+	c, _, err := s.loadCompare(r)
 	if err != nil {
 		s.failQuery(w, r, err)
 		return
@@ -189,10 +195,7 @@ func compareTable(c compareResult) ([]string, [][]string) {
 
 func (s *server) comparePage(w http.ResponseWriter, r *http.Request) {
 	_, f := splitFormat(r.URL.Path)
-	c, overview, err := s.compareQuery(r)
-	if err == nil {
-		err = s.compare(r, &c)
-	}
+	c, overview, err := s.loadCompare(r)
 	if err != nil {
 		s.failQuery(w, r, err)
 		return
@@ -260,10 +263,7 @@ func compareChart(c compareResult) (barChart, bool) {
 }
 
 func (s *server) compareChart(w http.ResponseWriter, r *http.Request) {
-	c, _, err := s.compareQuery(r)
-	if err == nil {
-		err = s.compare(r, &c)
-	}
+	c, _, err := s.loadCompare(r)
 	if err != nil {
 		s.failQuery(w, r, err)
 		return
