@@ -65,6 +65,7 @@ const (
 	fPublished  = "published"
 	fFormat     = "format"
 	fFailed     = "failed"
+	fAnyFailed  = "any_failed" // "true" for a report with a failed check: one term to filter on
 	fStamp      = "stamp"
 )
 
@@ -93,10 +94,19 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fTitle, text(true))
 	doc.AddFieldMappingsAt(fBody, text(true))
+	for _, byN := range ngramFields {
+		for n, field := range byN {
+			f := text(false)
+			f.Analyzer = ngramAnalyzer(n)
+			// Trigrams are only searched as terms; 4-grams as phrases too.
+			f.IncludeTermVectors = n == 4
+			doc.AddFieldMappingsAt(field, f)
+		}
+	}
 	doc.AddFieldMappingsAt(fLabels, text(false))
 	doc.AddFieldMappingsAt(fOrganText, text(false))
 	doc.AddFieldMappingsAt(fRegionText, text(false))
-	for _, f := range []string{fOrgan, fRegion, fRegionCode, fDepartment, fFormat, fFailed, fYearFacet, fStamp} {
+	for _, f := range []string{fOrgan, fRegion, fRegionCode, fDepartment, fFormat, fFailed, fAnyFailed, fYearFacet, fStamp} {
 		doc.AddFieldMappingsAt(f, kw())
 	}
 	year := bleve.NewNumericFieldMapping()
@@ -107,6 +117,9 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fPublished, pub)
 
 	m := bleve.NewIndexMapping()
+	if err := addNgramAnalyzers(m); err != nil {
+		panic(err) // the definitions are constants
+	}
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = cjk.AnalyzerName
 	// Without a default field a bare query string searches _all, which is off.
@@ -119,7 +132,7 @@ func newMapping() *mapping.IndexMappingImpl {
 // rebuilt rather than updated, since a bleve index keeps the mapping it was made with.
 var (
 	schemaKey     = []byte("gongkai_schema")
-	schemaVersion = []byte("2") // 2: the region facet names each coded region once
+	schemaVersion = []byte("3") // 2: the region facet names each coded region once; 3: n-gram fields
 )
 
 // ErrNoIndex says the folder holds no index yet; ErrOutdated that it holds one of
@@ -402,6 +415,13 @@ func toBleve(d Doc) map[string]any {
 			doc[f] = v
 		}
 	}
+	for field, byN := range ngramFields {
+		if v, ok := doc[field]; ok {
+			for _, f := range byN {
+				doc[f] = v
+			}
+		}
+	}
 	if d.Year > 0 {
 		doc[fYear] = float64(d.Year)
 		doc[fYearFacet] = strconv.Itoa(d.Year)
@@ -411,6 +431,7 @@ func toBleve(d Doc) map[string]any {
 	}
 	if len(d.Failed) > 0 {
 		doc[fFailed] = d.Failed
+		doc[fAnyFailed] = "true"
 	}
 	return doc
 }

@@ -2,11 +2,13 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -91,5 +93,121 @@ func TestPhraseQueryAgreesWithBleve(t *testing.T) {
 	t.Logf("%d of 300 phrases matched", checked)
 	if checked < 50 {
 		t.Errorf("only %d of the random phrases matched anything: the test says little", checked)
+	}
+}
+
+// A run of Chinese characters is found by its trigram or 4-grams (ngram.go)
+// in exactly the reports whose body has it as a substring, as the bigram
+// phrase finds it, alone and inside a conjunction; and not across a break in
+// the text (a space, a digit, punctuation).
+func TestGramQueryAgreesWithBigramPhrase(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	words := []string{"政务公开", "行政复议", "依申请", "公开", "不予", "政府信息", "信访", "本机关", "复议", "，", " ", "3", "年"}
+	text := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		return b.String()
+	}
+	src := &memSource{docs: map[int64]Doc{}}
+	for i := range int64(600) {
+		src.docs[i+1] = Doc{ReportID: i + 1, Stamp: "1", Year: 2016 + int(i%10), Text: text(5 + r.IntN(60))}
+	}
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Sync(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	hits := func(q query.Query) []string {
+		res, err := ix.b.Search(bleve.NewSearchRequestOptions(q, 1000, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	p := newParser(ix.dictionary)
+	checked := map[int]int{}
+	for range 400 {
+		// A run of 3 to 12 characters cut from the texts, or made up.
+		s := []rune(strings.Map(func(r rune) rune {
+			if isHan(r) {
+				return r
+			}
+			return -1
+		}, text(2+r.IntN(4))))
+		if len(s) < 3 {
+			continue
+		}
+		from := r.IntN(len(s) - 2)
+		run := string(s[from : from+min(len(s)-from, 3+r.IntN(10))])
+		grams := hanGrams(run)
+		if grams == nil {
+			t.Fatalf("%s: no grams", run)
+		}
+		var want []string
+		for id, d := range src.docs {
+			if strings.Contains(d.Text, run) {
+				want = append(want, docID(id))
+			}
+		}
+		slices.Sort(want)
+		bigrams, err := p.phrase(fBody, analyzer().Analyze([]byte(run)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hits(bigrams); !slices.Equal(got, want) {
+			t.Fatalf("%s as bigrams: %d hits, %d have it", run, len(got), len(want))
+		}
+		if got := hits(gramQuery(ngramFields[fBody], grams)); !slices.Equal(got, want) {
+			t.Fatalf("%s as n-grams: %d hits %v, %d have it %v", run, len(got), got, len(want), want)
+		}
+		lo, hi := 2018.0, 2020.0
+		years := bleve.NewNumericRangeQuery(&lo, &hi)
+		years.SetField(fYear)
+		want = hits(query.NewConjunctionQuery([]query.Query{years, bigrams}))
+		if got := hits(query.NewConjunctionQuery([]query.Query{years, gramQuery(ngramFields[fBody], grams)})); !slices.Equal(got, want) {
+			t.Fatalf("%s as n-grams within 2018-2020: %d hits, as bigrams %d", run, len(got), len(want))
+		}
+		if len(want) > 0 {
+			checked[min(utf8.RuneCountInString(run), 5)]++
+		}
+	}
+	t.Logf("runs of 3, 4 and 5+ characters that matched: %v", checked)
+	for n := 3; n <= 5; n++ {
+		if checked[n] < 20 {
+			t.Errorf("only %d runs of %d characters matched anything: the test says little", checked[n], n)
+		}
+	}
+}
+
+func TestNgramFilterKeepsRunsApart(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		n    int
+		want []string
+	}{
+		{"行政复议", 4, []string{"行政复议@1"}},
+		{"依申请公开", 4, []string{"依申请公@1", "申请公开@2"}},
+		{"政务公开 行政复议", 3, []string{"政务公@1", "务公开@2", "行政复@9", "政复议@10"}},
+		{"2022年度政府信息", 3, []string{"年度政@1", "度政府@2", "政府信@3", "府信息@4"}},
+		{"公开，复议", 3, nil},
+		{"ＡＢ政务公开", 4, []string{"政务公开@1"}},
+	} {
+		var got []string
+		for _, tok := range ngramAnalyzers()[tc.n].Analyze([]byte(tc.text)) {
+			got = append(got, fmt.Sprintf("%s@%d", tok.Term, tok.Position))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s, %d-grams: %v, want %v", tc.text, tc.n, got, tc.want)
+		}
 	}
 }

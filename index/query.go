@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -202,15 +203,25 @@ var (
 	digits     = regexp.MustCompile(`^\d+$`)
 )
 
-// analyzer is the cjk analyzer the text fields are indexed with, for queries.
-var analyzer = sync.OnceValue(func() analysis.Analyzer {
-	return bleve.NewIndexMapping().AnalyzerNamed(cjk.AnalyzerName)
-})
+// analyzer is the cjk analyzer the text fields are indexed with, for queries;
+// ngramAnalyzers those of their n-gram fields, by n.
+var (
+	analyzer = sync.OnceValue(func() analysis.Analyzer {
+		return bleve.NewIndexMapping().AnalyzerNamed(cjk.AnalyzerName)
+	})
+	ngramAnalyzers = sync.OnceValue(func() map[int]analysis.Analyzer {
+		m := bleve.NewIndexMapping()
+		if err := addNgramAnalyzers(m); err != nil {
+			panic(err)
+		}
+		return map[int]analysis.Analyzer{3: m.AnalyzerNamed(ngramAnalyzer(3)), 4: m.AnalyzerNamed(ngramAnalyzer(4))}
+	})
+)
 
 // text matches s in any of the given fields, as a phrase of the tokens the
 // index has (bigrams of Chinese, words of letters and digits). A lone Chinese
 // character, which has no bigram, goes to the substring fallback.
-func (p *parser) text(s string, fields []string) (query.Query, error) {
+func (p *parser) text(s string, fields []string) (q query.Query, err error) {
 	if p.neg == 0 {
 		p.words = append(p.words, strings.Fields(s)...)
 	}
@@ -221,10 +232,13 @@ func (p *parser) text(s string, fields []string) (query.Query, error) {
 	case len(toks) == 1 && toks[0].Type == analysis.Single:
 		return p.singleChar(string(toks[0].Term)), nil
 	}
+	grams := hanGrams(s)
 	var perField []query.Query
 	for _, f := range fields {
-		q, err := p.phrase(f, toks)
-		if err != nil {
+		var q query.Query
+		if byN, ok := ngramFields[f]; ok && grams != nil {
+			q = gramQuery(byN, grams)
+		} else if q, err = p.phrase(f, toks); err != nil {
 			return nil, err
 		}
 		if f == fTitle {
@@ -271,6 +285,46 @@ func (p *parser) phrase(field string, toks analysis.TokenStream) (query.Query, e
 		terms[i] = alts
 	}
 	return newPhraseQuery(field, terms), nil
+}
+
+// hanGrams returns the 4-grams of s, or its trigram, when s is one run of three
+// or more Chinese characters, which the title and the body have as n-grams (see
+// ngram.go); nil otherwise.
+func hanGrams(s string) analysis.TokenStream {
+	n := utf8.RuneCountInString(s)
+	if n < 3 || strings.IndexFunc(s, func(r rune) bool { return !isHan(r) }) >= 0 {
+		return nil
+	}
+	grams := ngramAnalyzers()[min(n, 4)].Analyze([]byte(s))
+	if len(grams) != n-min(n, 4)+1 {
+		return nil // the tokenizer cut the run
+	}
+	return grams
+}
+
+// gramQuery matches a run of Chinese characters in a text field's n-gram
+// fields: its trigram or 4-gram as a term, a longer run as a phrase of 4-grams
+// that cover it (依申请公开: 依申请公 and 申请公开, one position apart).
+func gramQuery(fields map[int]string, grams analysis.TokenStream) query.Query {
+	n := utf8.RuneCount(grams[0].Term)
+	if len(grams) == 1 {
+		t := query.NewTermQuery(string(grams[0].Term))
+		t.SetField(fields[n])
+		return t
+	}
+	var terms [][]string
+	var offsets []int
+	for i := 0; ; i += n {
+		i = min(i, len(grams)-1)
+		terms = append(terms, []string{string(grams[i].Term)})
+		offsets = append(offsets, i)
+		if i == len(grams)-1 {
+			break
+		}
+	}
+	q := newPhraseQuery(fields[n], terms)
+	q.offsets = offsets
+	return q
 }
 
 func (p *parser) singleChar(c string) query.Query {

@@ -163,9 +163,7 @@ func (r Request) filters(p *parser) ([]query.Query, error) {
 		out = append(out, keywordQuery(fFormat, r.Format))
 	}
 	if r.FailedChecks {
-		w := query.NewWildcardQuery("*")
-		w.SetField(fFailed)
-		out = append(out, w)
+		out = append(out, keywordQuery(fAnyFailed, "true"))
 	}
 	return out, nil
 }
