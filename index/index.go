@@ -98,8 +98,8 @@ func newMapping() *mapping.IndexMappingImpl {
 		for n, field := range byN {
 			f := text(false)
 			f.Analyzer = ngramAnalyzer(n)
-			// Trigrams are only searched as terms; 4-grams as phrases too.
-			f.IncludeTermVectors = n == 4
+			// Trigrams are only searched as terms; the others as phrases too.
+			f.IncludeTermVectors = n != 3
 			doc.AddFieldMappingsAt(field, f)
 		}
 	}
@@ -132,7 +132,7 @@ func newMapping() *mapping.IndexMappingImpl {
 // rebuilt rather than updated, since a bleve index keeps the mapping it was made with.
 var (
 	schemaKey     = []byte("gongkai_schema")
-	schemaVersion = []byte("3") // 2: the region facet names each coded region once; 3: n-gram fields
+	schemaVersion = []byte("4") // 2: the region facet names each coded region once; 3: n-gram fields; 4: single characters
 )
 
 // ErrNoIndex says the folder holds no index yet; ErrOutdated that it holds one of

@@ -13,31 +13,37 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// Title and body are indexed a second and third time as the runs of Chinese
-// characters in them cut into trigrams and into 4-grams (with positions), so
-// that the phrases people search most (财政局, 行政复议, 依申请公开) are one term or
-// a few, rather than bigrams read position by position: the bigrams of common
-// words (公开, 政府) stand dozens of times in every report, and a phrase of them
-// reads all those positions in every report that has them all.
+// Title and body are indexed three more times, so that what people search most
+// reads few postings: their runs of Chinese characters cut into trigrams and
+// into 4-grams (with positions), so that 财政局, 行政复议 and 依申请公开 are one
+// term or a few, rather than bigrams read position by position (the bigrams of
+// common words, 公开 and 政府, stand dozens of times in every report, and a
+// phrase of them reads all those positions in every report that has them all);
+// and as single characters and words (with positions), so that a lone
+// character (县) and one beside digits (2022年, 第3区) are a term or a short
+// phrase, rather than the many bigrams that begin or end with the character.
 //
-// A gram's position is that of its first character, counted over the run's
+// An n-gram's position is that of its first character, counted over the run's
 // characters; runs are set apart by more than any gram's width, so that no
 // phrase spans two runs (text between them, even a space, breaks a phrase, as it
-// does for the bigrams).
+// does for the bigrams). Single characters and words stand one after another,
+// as the bigram field has them, except that two characters with something
+// between them are a position apart (as they form no bigram).
 
 const ngramFilterType = "gongkai_ngram"
 
-// ngramFields are the n-gram fields of the text fields that have them, by n.
+// ngramFields are the n-gram fields of the text fields that have them, by n
+// (1: single characters and words).
 var ngramFields = map[string]map[int]string{
-	fTitle: {3: fTitle + "_3", 4: fTitle + "_4"},
-	fBody:  {3: fBody + "_3", 4: fBody + "_4"},
+	fTitle: {1: fTitle + "_1", 3: fTitle + "_3", 4: fTitle + "_4"},
+	fBody:  {1: fBody + "_1", 3: fBody + "_3", 4: fBody + "_4"},
 }
 
 func init() {
 	err := registry.RegisterTokenFilter(ngramFilterType, func(config map[string]any, _ *registry.Cache) (analysis.TokenFilter, error) {
 		n, ok := config["n"].(float64)
-		if !ok || n < 2 {
-			return nil, fmt.Errorf("%s: n must be a number of at least 2", ngramFilterType)
+		if !ok || n < 1 {
+			return nil, fmt.Errorf("%s: n must be a number of at least 1", ngramFilterType)
 		}
 		return ngramFilter(n), nil
 	})
@@ -46,9 +52,9 @@ func init() {
 	}
 }
 
-// addNgramAnalyzers defines the analyzers "ngram3" and "ngram4" in a mapping.
+// addNgramAnalyzers defines the analyzers "ngram1", "ngram3" and "ngram4" in a mapping.
 func addNgramAnalyzers(m *mapping.IndexMappingImpl) error {
-	for _, n := range []int{3, 4} {
+	for _, n := range []int{1, 3, 4} {
 		filter := fmt.Sprintf("%s%d", ngramFilterType, n)
 		if err := m.AddCustomTokenFilter(filter, map[string]any{"type": ngramFilterType, "n": float64(n)}); err != nil {
 			return err
@@ -67,10 +73,14 @@ func addNgramAnalyzers(m *mapping.IndexMappingImpl) error {
 
 func ngramAnalyzer(n int) string { return fmt.Sprintf("ngram%d", n) }
 
-// ngramFilter keeps the Chinese characters of a token stream as n-grams.
+// ngramFilter keeps the Chinese characters of a token stream as n-grams, or
+// (n = 1) splits them into single characters and keeps the other tokens.
 type ngramFilter int
 
 func (f ngramFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	if f == 1 {
+		return unigrams(in)
+	}
 	n := int(f)
 	var out analysis.TokenStream
 	var run []*analysis.Token // the current run, a token per character
@@ -111,5 +121,32 @@ func (f ngramFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		}
 	}
 	flush()
+	return out
+}
+
+func unigrams(in analysis.TokenStream) analysis.TokenStream {
+	var out analysis.TokenStream
+	pos := 0
+	var last *analysis.Token
+	for _, t := range in {
+		if t.Type != analysis.Ideographic {
+			pos++
+			t.Position = pos
+			out = append(out, t)
+			last = t
+			continue
+		}
+		for off := 0; off < len(t.Term); {
+			_, size := utf8.DecodeRune(t.Term[off:])
+			start := t.Start + off
+			if last != nil && last.Type == analysis.Ideographic && last.End != start {
+				pos++
+			}
+			pos++
+			last = &analysis.Token{Term: t.Term[off : off+size], Start: start, End: start + size, Position: pos, Type: analysis.Ideographic}
+			out = append(out, last)
+			off += size
+		}
+	}
 	return out
 }

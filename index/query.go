@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,32 +28,26 @@ import (
 //	region:株洲市  region:4302  organ:金融办  department:教育局  format:2019  failed:t3_balance
 //	title:金融办  body:信访  labels:不予处理
 //
-// Chinese is matched as phrases of character bigrams, so 行政复议 finds 行政复议
-// and not 行政…复议. A single Chinese character (县, 镇) has no bigram: such a
-// term is answered from the store's text, by substring.
+// Chinese is matched as phrases (of n-grams, single characters or bigrams), so
+// 行政复议 finds 行政复议 and not 行政…复议; a single character (县, 镇) finds
+// the character wherever it stands.
 
-// compiled is a parsed query: the bleve query; the single characters that need
-// the substring fallback, each with the placeholder condition that the ids the
-// store finds fill in; and what highlights mark: the words searched for (not
-// those after NOT) as the index matches them.
+// compiled is a parsed query: the bleve query, and what highlights mark: the
+// words searched for (not those after NOT) as the index matches them.
 type compiled struct {
-	q      query.Query
-	single []string
-	holes  map[string]*query.DocIDQuery
-	marks  []*regexp.Regexp
+	q     query.Query
+	marks []*regexp.Regexp
 }
 
 // dictionary lists a field's indexed terms that match a regular expression.
 type dictionary func(field, pattern string) ([]string, error)
 
 type parser struct {
-	toks   []string
-	pos    int
-	single []string
-	holes  map[string]*query.DocIDQuery
-	words  []string
-	neg    int // how many NOTs the term being parsed is under
-	dict   dictionary
+	toks  []string
+	pos   int
+	words []string
+	neg   int // how many NOTs the term being parsed is under
+	dict  dictionary
 }
 
 var (
@@ -61,7 +56,7 @@ var (
 )
 
 func newParser(dict dictionary) *parser {
-	return &parser{holes: map[string]*query.DocIDQuery{}, dict: dict}
+	return &parser{dict: dict}
 }
 
 func (p *parser) compile(s string) (*compiled, error) {
@@ -76,7 +71,7 @@ func (p *parser) compile(s string) (*compiled, error) {
 	if p.pos < len(p.toks) {
 		return nil, fmt.Errorf("unexpected %q", p.toks[p.pos])
 	}
-	c := &compiled{q: q, single: p.single, holes: p.holes}
+	c := &compiled{q: q}
 	for _, w := range p.words {
 		c.marks = append(c.marks, wordPattern(w))
 	}
@@ -214,31 +209,45 @@ var (
 		if err := addNgramAnalyzers(m); err != nil {
 			panic(err)
 		}
-		return map[int]analysis.Analyzer{3: m.AnalyzerNamed(ngramAnalyzer(3)), 4: m.AnalyzerNamed(ngramAnalyzer(4))}
+		out := map[int]analysis.Analyzer{}
+		for n := range ngramFields[fBody] {
+			out[n] = m.AnalyzerNamed(ngramAnalyzer(n))
+		}
+		return out
 	})
 )
 
 // text matches s in any of the given fields, as a phrase of the tokens the
-// index has (bigrams of Chinese, words of letters and digits). A lone Chinese
-// character, which has no bigram, goes to the substring fallback.
-func (p *parser) text(s string, fields []string) (q query.Query, err error) {
+// index has: for the title and the body a run of Chinese characters as n-grams,
+// and anything with a lone Chinese character (县, 2022年) as single characters
+// and words; for the other fields bigrams of Chinese and words of letters and
+// digits.
+func (p *parser) text(s string, fields []string) (query.Query, error) {
 	if p.neg == 0 {
 		p.words = append(p.words, strings.Fields(s)...)
 	}
 	toks := analyzer().Analyze([]byte(s))
-	switch {
-	case len(toks) == 0:
+	if len(toks) == 0 {
 		return query.NewMatchNoneQuery(), nil
-	case len(toks) == 1 && toks[0].Type == analysis.Single:
-		return p.singleChar(string(toks[0].Term)), nil
 	}
 	grams := hanGrams(s)
+	lone := slices.ContainsFunc(toks, func(t *analysis.Token) bool { return t.Type == analysis.Single })
 	var perField []query.Query
 	for _, f := range fields {
+		byN, hasGrams := ngramFields[f]
 		var q query.Query
-		if byN, ok := ngramFields[f]; ok && grams != nil {
+		var err error
+		switch {
+		case hasGrams && grams != nil:
 			q = gramQuery(byN, grams)
-		} else if q, err = p.phrase(f, toks); err != nil {
+		case hasGrams && lone:
+			q = unigramQuery(byN[1], s)
+		case len(toks) == 1 && lone:
+			q, err = p.loneChar(f, string(toks[0].Term))
+		default:
+			q, err = p.phrase(f, toks)
+		}
+		if err != nil {
 			return nil, err
 		}
 		if f == fTitle {
@@ -327,14 +336,43 @@ func gramQuery(fields map[int]string, grams analysis.TokenStream) query.Query {
 	return q
 }
 
-func (p *parser) singleChar(c string) query.Query {
-	h, ok := p.holes[c]
-	if !ok {
-		h = query.NewDocIDQuery(nil)
-		p.holes[c] = h
-		p.single = append(p.single, c)
+// loneChar matches a Chinese character in a field indexed as bigrams only: the
+// character alone, or any bigram that begins or ends with it.
+func (p *parser) loneChar(field, c string) (query.Query, error) {
+	terms, err := p.dict(field, regexp.QuoteMeta(c)+".?|."+regexp.QuoteMeta(c))
+	if err != nil {
+		return nil, err
 	}
-	return h
+	var qs []query.Query
+	for _, t := range terms {
+		q := query.NewTermQuery(t)
+		q.SetField(field)
+		qs = append(qs, q)
+	}
+	if len(qs) == 0 {
+		return query.NewMatchNoneQuery(), nil
+	}
+	return query.NewDisjunctionQuery(qs), nil
+}
+
+// unigramQuery matches s in a field of single characters and words: as a term,
+// or a phrase of them at the positions they have in s.
+func unigramQuery(field, s string) query.Query {
+	toks := ngramAnalyzers()[1].Analyze([]byte(s))
+	if len(toks) == 1 {
+		t := query.NewTermQuery(string(toks[0].Term))
+		t.SetField(field)
+		return t
+	}
+	var terms [][]string
+	var offsets []int
+	for _, t := range toks {
+		terms = append(terms, []string{string(t.Term)})
+		offsets = append(offsets, t.Position-toks[0].Position)
+	}
+	q := newPhraseQuery(field, terms)
+	q.offsets = offsets
+	return q
 }
 
 // fieldQuery is field:value; ok is false for a field the language does not know
@@ -389,10 +427,16 @@ func (p *parser) place(kw, text, v string) (query.Query, error) {
 	prefix := query.NewPrefixQuery(v)
 	prefix.SetField(kw)
 	toks := analyzer().Analyze([]byte(v))
-	if len(toks) < 2 && (len(toks) == 0 || toks[0].Type == analysis.Single) {
+	if len(toks) == 0 {
 		return prefix, nil
 	}
-	inside, err := p.phrase(text, toks)
+	var inside query.Query
+	var err error
+	if len(toks) == 1 && toks[0].Type == analysis.Single {
+		inside, err = p.loneChar(text, string(toks[0].Term))
+	} else {
+		inside, err = p.phrase(text, toks)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -48,27 +48,13 @@ type Result struct {
 	Total  uint64                    `json:"total"`
 	Hits   []Hit                     `json:"hits"`
 	Facets map[string]map[string]int `json:"facets"`
-	// Fallback names the single characters that were searched by substring in
-	// the store's text, which the bigram index cannot match; FallbackCapped says
-	// one of them matched more reports than the fallback reads (MaxFallback), so
-	// that the results leave some out.
-	Fallback       []string `json:"fallback,omitempty"`
-	FallbackCapped bool     `json:"fallback_capped,omitempty"`
 }
-
-// Substring finds the reports whose title or text contains s (for queries of
-// one Chinese character), at most limit of them; *store.SQLite's SearchSubstring.
-type Substring func(ctx context.Context, s string, limit int) ([]int64, error)
-
-// MaxFallback caps the reports a one-character term can match: such a term is a
-// filter of last resort, not a way to list the archive.
-const MaxFallback = 10_000
 
 // facetSize is how many values of each facet a result lists, most frequent first.
 const facetSize = 50
 
 // Search runs a request.
-func (ix *Index) Search(ctx context.Context, r Request, substr Substring) (*Result, error) {
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	switch r.Sort {
 	case "", "relevance", "date":
 	default:
@@ -79,22 +65,7 @@ func (ix *Index) Search(ctx context.Context, r Request, substr Substring) (*Resu
 	if err != nil {
 		return nil, fmt.Errorf("query %q: %v", r.Query, err)
 	}
-	out := &Result{Hits: []Hit{}, Facets: map[string]map[string]int{}, Fallback: c.single}
-	for _, ch := range c.single {
-		if substr == nil {
-			return nil, fmt.Errorf("query %q: a single character (%s) needs the store's text", r.Query, ch)
-		}
-		ids, err := substr(ctx, ch, MaxFallback)
-		if err != nil {
-			return nil, err
-		}
-		out.FallbackCapped = out.FallbackCapped || len(ids) >= MaxFallback
-		strs := make([]string, len(ids))
-		for i, id := range ids {
-			strs[i] = docID(id)
-		}
-		c.holes[ch].IDs = strs
-	}
+	out := &Result{Hits: []Hit{}, Facets: map[string]map[string]int{}}
 	filters, err := r.filters(p)
 	if err != nil {
 		return nil, err

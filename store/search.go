@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"sort"
-	"strings"
 
 	"gongkai/report"
 )
@@ -207,26 +206,6 @@ func rowLabels(format string) []report.Key {
 	}
 	return out
 }
-
-// SearchSubstring returns the reports whose latest version's title or text
-// contains s (ASCII letters in any case), in report id order, at most limit of
-// them. It reads every report's text until it has found limit: a capped full
-// scan, for what a word index cannot answer (a single Chinese character).
-func (s *SQLite) SearchSubstring(ctx context.Context, sub string, limit int) ([]int64, error) {
-	pattern := "%" + likeEscaper.Replace(sub) + "%"
-	var ids []int64
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		ids, err = queryInts(ctx, tx, `SELECT r.id FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id
-			WHERE v.title LIKE ?1 ESCAPE '\' OR json_extract(v.record_json, '$.text') LIKE ?1 ESCAPE '\'
-			ORDER BY r.id LIMIT ?2`, pattern, limit)
-		return s.wrap(err)
-	})
-	return ids, err
-}
-
-// likeEscaper makes a string match itself in a LIKE pattern with ESCAPE '\'.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // SearchHeld returns which of the given reports the archive holds, so that a
 // search can leave out what an index not yet brought up to date still lists.

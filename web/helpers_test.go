@@ -212,7 +212,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { ro.Close() })
 	// Failures are what some tests provoke: their log would only be noise.
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f.handler = New(Options{Store: ro, Index: ix, Substring: ro.SearchSubstring, DataDir: dir, MinRequests: 10, Logger: quiet})
+	f.handler = New(Options{Store: ro, Index: ix, DataDir: dir, MinRequests: 10, Logger: quiet})
 	return f
 }
 

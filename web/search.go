@@ -75,7 +75,7 @@ func (s *server) search(r *http.Request, req index.Request) (*index.Result, erro
 	if s.Index == nil {
 		return nil, fmt.Errorf("%w: 尚未建立搜索索引 no search index", ErrIndexUnavailable)
 	}
-	res, err := s.Index.Search(r.Context(), req, s.Substring)
+	res, err := s.Index.Search(r.Context(), req)
 	switch {
 	case err != nil && strings.HasPrefix(err.Error(), "query "):
 		// The index says what is wrong with a query in an error that starts so.

@@ -43,7 +43,7 @@ type Store interface {
 // ErrIndexUnavailable says it cannot search for now. The server does not change
 // the results it gets, so a Searcher may hand one result to several requests.
 type Searcher interface {
-	Search(ctx context.Context, r index.Request, substr index.Substring) (*index.Result, error)
+	Search(ctx context.Context, r index.Request) (*index.Result, error)
 }
 
 // Options configure the handler.
@@ -51,8 +51,6 @@ type Options struct {
 	Store Store
 	// Index answers searches; without it the search pages answer 503.
 	Index Searcher
-	// Substring answers one-character search terms from the store's text.
-	Substring index.Substring
 	// DataDir is the data folder, whose warc/ holds the originals the crawler fetched.
 	DataDir string
 	// MinRequests is the fewest requests (新收 + 上年结转) for which a rate is shown

@@ -33,9 +33,8 @@ func init() {
 			"  (复议 OR 诉讼) 纠正     grouping",
 			"  year:2022 year:2020-2022 year:>=2021, region:株洲市 region:4302, organ:财政局,",
 			"  department:教育局, format:2019, failed:t3_balance, title:… body:… labels:…",
-			"Chinese words match as written (行政复议 does not find 行政…复议). A single",
-			"character (县) is looked up in the titles and texts of the archive, reading at",
-			"most "+strconv.Itoa(index.MaxFallback)+" matching reports.",
+			"Chinese words match as written (行政复议 does not find 行政…复议); a single",
+			"character (县) matches wherever it stands.",
 			"",
 			"--json prints {\"total\", \"hits\": [{\"id\", \"title\", \"organ\", \"region\", \"year\",",
 			"\"published\", \"score\", \"highlights\"}], \"facets\": {\"year\", \"region\", \"department\",",
@@ -152,7 +151,7 @@ func runSearch(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := interruptible()
 	defer cancel()
 
-	res, err := ix.Search(ctx, r, s.SearchSubstring)
+	res, err := ix.Search(ctx, r)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai search: %v\n", err)
 		if strings.HasPrefix(err.Error(), "query ") {
@@ -209,13 +208,6 @@ func printResult(w io.Writer, r index.Request, res *index.Result) {
 		fmt.Fprintf(w, " (page %d of %d, %s)", r.Page, max(pages, 1), order)
 	}
 	fmt.Fprintln(w)
-	if len(res.Fallback) > 0 {
-		fmt.Fprintf(w, "single characters looked up in the titles and texts: %s", strings.Join(res.Fallback, " "))
-		if res.FallbackCapped {
-			fmt.Fprintf(w, " (more than %d reports have one: only the first %d were read, so some are missing)", index.MaxFallback, index.MaxFallback)
-		}
-		fmt.Fprintln(w)
-	}
 	for i, h := range res.Hits {
 		fmt.Fprintf(w, "\n%d. %s\n", (r.Page-1)*r.Limit+i+1, h.Title)
 		meta := []string{"report " + strconv.FormatInt(h.ID, 10)}

@@ -131,7 +131,7 @@ var qualityCases = []qualityCase{
 	{[]string{"2019年度"}, has("2019年度"), nil, []string{"雄县财政局/2022"}},
 	{[]string{"12月31日"}, has("12月31日"), []string{"雄县财政局/2022"}, nil}, // 日 only in the bigram 日止
 	{[]string{"国办公开办函〔2021〕30号"}, has("国办公开办函〔2021〕30号"), []string{"雄县财政局/2022"}, []string{"雄县财政局/2020"}},
-	// One character: the substring fallback.
+	// One character, wherever it stands.
 	{[]string{"县"}, has("县"), []string{"雄县财政局/2022", "榆社县教育科技局/2016"}, []string{"天元区财政局/2023"}},
 	{[]string{"镇"}, has("镇"), []string{"大营镇/2021", "雷打石镇/2021"}, []string{"雄县财政局/2022"}},
 	{[]string{"镇", "信访"}, has("镇", "信访"), []string{"大营镇/2021"}, []string{"雄县财政局/2022"}},

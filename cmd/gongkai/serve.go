@@ -133,7 +133,7 @@ func serveArchive(ctx context.Context, name string, ln net.Listener, dataDir str
 	defer ix.Close()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := &http.Server{
-		Handler: web.New(web.Options{Store: st, Index: ix, Substring: st.SearchSubstring, DataDir: dataDir,
+		Handler: web.New(web.Options{Store: st, Index: ix, DataDir: dataDir,
 			MinRequests: minRequests, Logger: logger}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -196,7 +196,7 @@ const searchCacheSize = 2000
 
 // Search answers from the kept results, or waits for the same search another
 // request is running, or runs it.
-func (s *sharedIndex) Search(ctx context.Context, r index.Request, substr index.Substring) (*index.Result, error) {
+func (s *sharedIndex) Search(ctx context.Context, r index.Request) (*index.Result, error) {
 	ix, res, running, call, err := s.acquire(r)
 	switch {
 	case err != nil || res != nil:
@@ -207,13 +207,13 @@ func (s *sharedIndex) Search(ctx context.Context, r index.Request, substr index.
 			if running.err == nil {
 				return running.res, nil
 			}
-			return s.Search(ctx, r, substr) // its context may have ended, not ours
+			return s.Search(ctx, r) // its context may have ended, not ours
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
 	defer s.release()
-	call.res, call.err = ix.Search(ctx, r, substr)
+	call.res, call.err = ix.Search(ctx, r)
 	s.mu.Lock()
 	delete(s.running, r)
 	if call.err == nil && s.ix == ix {
