@@ -10,12 +10,11 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/numeric"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// A search runs its query's searcher itself rather than through bleve's
+// A search evaluates its query itself (evaluate.go) rather than through bleve's
 // collector, and counts facets and sorts by date from columns: every document's
 // facet values and publication date, read once per snapshot of the index from
 // its doc values, by document number. bleve's collector reads each hit's doc
@@ -34,10 +33,12 @@ type columns struct {
 	values   [len(facetNames)][]string
 	codes    [len(facetNames)][]uint32 // document number → index in values, 0 for none
 	pub      []int64                   // document number → published (Unix seconds), 0 for none
+	all      *matches                  // every document, each scored 1 (as bleve scores match-all)
+	kept     *keptLists                // the lists searches evaluated on the snapshot
 }
 
 func buildColumns(r index.IndexReader) (*columns, error) {
-	c := &columns{snapshot: r}
+	c := &columns{snapshot: r, all: &matches{}, kept: newKeptLists(keptBytes)}
 	byValue := make([]map[string]uint32, len(facetNames))
 	for i := range facetNames {
 		c.values[i] = []string{""}
@@ -58,6 +59,8 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 			return c, err
 		}
 		n := id.Value()
+		c.all.docs = append(c.all.docs, uint32(n))
+		c.all.scores = append(c.all.scores, 1)
 		for uint64(len(c.pub)) <= n {
 			c.pub = append(c.pub, 0)
 			for i := range c.codes {
@@ -115,7 +118,6 @@ func (ix *Index) snapshot() (index.IndexReader, *columns, error) {
 // match is a document found, as the collector keeps it.
 type match struct {
 	num   uint64
-	id    index.IndexInternalID
 	score float64
 	pub   int64
 	year  string
@@ -167,14 +169,11 @@ type collected struct {
 // collect runs a query on a snapshot and keeps the matches from..from+size in
 // the order asked.
 func collect(ctx context.Context, r index.IndexReader, cols *columns, m mapping.IndexMapping, q query.Query, from, size int, byNewest bool) (*collected, error) {
-	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
-		search.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
-	s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
+	ev := &evaluator{r: r, m: m, cols: cols}
+	found, err := ev.eval(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	defer s.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: r}
 	h := &matchHeap{better: byRelevance}
 	if byNewest {
 		h.better = byDate
@@ -183,37 +182,24 @@ func collect(ctx context.Context, r index.IndexReader, cols *columns, m mapping.
 	for i := range counts {
 		counts[i] = make([]int, len(cols.values[i]))
 	}
-	out := &collected{}
-	for {
-		dm, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if dm == nil {
-			break
-		}
-		if out.total++; out.total%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		m := match{num: dm.IndexInternalID.Value(), score: dm.Score}
+	out := &collected{total: uint64(len(found.docs))}
+	for i, doc := range found.docs {
+		m := match{num: uint64(doc), score: float64(found.scores[i])}
 		if m.num < uint64(len(cols.pub)) {
 			for i := range counts {
 				counts[i][cols.codes[i][m.num]]++
 			}
 			m.pub, m.year = cols.pub[m.num], cols.values[0][cols.codes[0][m.num]]
 		}
-		if len(h.m) < from+size || h.better(&m, &h.m[0]) {
-			m.id = slices.Clone(dm.IndexInternalID)
-			if len(h.m) < from+size {
-				heap.Push(h, m)
-			} else {
-				h.m[0] = m
-				heap.Fix(h, 0)
-			}
+		switch {
+		case len(h.m) < from+size:
+			heap.Push(h, m)
+		case !byNewest && m.score < h.m[0].score:
+			// Worse than the worst kept: most matches, without comparing in full.
+		case h.better(&m, &h.m[0]):
+			h.m[0] = m
+			heap.Fix(h, 0)
 		}
-		sctx.DocumentMatchPool.Put(dm)
 	}
 	slices.SortFunc(h.m, func(a, b match) int {
 		if h.better(&a, &b) {
@@ -255,7 +241,7 @@ func topValues(values []string, counts []int, n int) map[string]int {
 // hit reads a match's stored fields.
 func hit(r index.IndexReader, m match) (Hit, string, error) {
 	h := Hit{Score: m.score, Highlights: []string{}}
-	id, err := r.ExternalID(m.id)
+	id, err := r.ExternalID(index.NewIndexInternalID(nil, m.num))
 	if err != nil {
 		return h, "", err
 	}

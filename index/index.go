@@ -51,22 +51,21 @@ type Index struct {
 
 // fields of the bleve documents.
 const (
-	fTitle      = "title"
-	fBody       = "body"
-	fLabels     = "labels"
-	fOrgan      = "organ"
-	fOrganText  = "organ_text"
-	fRegion     = "region"
-	fRegionText = "region_text"
-	fRegionCode = "region_code"
-	fDepartment = "department"
-	fYear       = "year"
-	fYearFacet  = "year_facet"
-	fPublished  = "published"
-	fFormat     = "format"
-	fFailed     = "failed"
-	fAnyFailed  = "any_failed" // "true" for a report with a failed check: one term to filter on
-	fStamp      = "stamp"
+	fTitle       = "title"
+	fBody        = "body"
+	fLabels      = "labels"
+	fOrgan       = "organ"
+	fRegion      = "region"
+	fRegionNames = "region_names" // the region as the report gives it, and its full name
+	fRegionCode  = "region_code"
+	fDepartment  = "department"
+	fYear        = "year"
+	fYearFacet   = "year_facet"
+	fPublished   = "published"
+	fFormat      = "format"
+	fFailed      = "failed"
+	fAnyFailed   = "any_failed" // "true" for a report with a failed check: one term to filter on
+	fStamp       = "stamp"
 )
 
 func newMapping() *mapping.IndexMappingImpl {
@@ -104,11 +103,12 @@ func newMapping() *mapping.IndexMappingImpl {
 		}
 	}
 	doc.AddFieldMappingsAt(fLabels, text(false))
-	doc.AddFieldMappingsAt(fOrganText, text(false))
-	doc.AddFieldMappingsAt(fRegionText, text(false))
 	for _, f := range []string{fOrgan, fRegion, fRegionCode, fDepartment, fFormat, fFailed, fAnyFailed, fYearFacet, fStamp} {
 		doc.AddFieldMappingsAt(f, kw())
 	}
+	names := kw()
+	names.Store, names.DocValues = false, false
+	doc.AddFieldMappingsAt(fRegionNames, names)
 	year := bleve.NewNumericFieldMapping()
 	year.Store, year.DocValues, year.IncludeInAll = true, true, false
 	doc.AddFieldMappingsAt(fYear, year)
@@ -132,7 +132,7 @@ func newMapping() *mapping.IndexMappingImpl {
 // rebuilt rather than updated, since a bleve index keeps the mapping it was made with.
 var (
 	schemaKey     = []byte("gongkai_schema")
-	schemaVersion = []byte("4") // 2: the region facet names each coded region once; 3: n-gram fields; 4: single characters
+	schemaVersion = []byte("5") // 2: the region facet names each coded region once; 3: n-gram fields; 4: single characters; 5: region names
 )
 
 // ErrNoIndex says the folder holds no index yet; ErrOutdated that it holds one of
@@ -401,15 +401,24 @@ func docID(reportID int64) string { return strconv.FormatInt(reportID, 10) }
 // facets do not count them.
 func toBleve(d Doc) map[string]any {
 	doc := map[string]any{fStamp: docID(d.ReportID) + " " + d.Stamp}
-	region, regionText := d.Region, d.Region
+	region, names := d.Region, []string{}
+	if d.Region != "" {
+		names = append(names, d.Region)
+	}
 	if _, full, ok := report.RegionName(d.RegionCode); ok {
 		// One region, one facet value, however titles spell it (雄县, 保定市雄县);
 		// both spellings stay searchable.
-		region, regionText = full, d.Region+"\n"+full
+		region = full
+		if full != d.Region {
+			names = append(names, full)
+		}
+	}
+	if len(names) > 0 {
+		doc[fRegionNames] = names
 	}
 	for f, v := range map[string]string{
-		fTitle: d.Title, fBody: d.Text, fLabels: strings.Join(d.Labels, "\n"), fOrgan: d.Organ, fOrganText: d.Organ,
-		fRegion: region, fRegionText: regionText, fRegionCode: d.RegionCode, fDepartment: d.Department, fFormat: d.Format,
+		fTitle: d.Title, fBody: d.Text, fLabels: strings.Join(d.Labels, "\n"), fOrgan: d.Organ,
+		fRegion: region, fRegionCode: d.RegionCode, fDepartment: d.Department, fFormat: d.Format,
 	} {
 		if v != "" {
 			doc[f] = v

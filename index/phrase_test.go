@@ -1,10 +1,8 @@
 package index
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -19,39 +17,9 @@ import (
 // few characters, digits and punctuation, where phrases recur and overlap.
 func TestPhraseQueryAgreesWithBleve(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	words := []string{"行政复议", "行政", "复议", "公开", "不予公开", "信访", "年度", "2022", "年", "，", "。", " ", "议"}
-	text := func(n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteString(words[r.IntN(len(words))])
-		}
-		return b.String()
-	}
-	src := &memSource{docs: map[int64]Doc{}}
-	for i := range int64(600) {
-		src.docs[i+1] = Doc{ReportID: i + 1, Stamp: "1", Year: 2016 + int(i%10), Text: text(5 + r.IntN(60))}
-	}
-	ix, err := Open(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if _, err := ix.Sync(context.Background(), src); err != nil {
-		t.Fatal(err)
-	}
-	hits := func(q query.Query) []string {
-		req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
-		res, err := ix.b.Search(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		slices.Sort(ids)
-		return ids
-	}
+	text := randomText(r, "行政复议", "行政", "复议", "公开", "不予公开", "信访", "年度", "2022", "年", "，", "。", " ", "议")
+	ix, _ := randomCorpus(t, r, text, nil)
+	hits := func(q query.Query) []string { return bleveHits(t, ix, q) }
 	year := func() query.Query {
 		lo, hi := 2018.0, 2020.0
 		q := bleve.NewNumericRangeQuery(&lo, &hi)
@@ -102,38 +70,9 @@ func TestPhraseQueryAgreesWithBleve(t *testing.T) {
 // the text (a space, a digit, punctuation).
 func TestGramQueryAgreesWithBigramPhrase(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	words := []string{"政务公开", "行政复议", "依申请", "公开", "不予", "政府信息", "信访", "本机关", "复议", "，", " ", "3", "年"}
-	text := func(n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteString(words[r.IntN(len(words))])
-		}
-		return b.String()
-	}
-	src := &memSource{docs: map[int64]Doc{}}
-	for i := range int64(600) {
-		src.docs[i+1] = Doc{ReportID: i + 1, Stamp: "1", Year: 2016 + int(i%10), Text: text(5 + r.IntN(60))}
-	}
-	ix, err := Open(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if _, err := ix.Sync(context.Background(), src); err != nil {
-		t.Fatal(err)
-	}
-	hits := func(q query.Query) []string {
-		res, err := ix.b.Search(bleve.NewSearchRequestOptions(q, 1000, 0, false))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		slices.Sort(ids)
-		return ids
-	}
+	text := randomText(r, "政务公开", "行政复议", "依申请", "公开", "不予", "政府信息", "信访", "本机关", "复议", "，", " ", "3", "年")
+	ix, src := randomCorpus(t, r, text, nil)
+	hits := func(q query.Query) []string { return bleveHits(t, ix, q) }
 	p := newParser(ix.dictionary)
 	checked := map[int]int{}
 	for range 400 {
@@ -210,4 +149,45 @@ func TestNgramFilterKeepsRunsApart(t *testing.T) {
 			t.Errorf("%s, %d-grams: %v, want %v", tc.text, tc.n, got, tc.want)
 		}
 	}
+}
+
+// randomText makes texts of n words drawn from words.
+func randomText(r *rand.Rand, words ...string) func(n int) string {
+	return func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		return b.String()
+	}
+}
+
+// randomCorpus indexes 600 reports of random texts and years 2016–2025, each
+// given more by shape (when not nil).
+func randomCorpus(t *testing.T, r *rand.Rand, text func(n int) string, shape func(*Doc)) (*Index, *memSource) {
+	t.Helper()
+	src := &memSource{docs: map[int64]Doc{}}
+	for i := range int64(600) {
+		d := Doc{ReportID: i + 1, Stamp: "1", Year: 2016 + int(i%10), Text: text(5 + r.IntN(60))}
+		if shape != nil {
+			shape(&d)
+		}
+		src.docs[i+1] = d
+	}
+	return openSynced(t, src), src
+}
+
+// bleveHits are the ids of the reports bleve finds for a query, in order.
+func bleveHits(t *testing.T, ix *Index, q query.Query) []string {
+	t.Helper()
+	res, err := ix.b.Search(bleve.NewSearchRequestOptions(q, 1000, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	slices.Sort(ids)
+	return ids
 }

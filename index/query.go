@@ -383,11 +383,9 @@ func (p *parser) fieldQuery(field, v string) (q query.Query, ok bool, err error)
 		q, ok := yearQuery(v)
 		return q, ok, nil
 	case "region", "地区":
-		q, err := p.place(fRegion, fRegionText, v)
-		return q, true, err
+		return place(fRegionNames, v), true, nil
 	case "organ", "机关":
-		q, err := p.place(fOrgan, fOrganText, v)
-		return q, true, err
+		return place(fOrgan, v), true, nil
 	case "department", "dept", "部门":
 		return keywordQuery(fDepartment, v), true, nil
 	case "format", "格式":
@@ -415,32 +413,17 @@ func keywordQuery(field, v string) query.Query {
 	return t
 }
 
-// place matches an organ or region name by the beginning of the name the report
-// gives (株洲市 → 株洲市天元区) or anywhere in it (天元区 → 株洲市天元区); a region
-// given in digits matches the beginning of the region code (4302 → 430211).
-func (p *parser) place(kw, text, v string) (query.Query, error) {
-	if kw == fRegion && digits.MatchString(v) {
+// place matches an organ or region by a name of it: the organ's name, the region
+// as the report gives it and its full name (天元区, 湖南省株洲市天元区), anywhere
+// in it (株洲市 and 天元区 both find 株洲市天元区); a region given in digits
+// matches the beginning of the region code (4302 → 430211).
+func place(field, v string) query.Query {
+	if field == fRegionNames && digits.MatchString(v) {
 		q := query.NewPrefixQuery(v)
 		q.SetField(fRegionCode)
-		return q, nil
+		return q
 	}
-	prefix := query.NewPrefixQuery(v)
-	prefix.SetField(kw)
-	toks := analyzer().Analyze([]byte(v))
-	if len(toks) == 0 {
-		return prefix, nil
-	}
-	var inside query.Query
-	var err error
-	if len(toks) == 1 && toks[0].Type == analysis.Single {
-		inside, err = p.loneChar(text, string(toks[0].Term))
-	} else {
-		inside, err = p.phrase(text, toks)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return query.NewDisjunctionQuery([]query.Query{prefix, inside}), nil
+	return &containsQuery{field: field, sub: v}
 }
 
 func yearQuery(v string) (query.Query, bool) {
@@ -482,6 +465,27 @@ func yearQuery(v string) (query.Query, bool) {
 // anything between them that is not a letter or digit (行政、复议 for 行政复议:
 // the index keeps no punctuation).
 func wordPattern(w string) *regexp.Regexp {
+	patterns.Lock()
+	defer patterns.Unlock()
+	if re, ok := patterns.byWord[w]; ok {
+		return re
+	}
+	if len(patterns.byWord) >= 4096 {
+		clear(patterns.byWord) // the words of a server's searches are not kept without end
+	}
+	re := compileWordPattern(w)
+	patterns.byWord[w] = re
+	return re
+}
+
+// patterns are the words' compiled patterns: compiling one costs more than
+// marking the hits of a search.
+var patterns = struct {
+	sync.Mutex
+	byWord map[string]*regexp.Regexp
+}{byWord: map[string]*regexp.Regexp{}}
+
+func compileWordPattern(w string) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString("(?i)")
 	prev := rune(-1)

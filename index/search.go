@@ -66,10 +66,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, fmt.Errorf("query %q: %v", r.Query, err)
 	}
 	out := &Result{Hits: []Hit{}, Facets: map[string]map[string]int{}}
-	filters, err := r.filters(p)
-	if err != nil {
-		return nil, err
-	}
+	filters := r.filters()
 	q := c.q
 	if len(filters) > 0 {
 		q = query.NewConjunctionQuery(append([]query.Query{c.q}, filters...))
@@ -105,7 +102,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	return out, nil
 }
 
-func (r Request) filters(p *parser) ([]query.Query, error) {
+func (r Request) filters() []query.Query {
 	var out []query.Query
 	if r.YearFrom > 0 || r.YearTo > 0 {
 		lo, hi := float64(r.YearFrom), float64(r.YearTo)
@@ -117,15 +114,11 @@ func (r Request) filters(p *parser) ([]query.Query, error) {
 		q.SetField(fYear)
 		out = append(out, q)
 	}
-	for _, f := range []struct{ kw, text, v string }{{fRegion, fRegionText, r.Region}, {fOrgan, fOrganText, r.Organ}} {
-		if f.v == "" {
-			continue
-		}
-		q, err := p.place(f.kw, f.text, f.v)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, q)
+	if r.Region != "" {
+		out = append(out, place(fRegionNames, r.Region))
+	}
+	if r.Organ != "" {
+		out = append(out, place(fOrgan, r.Organ))
 	}
 	if r.Department != "" {
 		out = append(out, keywordQuery(fDepartment, r.Department))
@@ -136,7 +129,7 @@ func (r Request) filters(p *parser) ([]query.Query, error) {
 	if r.FailedChecks {
 		out = append(out, keywordQuery(fAnyFailed, "true"))
 	}
-	return out, nil
+	return out
 }
 
 type span struct{ start, end int }

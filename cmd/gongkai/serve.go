@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -129,7 +130,7 @@ func serveArchive(ctx context.Context, name string, ln net.Listener, dataDir str
 	if _, err := updateIndex(ctx, st, dataDir, false, nil); err != nil {
 		fmt.Fprintf(stderr, "gongkai %s: the search index could not be brought up to date (searches use it as it is): %v\n", name, err)
 	}
-	ix := &sharedIndex{dir: indexDir(dataDir), idle: indexIdle}
+	ix := &sharedIndex{dir: indexDir(dataDir), idle: indexIdle, turns: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	defer ix.Close()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := &http.Server{
@@ -183,6 +184,7 @@ type sharedIndex struct {
 	cached  map[index.Request]*list.Element // of cachedResult, most recent first
 	recent  *list.List
 	running map[index.Request]*inflight
+	turns   chan struct{} // a token per search running
 }
 
 type cachedResult struct {
@@ -213,7 +215,7 @@ func (s *sharedIndex) Search(ctx context.Context, r index.Request) (*index.Resul
 		}
 	}
 	defer s.release()
-	call.res, call.err = ix.Search(ctx, r)
+	call.res, call.err = s.searchInTurn(ctx, ix, r)
 	s.mu.Lock()
 	delete(s.running, r)
 	if call.err == nil && s.ix == ix {
@@ -222,6 +224,19 @@ func (s *sharedIndex) Search(ctx context.Context, r index.Request) (*index.Resul
 	s.mu.Unlock()
 	close(call.done)
 	return call.res, call.err
+}
+
+// searchInTurn runs a search once one of the processors is free: searches run
+// one per processor, each to its end, rather than all at once sharing them, so
+// that a search waits for those before it but is not slowed by those after it.
+func (s *sharedIndex) searchInTurn(ctx context.Context, ix *index.Index, r index.Request) (*index.Result, error) {
+	select {
+	case s.turns <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-s.turns }()
+	return ix.Search(ctx, r)
 }
 
 // inflight is a search being run, which requests for the same search wait for.
