@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"gongkai/index"
 )
 
 // lockedBuffer is a buffer a server goroutine writes to while the test reads it.
@@ -154,4 +157,31 @@ func TestServeSaysWhatIsWrong(t *testing.T) {
 	if status != exitOK || !strings.Contains(out, "--min-requests N") {
 		t.Errorf("--help: %d %q", status, out)
 	}
+}
+
+// The server runs as many searches at once as it has turns: a search waits for
+// one (and gives up when its request ends), then runs.
+func TestSearchesTakeTurns(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := index.Open(indexDir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	s := &sharedIndex{dir: indexDir(dir), idle: time.Minute, turns: make(chan struct{}, 1)}
+	s.turns <- struct{}{} // another search is running
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := s.Search(ctx, index.Request{Query: "复议"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a search while the only turn is taken: %v, want it to wait until its request ends", err)
+	}
+	<-s.turns // the other search ends
+	res, err := s.Search(context.Background(), index.Request{Query: "复议"})
+	if err != nil || res.Total != 0 {
+		t.Fatalf("a search with a turn free: %v %v", res, err)
+	}
+	if len(s.turns) != 0 {
+		t.Errorf("%d turns still taken after the search", len(s.turns))
+	}
+	s.closeIfIdle()
 }
