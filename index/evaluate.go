@@ -110,6 +110,14 @@ func (c *keptLists) get(ctx context.Context, key string, eval func() (*matches, 
 	return e.m, e.err
 }
 
+// has says whether the list of a key is kept.
+func (c *keptLists) has(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byKey[key]
+	return ok && e.elem != nil
+}
+
 // add puts a list at the front of a part, making room; c.mu is held.
 func (c *keptLists) add(e *keptList, part int) {
 	p := &c.parts[part]
@@ -159,11 +167,11 @@ func (ev *evaluator) eval(ctx context.Context, q query.Query) (*matches, error) 
 func (ev *evaluator) compute(ctx context.Context, q query.Query) (*matches, error) {
 	switch q := q.(type) {
 	case *query.ConjunctionQuery:
-		parts, err := ev.evalAll(ctx, q.Conjuncts)
+		m, err := ev.conjunction(ctx, q.Conjuncts)
 		if err != nil {
 			return nil, err
 		}
-		return boosted(intersect(parts), q.BoostVal), nil
+		return boosted(m, q.BoostVal), nil
 	case *query.DisjunctionQuery:
 		parts, err := ev.evalAll(ctx, q.Disjuncts)
 		if err != nil {
@@ -185,6 +193,94 @@ func (ev *evaluator) compute(ctx context.Context, q query.Query) (*matches, erro
 		return boosted(subtract(must, not), q.BoostVal), nil
 	}
 	return ev.leaf(ctx, q)
+}
+
+// conjunction evaluates the parts of an AND. The parts whose lists are kept,
+// and filters, which are cheap, come first; when they leave few documents, the
+// others are only asked about those (bleve's searchers skip to them), and their
+// own lists are not made: a phrase found in every report (政府信息公开) costs a
+// hundred milliseconds to list in full, and a few to check in the reports of
+// one province.
+func (ev *evaluator) conjunction(ctx context.Context, qs []query.Query) (*matches, error) {
+	var first, rest []query.Query
+	for _, q := range qs {
+		if key, err := queryKey(q); err == nil && (filter(q) || ev.cols.kept.has(key)) {
+			first = append(first, q)
+		} else {
+			rest = append(rest, q)
+		}
+	}
+	parts, err := ev.evalAll(ctx, first)
+	if err != nil {
+		return nil, err
+	}
+	if len(parts) > 0 && len(rest) > 0 {
+		if found := intersect(parts); len(found.docs)*fewFrom < len(ev.cols.all.docs) {
+			for _, q := range rest {
+				if found, err = ev.within(ctx, q, found); err != nil {
+					return nil, err
+				}
+			}
+			return found, nil
+		}
+	}
+	more, err := ev.evalAll(ctx, rest)
+	if err != nil {
+		return nil, err
+	}
+	return intersect(append(parts, more...)), nil
+}
+
+// fewFrom: documents are few when fewer than one in fewFrom of the index.
+const fewFrom = 8
+
+// filter says whether a query is a filter's: a term, a prefix, a range, a part
+// of a name. Their lists are cheap to make.
+func filter(q query.Query) bool {
+	switch q.(type) {
+	case *query.TermQuery, *query.PrefixQuery, *query.NumericRangeQuery, *containsQuery, *query.MatchAllQuery:
+		return true
+	}
+	return false
+}
+
+// within keeps the documents of found that q matches, adding q's scores.
+func (ev *evaluator) within(ctx context.Context, q query.Query, found *matches) (*matches, error) {
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
+		search.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
+	s, err := q.Searcher(ctx, ev.r, ev.m, search.SearcherOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: ev.r}
+	out := &matches{}
+	var at uint64 // the document the searcher stands at
+	var score float64
+	started := false
+	for i, d := range found.docs {
+		if i%4096 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if !started || at < uint64(d) {
+			dm, err := s.Advance(sctx, index.NewIndexInternalID(nil, uint64(d)))
+			if err != nil {
+				return nil, err
+			}
+			if dm == nil {
+				break
+			}
+			started, at, score = true, dm.IndexInternalID.Value(), dm.Score
+			sctx.DocumentMatchPool.Put(dm)
+		}
+		if at == uint64(d) {
+			out.docs = append(out.docs, d)
+			out.scores = append(out.scores, found.scores[i]+float32(score))
+		}
+	}
+	return out, nil
 }
 
 // composite says whether a boolean query is one the parser writes (must, and

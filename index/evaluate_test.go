@@ -137,13 +137,15 @@ func TestEvaluationAgreesWithBleve(t *testing.T) {
 			}
 		}
 		req := Request{Query: strings.Join(q, " "), Limit: MaxLimit}
-		switch r.IntN(4) {
+		switch r.IntN(5) {
 		case 0:
 			req.YearFrom, req.YearTo = 2018, 2021
 		case 1:
 			req.Department = departments[r.IntN(len(departments))]
 		case 2:
 			req.FailedChecks = true
+		case 3: // few enough that the words are only checked in these reports
+			req.Region, req.Department = regions[r.IntN(len(regions))], departments[r.IntN(len(departments))]
 		}
 		p := newParser(ix.dictionary)
 		c, err := p.compile(req.Query)
