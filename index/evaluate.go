@@ -50,7 +50,8 @@ const keptBytes = 384 << 20
 type keptLists struct {
 	mu    sync.Mutex
 	byKey map[string]*keptList
-	parts [2]keptPart // once, again
+	parts [2]keptPart     // once, again
+	asked map[string]bool // keys asked about whose lists were not made
 }
 
 type keptPart struct {
@@ -69,7 +70,7 @@ type keptList struct {
 }
 
 func newKeptLists(room int) *keptLists {
-	c := &keptLists{byKey: map[string]*keptList{}}
+	c := &keptLists{byKey: map[string]*keptList{}, asked: map[string]bool{}}
 	c.parts[0] = keptPart{recent: list.New(), room: room / 4}
 	c.parts[1] = keptPart{recent: list.New(), room: room - room/4}
 	return c
@@ -110,12 +111,22 @@ func (c *keptLists) get(ctx context.Context, key string, eval func() (*matches, 
 	return e.m, e.err
 }
 
-// has says whether the list of a key is kept.
-func (c *keptLists) has(key string) bool {
+// hasOrAskedBefore says whether the list of a key is kept, or was asked about
+// before (since the snapshot's first 100,000 keys asked about).
+func (c *keptLists) hasOrAskedBefore(key string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.byKey[key]
-	return ok && e.elem != nil
+	if e, ok := c.byKey[key]; ok && e.elem != nil {
+		return true
+	}
+	if c.asked[key] {
+		return true
+	}
+	if len(c.asked) >= 100_000 {
+		clear(c.asked)
+	}
+	c.asked[key] = true
+	return false
 }
 
 // add puts a list at the front of a part, making room; c.mu is held.
@@ -195,16 +206,17 @@ func (ev *evaluator) compute(ctx context.Context, q query.Query) (*matches, erro
 	return ev.leaf(ctx, q)
 }
 
-// conjunction evaluates the parts of an AND. The parts whose lists are kept,
-// and filters, which are cheap, come first; when they leave few documents, the
-// others are only asked about those (bleve's searchers skip to them), and their
-// own lists are not made: a phrase found in every report (政府信息公开) costs a
-// hundred milliseconds to list in full, and a few to check in the reports of
-// one province.
+// conjunction evaluates the parts of an AND. Filters, which are cheap, and the
+// parts whose lists are kept or were asked for before come first; when they
+// leave few documents, the others are only asked about those (bleve's searchers
+// skip to them), and their own lists are not made: a phrase found in every
+// report (政府信息公开) costs a hundred milliseconds to list in full, and a few
+// to check in the reports of one province. Asked for again, a part is listed
+// in full and kept.
 func (ev *evaluator) conjunction(ctx context.Context, qs []query.Query) (*matches, error) {
 	var first, rest []query.Query
 	for _, q := range qs {
-		if key, err := queryKey(q); err == nil && (filter(q) || ev.cols.kept.has(key)) {
+		if key, err := queryKey(q); err == nil && (filter(q) || ev.cols.kept.hasOrAskedBefore(key)) {
 			first = append(first, q)
 		} else {
 			rest = append(rest, q)
