@@ -237,6 +237,12 @@ func TestKeptLists(t *testing.T) {
 			t.Errorf("%s evaluated %d times, want %d", k, evals[k], n)
 		}
 	}
+	if !c.hasOrAskedBefore("行政复议") {
+		t.Error("a kept list is not known")
+	}
+	if c.hasOrAskedBefore("政府信息公开") || !c.hasOrAskedBefore("政府信息公开") {
+		t.Error("a key asked about is not known the second time, or is known the first")
+	}
 	if len(c.byKey) != c.parts[0].recent.Len()+c.parts[1].recent.Len() {
 		t.Errorf("%d lists known, %d kept", len(c.byKey), c.parts[0].recent.Len()+c.parts[1].recent.Len())
 	}
