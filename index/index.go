@@ -1,6 +1,7 @@
-// Package index keeps a Chinese-aware full-text index (bleve, cjk bigrams with
-// term vectors) of the reports in the store, and answers searches with facets and
-// highlights. The store is the truth: the index is brought up to date from it and
+// Package index keeps a Chinese-aware full-text index (bleve: cjk bigrams, and
+// for titles and bodies single characters, trigrams and 4-grams too; ngram.go) of
+// the reports in the store, and answers searches with facets and highlights
+// (evaluate.go, collect.go). The store is the truth: the index is brought up to date from it and
 // never shows a report the store no longer holds.
 package index
 

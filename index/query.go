@@ -219,9 +219,9 @@ var (
 
 // text matches s in any of the given fields, as a phrase of the tokens the
 // index has: for the title and the body a run of Chinese characters as n-grams,
-// and anything with a lone Chinese character (县, 2022年) as single characters
-// and words; for the other fields bigrams of Chinese and words of letters and
-// digits.
+// two characters as their bigram, and anything else (县, 2022年, "不予公开 国家秘密")
+// as single characters and words; for the other fields bigrams of Chinese and
+// words of letters and digits.
 func (p *parser) text(s string, fields []string) (query.Query, error) {
 	if p.neg == 0 {
 		p.words = append(p.words, strings.Fields(s)...)
