@@ -155,15 +155,6 @@ func New(opts Options, portals []Portal, st State, sink Sink, arch *archive.Arch
 	return c, nil
 }
 
-func (c *Crawler) allowedAnywhere(host string) bool {
-	for _, p := range c.portals {
-		if hostAllowed(host, p.Domains) {
-			return true
-		}
-	}
-	return false
-}
-
 func (c *Crawler) portal(name string) *Portal {
 	for _, p := range c.portals {
 		if p.Name == name {
