@@ -19,6 +19,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -328,9 +330,31 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 		}
 	}
 	if b.Size() > 0 {
-		err = ix.b.Batch(b)
+		if err := ix.b.Batch(b); err != nil {
+			return st, err
+		}
+	}
+	if st.Added+st.Updated+st.Removed > 0 {
+		err = ix.compact(ctx)
 	}
 	return st, err
+}
+
+// compact merges the index's segments as bleve's merger plans it, and waits for
+// the merges: the merger works in the background and stops when the index is
+// closed, and an index left in a hundred small segments searches each of them
+// (a search's every term opens every segment's dictionary).
+func (ix *Index) compact(ctx context.Context) error {
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return err
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	opts := mergeplan.DefaultMergePlanOptions
+	return s.ForceMerge(ctx, &opts)
 }
 
 // Rebuild makes a new index of every report at dir and puts it in place of the
