@@ -240,7 +240,7 @@ func (p *parser) text(s string, fields []string) (query.Query, error) {
 		switch {
 		case hasGrams && grams != nil:
 			q = gramQuery(byN, grams)
-		case hasGrams && len(toks) > 1:
+		case hasGrams && (lone || len(toks) > 1):
 			q = unigramQuery(byN[1], s)
 		case len(toks) == 1 && lone:
 			q, err = p.loneChar(f, string(toks[0].Term))
