@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // memSource is a store as the index sees it.
@@ -372,5 +374,41 @@ func TestSearchWhileSyncing(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// A sync that changed the index returns once bleve's merges of it are done
+// (the merger stops when the index is closed, and an index left in many small
+// segments searches each of them); one that changed nothing does not merge.
+func TestSyncWaitsForMerges(t *testing.T) {
+	src := testDocs()
+	ix := openSynced(t, src)
+	merges := func() uint64 {
+		t.Helper()
+		adv, err := ix.b.Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := adv.(*scorch.Scorch).StatsMap()["TotFileMergeForceOpsCompleted"].(uint64)
+		return n
+	}
+	after := merges()
+	if after == 0 {
+		t.Fatal("a sync that indexed reports did not merge")
+	}
+	if _, err := ix.Sync(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	if merges() != after {
+		t.Error("a sync with nothing to do merged")
+	}
+	d := src.docs[1]
+	d.Stamp = "11"
+	src.docs[1] = d
+	if _, err := ix.Sync(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	if merges() != after+1 {
+		t.Error("a sync that changed a report did not merge")
 	}
 }
