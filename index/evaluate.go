@@ -60,6 +60,9 @@ type keptPart struct {
 	room   int
 }
 
+// bytes counts a kept list with its key, which a visitor's query can make long.
+func (e *keptList) bytes() int { return e.m.bytes() + len(e.key) + 64 }
+
 type keptList struct {
 	key  string
 	done chan struct{}
@@ -133,7 +136,7 @@ func (c *keptLists) hasOrAskedBefore(key string) bool {
 func (c *keptLists) add(e *keptList, part int) {
 	p := &c.parts[part]
 	e.part, e.elem = part, p.recent.PushFront(e)
-	p.bytes += e.m.bytes()
+	p.bytes += e.bytes()
 	for p.bytes > p.room && p.recent.Len() > 1 {
 		old := p.recent.Back().Value.(*keptList)
 		c.remove(old)
@@ -149,7 +152,7 @@ func (c *keptLists) add(e *keptList, part int) {
 func (c *keptLists) remove(e *keptList) {
 	p := &c.parts[e.part]
 	p.recent.Remove(e.elem)
-	p.bytes -= e.m.bytes()
+	p.bytes -= e.bytes()
 	e.elem = nil
 }
 

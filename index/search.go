@@ -60,6 +60,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	default:
 		return nil, fmt.Errorf("sort by %q: relevance or date", r.Sort)
 	}
+	// Bytes that are not UTF-8 (from a URL, say) match nothing, as U+FFFD; left
+	// as they are, they would break the patterns made of the words.
+	for _, v := range []*string{&r.Query, &r.Region, &r.Organ, &r.Department, &r.Format} {
+		*v = strings.ToValidUTF8(*v, "\uFFFD")
+	}
 	p := newParser(ix.dictionary)
 	c, err := p.compile(r.Query)
 	if err != nil {
