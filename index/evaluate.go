@@ -161,6 +161,7 @@ type evaluator struct {
 	r    index.IndexReader
 	m    mapping.IndexMapping
 	cols *columns
+	keys map[query.Query]string // each part's key, named once per search
 }
 
 func (ev *evaluator) eval(ctx context.Context, q query.Query) (*matches, error) {
@@ -170,7 +171,7 @@ func (ev *evaluator) eval(ctx context.Context, q query.Query) (*matches, error) 
 	case *query.MatchAllQuery:
 		return ev.cols.all, nil
 	}
-	key, err := queryKey(q)
+	key, err := ev.key(q)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +220,7 @@ func (ev *evaluator) compute(ctx context.Context, q query.Query) (*matches, erro
 func (ev *evaluator) conjunction(ctx context.Context, qs []query.Query) (*matches, error) {
 	var first, rest []query.Query
 	for _, q := range qs {
-		if key, err := queryKey(q); err == nil && (filter(q) || ev.cols.kept.hasOrAskedBefore(key)) {
+		if key, err := ev.key(q); err == nil && (filter(q) || ev.cols.kept.hasOrAskedBefore(key)) {
 			first = append(first, q)
 		} else {
 			rest = append(rest, q)
@@ -261,14 +262,11 @@ func filter(q query.Query) bool {
 
 // within keeps the documents of found that q matches, adding q's scores.
 func (ev *evaluator) within(ctx context.Context, q query.Query, found *matches) (*matches, error) {
-	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
-		search.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
-	s, err := q.Searcher(ctx, ev.r, ev.m, search.SearcherOptions{})
+	s, sctx, err := ev.searcher(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: ev.r}
 	out := &matches{}
 	var at uint64 // the document the searcher stands at
 	var score float64
@@ -315,8 +313,22 @@ func (ev *evaluator) evalAll(ctx context.Context, qs []query.Query) ([]*matches,
 	return out, nil
 }
 
-// queryKey names a query by what it matches.
-func queryKey(q query.Query) (string, error) {
+// key names a query by what it matches.
+func (ev *evaluator) key(q query.Query) (string, error) {
+	if k, ok := ev.keys[q]; ok {
+		return k, nil
+	}
+	k, err := ev.newKey(q)
+	if err == nil {
+		if ev.keys == nil {
+			ev.keys = map[query.Query]string{}
+		}
+		ev.keys[q] = k
+	}
+	return k, err
+}
+
+func (ev *evaluator) newKey(q query.Query) (string, error) {
 	var parts []query.Query
 	var b strings.Builder
 	switch q := q.(type) {
@@ -347,7 +359,7 @@ func queryKey(q query.Query) (string, error) {
 			b.WriteString("nil; ")
 			continue
 		}
-		k, err := queryKey(p)
+		k, err := ev.key(p)
 		if err != nil {
 			return "", err
 		}
@@ -357,16 +369,25 @@ func queryKey(q query.Query) (string, error) {
 	return b.String(), nil
 }
 
-// leaf runs a query through bleve's searcher.
-func (ev *evaluator) leaf(ctx context.Context, q query.Query) (*matches, error) {
+// searcher is bleve's searcher of a query on the snapshot, scoring by BM25, with
+// the context it is stepped in.
+func (ev *evaluator) searcher(ctx context.Context, q query.Query) (search.Searcher, *search.SearchContext, error) {
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
 		search.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
 	s, err := q.Searcher(ctx, ev.r, ev.m, search.SearcherOptions{})
 	if err != nil {
+		return nil, nil, err
+	}
+	return s, &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: ev.r}, nil
+}
+
+// leaf runs a query through bleve's searcher.
+func (ev *evaluator) leaf(ctx context.Context, q query.Query) (*matches, error) {
+	s, sctx, err := ev.searcher(ctx, q)
+	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: ev.r}
 	out := &matches{}
 	for {
 		dm, err := s.Next(sctx)
@@ -526,30 +547,9 @@ type containsQuery struct {
 }
 
 func (q *containsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	rr, ok := r.(index.IndexReaderRegexp)
-	if !ok {
-		return nil, fmt.Errorf("the index cannot list its terms")
-	}
-	d, err := rr.FieldDictRegexp(q.field, ".*"+regexp.QuoteMeta(q.sub)+".*")
+	terms, err := termsMatching(r, q.field, ".*"+regexp.QuoteMeta(q.sub)+".*")
 	if err != nil {
 		return nil, err
 	}
-	defer d.Close()
-	var terms []query.Query
-	for {
-		e, err := d.Next()
-		if err != nil {
-			return nil, err
-		}
-		if e == nil {
-			break
-		}
-		t := query.NewTermQuery(e.Term)
-		t.SetField(q.field)
-		terms = append(terms, t)
-	}
-	if len(terms) == 0 {
-		return query.NewMatchNoneQuery().Searcher(ctx, r, m, opts)
-	}
-	return query.NewDisjunctionQuery(terms).Searcher(ctx, r, m, opts)
+	return anyTerm(q.field, terms).Searcher(ctx, r, m, opts)
 }

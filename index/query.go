@@ -343,16 +343,21 @@ func (p *parser) loneChar(field, c string) (query.Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	var qs []query.Query
-	for _, t := range terms {
+	return anyTerm(field, terms), nil
+}
+
+// anyTerm matches any of the terms in a field; nothing when there are none.
+func anyTerm(field string, terms []string) query.Query {
+	if len(terms) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
 		q := query.NewTermQuery(t)
 		q.SetField(field)
-		qs = append(qs, q)
+		qs[i] = q
 	}
-	if len(qs) == 0 {
-		return query.NewMatchNoneQuery(), nil
-	}
-	return query.NewDisjunctionQuery(qs), nil
+	return query.NewDisjunctionQuery(qs)
 }
 
 // unigramQuery matches s in a field of single characters and words: as a term,
@@ -512,6 +517,12 @@ func (ix *Index) dictionary(field, pattern string) ([]string, error) {
 		return nil, err
 	}
 	defer r.Close()
+	return termsMatching(r, field, pattern)
+}
+
+// termsMatching lists the terms of a field in a snapshot that match a regular
+// expression.
+func termsMatching(r index.IndexReader, field, pattern string) ([]string, error) {
 	rr, ok := r.(index.IndexReaderRegexp)
 	if !ok {
 		return nil, fmt.Errorf("the index cannot list its terms")
