@@ -6,10 +6,12 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 	"github.com/robfig/cron/v3"
@@ -148,24 +150,31 @@ func (c *Config) Validate() error {
 		return errors.New("crawl.max_depth: must be at least 1")
 	case cr.MaxPagesPerHost < 1:
 		return errors.New("crawl.max_pages_per_host: must be at least 1")
-	case cr.Timeout.Duration <= 0:
-		return errors.New("crawl.timeout: must be positive")
-	case cr.ConnectTimeout.Duration <= 0:
-		return errors.New("crawl.connect_timeout: must be positive")
-	case cr.HeaderTimeout.Duration <= 0:
-		return errors.New("crawl.header_timeout: must be positive")
+	case strings.ContainsFunc(cr.UserAgent, unicode.IsControl):
+		return errors.New("crawl.user_agent: must be one line without control characters; no request could carry it")
 	case cr.MaxCrawlDelay.Duration < 0:
 		return errors.New("crawl.max_crawl_delay: must not be negative")
 	case cr.MaxRetries < 0:
 		return errors.New("crawl.max_retries: must not be negative")
 	case cr.FailureBudget < 1:
 		return errors.New("crawl.failure_budget: must be at least 1")
-	case cr.MaxPageBytes < 1:
-		return errors.New("crawl.max_page_bytes: must be positive")
-	case cr.MaxAttachmentByte < 1:
-		return errors.New("crawl.max_attachment_bytes: must be positive")
+	case cr.MaxPageBytes < minBodyBytes:
+		return fmt.Errorf("crawl.max_page_bytes: %d is too small for any report page; give at least %d (64 KB)", cr.MaxPageBytes, minBodyBytes)
+	case cr.MaxAttachmentByte < minBodyBytes:
+		return fmt.Errorf("crawl.max_attachment_bytes: %d is too small for any report; give at least %d (64 KB)", cr.MaxAttachmentByte, minBodyBytes)
 	case c.Serve.MinRequests < 1:
 		return errors.New("serve.min_requests: must be at least 1")
+	}
+	for _, t := range []struct {
+		key string
+		d   time.Duration
+	}{{"timeout", cr.Timeout.Duration}, {"connect_timeout", cr.ConnectTimeout.Duration}, {"header_timeout", cr.HeaderTimeout.Duration}} {
+		if t.d < minTimeout {
+			return fmt.Errorf("crawl.%s: %s is too short for any request to a portal to finish; give at least %s", t.key, t.d, minTimeout)
+		}
+	}
+	if _, port, err := net.SplitHostPort(c.Serve.Addr); err != nil || port == "" {
+		return fmt.Errorf("serve.addr: %q is not an address to listen on such as \"127.0.0.1:8080\"", c.Serve.Addr)
 	}
 	if cr.Schedule != "" {
 		if _, err := ParseSchedule(cr.Schedule); err != nil {
@@ -186,19 +195,54 @@ func (c *Config) Validate() error {
 		if len(p.StartURLs) == 0 {
 			return fmt.Errorf("%s.start_urls: at least one URL is needed", key)
 		}
+		for _, d := range p.AllowedDomains {
+			if !hostName.MatchString(d) {
+				return fmt.Errorf("%s.allowed_domains: %q is not a host name such as \"tianyuan.gov.cn\" (no scheme, path or wildcard)", key, d)
+			}
+		}
 		for _, s := range p.StartURLs {
 			u, err := url.Parse(s)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				return fmt.Errorf("%s.start_urls: %q is not an http(s) URL", key, s)
 			}
+			if len(p.AllowedDomains) > 0 && !p.covers(u.Host) {
+				return fmt.Errorf("%s.start_urls: %q is outside allowed_domains %q: the crawl could not fetch it", key, s, p.AllowedDomains)
+			}
 		}
 		for _, pat := range p.ListPatterns {
+			if pat == "" {
+				return fmt.Errorf("%s.list_patterns: an empty pattern matches every URL", key)
+			}
 			if _, err := regexp.Compile(pat); err != nil {
 				return fmt.Errorf("%s.list_patterns: %v", key, err)
 			}
 		}
 	}
 	return nil
+}
+
+// Values below these cannot work: no portal answers in a nanosecond, and no
+// report page fits in a few bytes.
+const (
+	minTimeout   = time.Second
+	minBodyBytes = 64 << 10
+)
+
+// hostName is a host as allowed_domains takes it: labels of letters, digits
+// and hyphens (or an IP address), with an optional port.
+var hostName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?$`)
+
+// covers says whether the crawl of the portal may visit a host, by the rule the
+// crawler follows: a domain covers itself and its subdomains.
+func (p Portal) covers(host string) bool {
+	h := strings.ToLower(host)
+	for _, d := range p.AllowedDomains {
+		d = strings.ToLower(d)
+		if h == d || strings.HasSuffix(h, "."+d) {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseSchedule reads a five-field cron expression ("0 2 * * *": 02:00 every day).

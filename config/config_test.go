@@ -30,6 +30,18 @@ func TestExampleConfigLoads(t *testing.T) {
 	}
 }
 
+// refused loads each file (the key of cases) and wants an error that holds the
+// text given for it.
+func refused(t *testing.T, cases map[string]string) {
+	t.Helper()
+	for content, want := range cases {
+		_, err := Load(write(t, content))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want one naming %q", content, err, want)
+		}
+	}
+}
+
 func TestErrorsNameTheKey(t *testing.T) {
 	cases := map[string]string{
 		"[crawl]\ndelay = \"soon\"\n":                             "crawl.delay",
@@ -42,17 +54,48 @@ func TestErrorsNameTheKey(t *testing.T) {
 		"[[portals]]\nname = \"a\"\nstart_urls = [\"http://x/\"]\nlist_patterns = [\"(\"]\n": "portals[0] (a).list_patterns",
 		"[crawl\n": "line 2: expected",
 	}
-	for content, want := range cases {
-		_, err := Load(write(t, content))
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%q: error %v, want one naming %q", content, err, want)
-		}
-	}
+	refused(t, cases)
 }
 
 func TestDomainsDefaultToStartHosts(t *testing.T) {
 	p := Portal{StartURLs: []string{"http://a.gov.cn/x/", "http://a.gov.cn/y/", "http://127.0.0.1:8080/"}}
 	if got := strings.Join(p.Domains(), " "); got != "a.gov.cn 127.0.0.1:8080" {
 		t.Errorf("domains %q", got)
+	}
+}
+
+// Values that parse but cannot work are refused with the key that holds them,
+// rather than a crawl that fetches nothing or times out every request.
+func TestValuesThatCannotWork(t *testing.T) {
+	portal := "[[portals]]\nname = \"天元区\"\nstart_urls = [\"http://www.tianyuan.gov.cn/zfxxgknb/\"]\n"
+	cases := map[string]string{
+		portal + "allowed_domains = [\"\"]\n":                            "portals[0] (天元区).allowed_domains",
+		portal + "allowed_domains = [\" \"]\n":                           "portals[0] (天元区).allowed_domains",
+		portal + "allowed_domains = [\"http://www.tianyuan.gov.cn/\"]\n": "portals[0] (天元区).allowed_domains",
+		portal + "allowed_domains = [\"*.tianyuan.gov.cn\"]\n":           "portals[0] (天元区).allowed_domains",
+		portal + "allowed_domains = [\"zhuzhou.gov.cn\"]\n":              "portals[0] (天元区).start_urls: \"http://www.tianyuan.gov.cn/zfxxgknb/\" is outside allowed_domains",
+		portal + "list_patterns = [\"\"]\n":                              "portals[0] (天元区).list_patterns",
+		"[crawl]\ntimeout = \"1ns\"\n":                                   "crawl.timeout: 1ns is too short",
+		"[crawl]\nconnect_timeout = \"10ms\"\n":                          "crawl.connect_timeout",
+		"[crawl]\nheader_timeout = \"0s\"\n":                             "crawl.header_timeout",
+		"[crawl]\ntimeout = \"-5s\"\n":                                   "crawl.timeout",
+		"[crawl]\nmax_page_bytes = 100\n":                                "crawl.max_page_bytes",
+		"[crawl]\nmax_attachment_bytes = 1\n":                            "crawl.max_attachment_bytes",
+		"[crawl]\nuser_agent = \"gongkai\\r\\nX-Injected: 1\"\n":         "crawl.user_agent",
+		"[serve]\naddr = \"8080\"\n":                                     "serve.addr",
+	}
+	refused(t, cases)
+	// What does work still loads: a domain that covers the start URL's host, a
+	// host with a port, and the shortest timeouts allowed.
+	for _, content := range []string{
+		portal + "allowed_domains = [\"tianyuan.gov.cn\", \"zhuzhou.gov.cn\"]\n",
+		portal + "allowed_domains = [\"WWW.Tianyuan.gov.cn\"]\n",
+		"[[portals]]\nname = \"test\"\nstart_urls = [\"http://127.0.0.1:8080/\"]\nallowed_domains = [\"127.0.0.1:8080\"]\n",
+		"[crawl]\ntimeout = \"1s\"\nconnect_timeout = \"1s\"\nheader_timeout = \"1s\"\nmax_page_bytes = 65536\n",
+		"[serve]\naddr = \":8080\"\n",
+	} {
+		if _, err := Load(write(t, content)); err != nil {
+			t.Errorf("%q: %v", content, err)
+		}
 	}
 }

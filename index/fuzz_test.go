@@ -2,7 +2,7 @@ package index
 
 import (
 	"context"
-	"strings"
+	"errors"
 	"testing"
 )
 
@@ -24,7 +24,7 @@ func FuzzSearch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, q, region, organ string) {
 		res, err := ix.Search(context.Background(), Request{Query: q, Region: region, Organ: organ, Limit: 5})
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "query ") {
+			if !errors.Is(err, ErrBadQuery) {
 				t.Fatalf("%q region %q organ %q: %v", q, region, organ, err)
 			}
 			return

@@ -47,6 +47,7 @@ type parser struct {
 	pos   int
 	words []string
 	neg   int // how many NOTs the term being parsed is under
+	parts int // words, phrases and field:value terms parsed so far
 	dict  dictionary
 }
 
@@ -169,6 +170,11 @@ func (p *parser) primary() (query.Query, error) {
 		return nil, fmt.Errorf("a ) without its (")
 	}
 	p.pos++
+	if t != "(" {
+		if p.parts++; p.parts > MaxQueryParts {
+			return nil, errTooManyParts
+		}
+	}
 	if t == "(" {
 		q, err := p.or()
 		if err != nil {

@@ -65,10 +65,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	for _, v := range []*string{&r.Query, &r.Region, &r.Organ, &r.Department, &r.Format} {
 		*v = strings.ToValidUTF8(*v, "\uFFFD")
 	}
+	if err := r.checkBounds(); err != nil {
+		return nil, err
+	}
 	p := newParser(ix.dictionary)
 	c, err := p.compile(r.Query)
 	if err != nil {
-		return nil, fmt.Errorf("query %q: %v", r.Query, err)
+		return nil, fmt.Errorf("%w %q: %v", ErrBadQuery, r.Query, err)
 	}
 	out := &Result{Hits: []Hit{}, Facets: map[string]map[string]int{}}
 	filters := r.filters()

@@ -77,8 +77,7 @@ func (s *server) search(r *http.Request, req index.Request) (*index.Result, erro
 	}
 	res, err := s.Index.Search(r.Context(), req)
 	switch {
-	case err != nil && strings.HasPrefix(err.Error(), "query "):
-		// The index says what is wrong with a query in an error that starts so.
+	case errors.Is(err, index.ErrBadQuery):
 		return nil, fmt.Errorf("%w: %v", errBadQuery, err)
 	case errors.Is(err, index.ErrNoIndex) || errors.Is(err, index.ErrOutdated):
 		return nil, fmt.Errorf("%w: %v", ErrIndexUnavailable, err)

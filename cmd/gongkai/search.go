@@ -154,7 +154,7 @@ func runSearch(args []string, stdout, stderr io.Writer) int {
 	res, err := ix.Search(ctx, r)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai search: %v\n", err)
-		if strings.HasPrefix(err.Error(), "query ") {
+		if errors.Is(err, index.ErrBadQuery) {
 			return exitUsage
 		}
 		return exitFailed
