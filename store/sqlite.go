@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +29,41 @@ const ApplicationID = 0x474B4149
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
+
+//go:embed views.sql
+var viewsSQL string
+
+// publicView is one CREATE VIEW statement of views.sql.
+type publicView struct {
+	name, sql string
+}
+
+var createViewRE = regexp.MustCompile(`^CREATE VIEW (\w+) AS\b`)
+
+// publicViews are the statements of views.sql, in order. SQLite keeps a view's
+// statement as it was written (without the semicolon), which is what syncViews
+// compares.
+var publicViews = sync.OnceValue(func() []publicView {
+	var out []publicView
+	for _, stmt := range strings.Split(viewsSQL, ";\n") {
+		var lines []string
+		for _, line := range strings.Split(stmt, "\n") {
+			if len(lines) > 0 || strings.HasPrefix(line, "CREATE VIEW") {
+				lines = append(lines, line)
+			}
+		}
+		text := strings.TrimSpace(strings.Join(lines, "\n"))
+		if text == "" {
+			continue
+		}
+		m := createViewRE.FindStringSubmatch(text)
+		if m == nil {
+			panic("store: views.sql: not a CREATE VIEW statement: " + text)
+		}
+		out = append(out, publicView{m[1], text})
+	}
+	return out
+})
 
 // migration is one numbered schema step, run in its own transaction.
 type migration struct {
@@ -171,7 +207,7 @@ func checkFile(path string) (fresh bool, err error) {
 	var appID, userVersion, tables int
 	err = db.QueryRow(`SELECT (SELECT application_id FROM pragma_application_id),
 		(SELECT user_version FROM pragma_user_version),
-		(SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%')`).Scan(&appID, &userVersion, &tables)
+		(SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%')`).Scan(&appID, &userVersion, &tables)
 	if err != nil {
 		return false, fmt.Errorf("%s: not a readable SQLite database (%v); refusing to open or overwrite it", path, err)
 	}
@@ -199,7 +235,73 @@ func (s *SQLite) migrate(ctx context.Context, fresh bool, upTo int) error {
 			return fmt.Errorf("%s: upgrading the archive to schema %d (%s): %w", s.path, m.version, m.name, err)
 		}
 	}
+	if upTo < SchemaVersion() {
+		return nil // an older archive, for the tests: its views stay as that schema had them
+	}
+	if err := s.syncViews(ctx); err != nil {
+		return fmt.Errorf("%s: updating the public views: %w", s.path, err)
+	}
 	return nil
+}
+
+// syncViews makes the archive's views those of views.sql: when any differs, all
+// are dropped and created again in one transaction. The views hold no data, so
+// this loses nothing; an archive written by an older gongkai gets the views that
+// outside tools can read.
+func (s *SQLite) syncViews(ctx context.Context) error {
+	want := publicViews()
+	same, err := s.viewsAre(ctx, s.db, want)
+	if err != nil || same {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if same, err := s.viewsAre(ctx, tx, want); err != nil || same {
+		return err // another process did it meanwhile
+	}
+	for _, v := range want {
+		if _, err := tx.ExecContext(ctx, `DROP VIEW IF EXISTS `+v.name); err != nil {
+			return err
+		}
+	}
+	for _, v := range want {
+		if _, err := tx.ExecContext(ctx, v.sql); err != nil {
+			return fmt.Errorf("view %s: %w", v.name, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// viewsAre reports whether the archive's views are exactly want.
+func (s *SQLite) viewsAre(ctx context.Context, q querier, want []publicView) (bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'view'`)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	have := map[string]string{}
+	for rows.Next() {
+		var name, text string
+		if err := rows.Scan(&name, &text); err != nil {
+			return false, err
+		}
+		have[name] = text
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	if len(have) != len(want) {
+		return false, nil
+	}
+	for _, v := range want {
+		if have[v.name] != v.sql {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 func (s *SQLite) migrateStep(ctx context.Context, m migration, fresh bool) error {

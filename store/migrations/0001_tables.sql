@@ -1,6 +1,6 @@
 -- Schema 1: documents and their raw bytes, logical reports and their versions,
 -- cells, checks, findings across reports, and the text signatures behind them.
--- Researchers read the views of 0002 rather than these tables; the tables are
+-- Researchers read the views of views.sql rather than these tables; the tables are
 -- documented in README.md for provenance and history.
 
 -- Raw bytes kept in the database, once per digest.

@@ -49,14 +49,3 @@ CREATE TABLE url_state (
 
 ALTER TABLE documents ADD COLUMN gone_at TEXT;
 ALTER TABLE documents ADD COLUMN gone_status INTEGER;
-
--- sources gains whether the document's URL is gone (columns are only ever added).
-DROP VIEW sources;
-CREATE VIEW sources AS
-SELECT r.id AS report_id, v.seq AS version, d.version_id, d.uri, d.sha256,
-    d.media_type, d.size, d.fetched_at, d.warc_file, d.warc_offset,
-    v.id = r.latest_version_id AS latest,
-    d.gone_at, d.gone_status
-FROM documents d
-JOIN versions v ON v.id = d.version_id
-JOIN logical_reports r ON r.id = v.report_id;
