@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -79,13 +80,14 @@ func (m *memState) Pending(_ context.Context, id int64) ([]Item, error) {
 			out = append(out, it)
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Priority > out[j].Priority })
 	return out, nil
 }
 
-func (m *memState) Finish(_ context.Context, id int64, key, outcome, detail string) error {
+func (m *memState) Finish(_ context.Context, id int64, key string, outcome Outcome, detail string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.done[id][key] = outcome + ": " + detail
+	m.done[id][key] = string(outcome) + ": " + detail
 	return nil
 }
 
@@ -136,18 +138,18 @@ func (s *parseSink) Fetched(_ context.Context, f Fetched, done func(Ingested, er
 	s.docs = append(s.docs, f)
 	if f.Body == nil {
 		s.mu.Unlock()
-		done(Ingested{Outcome: "failed", Detail: "an attachment"}, nil)
+		done(Ingested{Change: "failed", Detail: "an attachment"}, nil)
 		return false, nil
 	}
 	rec, err := parse.Parse(parse.Input{Name: f.FinalURL, Data: f.Body, ContentType: f.ContentType})
 	if err != nil {
 		s.mu.Unlock()
-		done(Ingested{Outcome: "not a report", Detail: err.Error()}, nil)
+		done(Ingested{Change: "not a report", Detail: err.Error()}, nil)
 		return false, nil
 	}
 	s.reports[f.FinalURL] = rec.Title
 	s.mu.Unlock()
-	done(Ingested{IsReport: true, Outcome: "new"}, nil)
+	done(Ingested{IsReport: true, Change: "new"}, nil)
 	return true, nil
 }
 
@@ -250,19 +252,27 @@ func testOptions() Options {
 	}
 }
 
-func TestCrawlFindsReportsPolitely(t *testing.T) {
-	srv, _ := portal(t)
+// newTestCrawler is a crawler of the given portals into a temporary archive, an
+// in-memory state and a sink that parses.
+func newTestCrawler(t *testing.T, opts Options, portals ...Portal) (*Crawler, *memState, *parseSink) {
+	t.Helper()
 	arch, err := archive.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer arch.Close()
+	t.Cleanup(func() { arch.Close() })
 	st := newMemState()
 	sink := &parseSink{reports: map[string]string{}}
-	c, err := New(testOptions(), []Portal{{Name: "某某区", StartURLs: []string{srv.URL + "/"}}}, st, sink, arch)
+	c, err := New(opts, portals, st, sink, arch)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c, st, sink
+}
+
+func TestCrawlFindsReportsPolitely(t *testing.T) {
+	srv, _ := portal(t)
+	c, st, sink := newTestCrawler(t, testOptions(), Portal{Name: "某某区", StartURLs: []string{srv.URL + "/"}})
 	stats, err := c.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -288,13 +298,13 @@ func TestCrawlFindsReportsPolitely(t *testing.T) {
 	if !pdf {
 		t.Errorf("the report's attachment was not archived")
 	}
-	if got := st.outcome(1, srv.URL+"/zwgk/zfxxgknb/guarded.html"); !strings.HasPrefix(got, OutcomeBlocked) {
+	if got := st.outcome(1, srv.URL+"/zwgk/zfxxgknb/guarded.html"); !strings.HasPrefix(got, string(OutcomeChallenge)) {
 		t.Errorf("challenge page: %q", got)
 	}
-	if got := st.outcome(1, srv.URL+"/module/x.html"); !strings.HasPrefix(got, OutcomeDisallowed) && got != "" {
+	if got := st.outcome(1, srv.URL+"/module/x.html"); !strings.HasPrefix(got, string(OutcomeDisallowed)) && got != "" {
 		t.Errorf("robots.txt: %q", got)
 	}
-	if stats.ReportsNew != 3 || stats.Blocked == 0 {
+	if stats.ReportsNew != 3 || stats.Outcomes[OutcomeChallenge] == 0 {
 		t.Errorf("stats %+v", stats)
 	}
 
@@ -303,7 +313,7 @@ func TestCrawlFindsReportsPolitely(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := st.outcome(2, srv.URL+"/zwgk/zfxxgknb/202301/t20230118_1.html"); !strings.HasPrefix(got, OutcomeUnchanged) {
+	if got := st.outcome(2, srv.URL+"/zwgk/zfxxgknb/202301/t20230118_1.html"); !strings.HasPrefix(got, string(OutcomeUnchanged)) {
 		t.Errorf("second night, unchanged report: %q", got)
 	}
 	if stats2.ReportsNew != 0 || stats2.Unchanged < 3 {

@@ -10,6 +10,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -24,6 +26,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"gongkai/archive"
+	"gongkai/report"
 )
 
 // Portal is one portal to crawl.
@@ -68,6 +71,9 @@ type Options struct {
 	HostParallelism int
 	// Progress, if set, is called about once a second and at the end.
 	Progress func(Progress)
+	// Logger receives what an operator must see: work lost (a failed database
+	// write, an unreadable archive record), hosts left alone. Default: discarded.
+	Logger *slog.Logger
 }
 
 // Progress is a snapshot of a running crawl, per portal and in all.
@@ -105,6 +111,9 @@ func New(opts Options, portals []Portal, st State, sink Sink, arch *archive.Arch
 	}
 	if opts.MaxBackoff == 0 {
 		opts.MaxBackoff = 10 * time.Minute
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Crawler{opts: opts, state: st, sink: sink, archive: arch, byPortal: map[string]*Stats{}}
 	for i := range portals {
@@ -173,9 +182,9 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	}
 	c.mu.Lock()
 	c.runID = runID
-	c.stats = Stats{}
+	c.stats = Stats{Outcomes: OutcomeCounts{}}
 	for name := range c.byPortal {
-		c.byPortal[name] = &Stats{}
+		c.byPortal[name] = &Stats{Outcomes: OutcomeCounts{}}
 	}
 	c.mu.Unlock()
 	if !resumed {
@@ -183,7 +192,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		for _, p := range c.portals {
 			for _, s := range p.StartURLs {
 				if key := Canonical(s); key != "" {
-					seeds = append(seeds, Item{Key: key, URL: s, Portal: p.Name, Kind: KindList})
+					seeds = append(seeds, Item{Key: key, URL: s, Portal: p.Name, Kind: KindList, Priority: PriorityStart})
 				}
 			}
 		}
@@ -192,6 +201,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 			return Stats{}, err
 		}
 		for _, it := range known {
+			it.Priority = PriorityReport
 			if c.portal(it.Portal) != nil {
 				seeds = append(seeds, it)
 			}
@@ -238,7 +248,9 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	if ctx.Err() != nil || flushErr != nil {
 		status = "interrupted"
 	}
-	stats := c.snapshot().Stats
+	snap := c.snapshot()
+	stats := snap.Stats
+	stats.Portals = snap.Portals
 	if err := c.state.EndRun(endCtx, runID, time.Now().UTC(), status, stats); err != nil {
 		return stats, err
 	}
@@ -249,20 +261,24 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	return stats, nil
 }
 
-// maxChallenges is how many anti-bot pages a host may answer before the run leaves
-// it alone.
+// maxChallenges is how many anti-bot pages in a row, without a normal answer
+// between them, make the run leave a host alone: some portals guard only some
+// paths, a host that guards everything is not asked again and again.
 const maxChallenges = 3
 
 // attempt records how an item's fetch went, for the scheduler and the stats.
 type attempt struct {
-	outcome  string
-	detail   string
-	retry    bool          // try the item again later
-	wait     time.Duration // before the host's next request (Retry-After, backoff)
-	block    string        // the host refuses us: leave it for this run
-	failed   bool          // counts against the host's failure budget
-	fetched  bool          // a page was fetched (counts against the host's page budget)
-	deferred bool          // the sink finishes the item once its document is stored
+	outcome Outcome
+	detail  string
+	retry   bool          // try the item again later
+	wait    time.Duration // before the host's next request (Retry-After, backoff)
+	block   string        // the host refuses us: leave it for this run
+	// hostFailure says the host itself is failing (connection refused or reset, a
+	// timeout, 5xx, a challenge): it counts against the failure budget. What
+	// concerns one URL (404, 410, a 403 page, a stub, a look-alike) never does.
+	hostFailure bool
+	fetched     bool // a response was received (counts against the host's page budget)
+	deferred    bool // the sink finishes the item once its document is stored
 }
 
 // process fetches one item and returns how long its host must rest.
@@ -280,8 +296,11 @@ func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Durat
 	if ctx.Err() != nil {
 		return 0 // not finished: the item stays pending for the next run
 	}
-	if a.failed && s.fail(host) >= c.opts.FailureBudget {
-		a.block = fmt.Sprintf("%d failures (the failure budget)", c.opts.FailureBudget)
+	if a.outcome != OutcomeChallenge && a.outcome != OutcomeCookieShell && a.fetched {
+		s.answered(host)
+	}
+	if a.hostFailure && s.fail(host) >= c.opts.FailureBudget {
+		a.block = fmt.Sprintf("%d host failures (the failure budget)", c.opts.FailureBudget)
 		a.retry = false
 	}
 	if a.retry && s.attempts(it.Key) < c.opts.MaxRetries {
@@ -294,14 +313,15 @@ func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Durat
 		a.detail += fmt.Sprintf(" (after %d attempts)", s.attempts(it.Key)+1)
 	}
 	if !a.deferred {
-		c.finish(ctx, it, a)
+		c.finish(ctx, it, a.outcome, a.detail)
 	}
 	if a.fetched && s.fetched(host) >= c.opts.MaxPagesPerHost {
 		a.block = fmt.Sprintf("%d pages fetched (max_pages_per_host)", c.opts.MaxPagesPerHost)
 	}
 	if a.block != "" {
+		c.opts.Logger.Warn("crawl: leaving a host alone for this run", "host", host, "why", a.block)
 		for _, left := range s.block(host) {
-			c.finish(ctx, left, attempt{outcome: OutcomeSkipped, detail: "host left alone: " + a.block})
+			c.finish(ctx, left, OutcomeSkipped, "host left alone: "+a.block)
 		}
 	}
 	return max(a.wait, delay+jitter(delay))
@@ -315,26 +335,27 @@ func jitter(d time.Duration) time.Duration {
 	return time.Duration(rand.Int64N(int64(d)/5 + 1))
 }
 
-func (c *Crawler) finish(ctx context.Context, it Item, a attempt) {
-	if err := c.state.Finish(context.WithoutCancel(ctx), c.runID, it.Key, a.outcome, strings.TrimSpace(a.detail)); err != nil {
-		a.detail += "; not recorded: " + err.Error()
+// finish records an item's outcome in the state and counts it.
+func (c *Crawler) finish(ctx context.Context, it Item, o Outcome, detail string) {
+	if err := c.state.Finish(context.WithoutCancel(ctx), c.runID, it.Key, o, strings.TrimSpace(detail)); err != nil {
+		c.lost(it, "recording the outcome", err)
 	}
 	c.count(it.Portal, func(st *Stats) {
-		switch a.outcome {
+		st.Outcomes[o]++
+		switch o {
 		case OutcomeUnchanged:
 			st.Unchanged++
 		case OutcomeGone:
 			st.Gone++
-		case OutcomeFailed:
-			st.Failed++
-		case OutcomeBlocked:
-			st.Blocked++
-		case OutcomeDisallowed:
-			st.Disallowed++
-		case OutcomeSkipped:
-			st.Skipped++
 		}
 	})
+}
+
+// lost logs and counts work that could not be kept: the crawl goes on, and the
+// operator sees it in the log and in Stats.Lost.
+func (c *Crawler) lost(it Item, doing string, err error) {
+	c.opts.Logger.Error("crawl: work lost", "doing", doing, "url", it.URL, "portal", it.Portal, "err", err)
+	c.count(it.Portal, func(st *Stats) { st.Lost++ })
 }
 
 func (c *Crawler) count(portal string, f func(*Stats)) {
@@ -359,7 +380,7 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 	if c.opts.ObeyRobots {
 		rules, fresh := c.robots.rules(ctx, u.Scheme, u.Host)
 		if rules.wait != "" {
-			return attempt{outcome: OutcomeFailed, detail: rules.wait, retry: true, wait: c.robots.retry, failed: true}
+			return attempt{outcome: OutcomeFailed, detail: rules.wait, retry: true, wait: c.robots.retry, hostFailure: true}
 		}
 		if !rules.allowed(u.EscapedPath()) {
 			return attempt{outcome: OutcomeDisallowed, detail: "robots.txt disallows " + u.EscapedPath()}
@@ -376,7 +397,8 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 	}
 	prev, hasPrev, err := c.state.Previous(ctx, it.Key)
 	if err != nil {
-		return attempt{outcome: OutcomeFailed, detail: err.Error()}
+		c.lost(it, "reading the last capture", err)
+		return attempt{outcome: OutcomeNotStored, detail: "reading the last capture: " + err.Error()}
 	}
 	hdr := http.Header{}
 	var prevPtr *Previous
@@ -389,10 +411,23 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 			hdr.Set("If-Modified-Since", prev.LastModified)
 		}
 	}
+	if it.Referer != "" {
+		hdr.Set("Referer", it.Referer)
+	}
+	method := http.MethodGet
+	var body io.Reader
+	if it.Method == http.MethodPost {
+		// colly sends a POST as any request: the body, its type, and the headers
+		// the list APIs want (Referer, X-Requested-With).
+		method = http.MethodPost
+		body = strings.NewReader(it.Body)
+		hdr.Set("Content-Type", it.BodyType)
+		hdr.Set("X-Requested-With", "XMLHttpRequest")
+	}
 	id, log := c.recorder.register(it.Kind, prevPtr)
 	defer c.recorder.forget(id)
 	hdr.Set(fetchHeader, id)
-	reqErr := c.collector.Request(http.MethodGet, it.URL, nil, colly.NewContext(), hdr)
+	reqErr := c.collector.Request(method, it.URL, body, colly.NewContext(), hdr)
 	final := log.final()
 	if final == nil {
 		if ctx.Err() != nil {
@@ -402,7 +437,7 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 		if reqErr != nil {
 			detail = reqErr.Error()
 		}
-		return attempt{outcome: OutcomeFailed, detail: detail, retry: true, failed: true}
+		return attempt{outcome: OutcomeFailed, detail: detail, retry: true, hostFailure: true}
 	}
 	return c.handle(ctx, s, it, log, final, hasPrev, prev)
 }
@@ -411,83 +446,96 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 // gives the document to the sink, and queues the links worth following.
 func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchLog, final *hop, hasPrev bool, prev Previous) attempt {
 	status := final.Status
+	text := c.decoded(log)
+	c.count(it.Portal, func(st *Stats) { st.Fetched++ })
 	switch {
 	case status == http.StatusNotModified && final.Revisit:
-		c.count(it.Portal, func(st *Stats) { st.Fetched++ })
 		if it.Kind != KindAttachment {
 			c.followArchived(ctx, s, it, prev)
 		}
 		return attempt{outcome: OutcomeUnchanged, detail: "304 Not Modified", fetched: true}
-	case status == http.StatusOK:
 	case status == http.StatusNotFound || status == http.StatusGone:
-		if hasPrev {
-			if err := c.sink.Gone(ctx, it.URL, status); err != nil {
-				return attempt{outcome: OutcomeFailed, detail: err.Error()}
-			}
-			return attempt{outcome: OutcomeGone, detail: strconv.Itoa(status)}
-		}
-		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), failed: true}
+		return c.missing(ctx, it, hasPrev, status, fmt.Sprintf("%d %s", status, http.StatusText(status)))
 	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
 		wait := retryAfter(final.Header.Get("Retry-After"), c.opts.MaxBackoff)
-		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), retry: true, wait: wait, failed: true}
+		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), retry: true, wait: wait, hostFailure: true, fetched: true}
 	case status >= 300 && status < 400:
 		return c.redirect(ctx, s, it, final)
 	}
-	body := log.body
-	if why := challenge(status, final.Header, []byte(c.decoded(log))); why != "" {
+	if why := challenge(status, final.Header, []byte(text)); why != "" {
 		// Recorded, never circumvented. Some portals guard only some paths, so the
 		// host rests and is left alone only when it keeps refusing.
-		a := attempt{outcome: OutcomeBlocked, detail: why + " at " + final.URL, wait: c.opts.MaxBackoff}
-		if s.challenged(hostOf(it.URL)) >= maxChallenges {
-			a.block = fmt.Sprintf("%d challenge pages", maxChallenges)
+		a := attempt{outcome: OutcomeChallenge, detail: why + " at " + final.URL, wait: c.opts.MaxBackoff, hostFailure: true, fetched: true}
+		if n := s.challenged(hostOf(it.URL)); n >= maxChallenges {
+			a.block = fmt.Sprintf("%d challenge pages in a row", n)
 		}
 		return a
 	}
-	if status >= 500 {
-		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), retry: true, failed: true}
-	}
-	if status != http.StatusOK {
-		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), failed: true}
-	}
-	if log.tooLarge {
-		return attempt{outcome: OutcomeSkipped, detail: fmt.Sprintf("larger than the limit for a %s; archived truncated", it.Kind), fetched: true}
-	}
-	if softNotFound(status, []byte(c.decoded(log))) {
-		if hasPrev {
-			if err := c.sink.Gone(ctx, it.URL, http.StatusNotFound); err != nil {
-				return attempt{outcome: OutcomeFailed, detail: err.Error()}
-			}
-			return attempt{outcome: OutcomeGone, detail: "a page saying it does not exist (soft 404)", fetched: true}
+	if why := cookieShell(status, []byte(text)); why != "" {
+		a := attempt{outcome: OutcomeCookieShell, detail: why + " at " + final.URL, wait: c.opts.MaxBackoff, hostFailure: true, fetched: true}
+		if n := s.challenged(hostOf(it.URL)); n >= maxChallenges {
+			a.block = fmt.Sprintf("%d cookie shells in a row", n)
 		}
-		return attempt{outcome: OutcomeSkipped, detail: "a page saying it does not exist (soft 404)", fetched: true}
+		return a
 	}
-	c.count(it.Portal, func(st *Stats) {
-		st.Fetched++
-		if log.doc == nil && body == nil {
-			st.Attachments++
+	switch {
+	case status >= 500:
+		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), retry: true, hostFailure: true, fetched: true}
+	case status == http.StatusForbidden || status == http.StatusUnauthorized:
+		return attempt{outcome: OutcomeForbidden, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), fetched: true}
+	case status != http.StatusOK:
+		return attempt{outcome: OutcomeNotFound, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), fetched: true}
+	case log.tooLarge:
+		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("larger than the limit for a %s; archived truncated", it.Kind), fetched: true}
+	case softNotFound(status, []byte(text)):
+		a := c.missing(ctx, it, hasPrev, http.StatusNotFound, "a page saying it does not exist (soft 404)")
+		if a.outcome == OutcomeNotFound {
+			a.outcome = OutcomeStub
 		}
-	})
+		a.fetched = true
+		return a
+	case log.body != nil && log.doc != nil && isStub(log.body, text, len(discover(log.doc, mustURL(final.URL)))):
+		return attempt{outcome: OutcomeStub, detail: fmt.Sprintf("a %d-byte body with nothing in it", len(log.body)), fetched: true}
+	}
+	if log.doc == nil && log.body == nil {
+		c.count(it.Portal, func(st *Stats) { st.Attachments++ })
+	}
 	now := Previous{ETag: final.Header.Get("ETag"), LastModified: final.Header.Get("Last-Modified"), Capture: final.Capture, ContentType: log.contentType}
 	if final.Revisit {
 		now.IsReport = prev.IsReport
 		if err := c.state.Remember(ctx, it.Key, now); err != nil {
-			return attempt{outcome: OutcomeFailed, detail: "recording the capture: " + err.Error(), fetched: true}
+			c.lost(it, "recording the capture", err)
+			return attempt{outcome: OutcomeNotStored, detail: "recording the capture: " + err.Error(), fetched: true}
 		}
 		if log.doc != nil {
 			c.follow(ctx, s, it, log.doc, final.URL, now.IsReport)
 		}
 		return attempt{outcome: OutcomeUnchanged, detail: "same bytes as the last capture", fetched: true}
 	}
-	isReport, err := c.sink.Fetched(ctx, Fetched{Item: it, FinalURL: final.URL, ContentType: log.contentType, Capture: final.Capture, Body: body},
+	isReport, err := c.sink.Fetched(ctx, Fetched{Item: it, FinalURL: final.URL, ContentType: log.contentType, Capture: final.Capture, Body: log.body},
 		func(ing Ingested, err error) { c.stored(ctx, it, now, ing, err) })
 	if err != nil {
-		return attempt{outcome: OutcomeFailed, detail: "storing: " + err.Error(), fetched: true}
+		c.lost(it, "storing", err)
+		return attempt{outcome: OutcomeNotStored, detail: "storing: " + err.Error(), fetched: true}
 	}
 	now.IsReport = isReport
 	if log.doc != nil {
 		c.follow(ctx, s, it, log.doc, final.URL, isReport)
 	}
-	return attempt{outcome: OutcomeFetched, fetched: true, deferred: true}
+	return attempt{fetched: true, deferred: true}
+}
+
+// missing is the outcome of a 404, a 410 or a soft 404: gone for a URL that held
+// a document (the sink marks it), not found for any other. Neither concerns the host.
+func (c *Crawler) missing(ctx context.Context, it Item, hasPrev bool, status int, detail string) attempt {
+	if !hasPrev {
+		return attempt{outcome: OutcomeNotFound, detail: detail, fetched: true}
+	}
+	if err := c.sink.Gone(ctx, it.URL, status); err != nil {
+		c.lost(it, "marking a document gone", err)
+		return attempt{outcome: OutcomeNotStored, detail: "marking it gone: " + err.Error(), fetched: true}
+	}
+	return attempt{outcome: OutcomeGone, detail: detail, fetched: true}
 }
 
 // stored finishes an item once the sink has stored its document: only then is its
@@ -495,25 +543,40 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 // make the next night's conditional request skip a document never stored).
 func (c *Crawler) stored(ctx context.Context, it Item, now Previous, ing Ingested, err error) {
 	if err != nil {
-		c.finish(ctx, it, attempt{outcome: OutcomeFailed, detail: "storing: " + err.Error()})
+		c.lost(it, "storing", err)
+		c.finish(ctx, it, OutcomeNotStored, "storing: "+err.Error())
 		return
 	}
 	now.IsReport = ing.IsReport
 	if err := c.state.Remember(context.WithoutCancel(ctx), it.Key, now); err != nil {
-		c.finish(ctx, it, attempt{outcome: OutcomeFailed, detail: "recording the capture: " + err.Error()})
+		c.lost(it, "recording the capture", err)
+		c.finish(ctx, it, OutcomeNotStored, "recording the capture: "+err.Error())
 		return
 	}
 	c.count(it.Portal, func(st *Stats) {
 		switch {
-		case !ing.IsReport:
-			st.NotReports++
-		case ing.Outcome == "new":
+		case ing.IsReport && ing.Change == "new":
 			st.ReportsNew++
-		case ing.Outcome == "changed":
+		case ing.IsReport && ing.Change == "changed":
 			st.ReportsChanged++
 		}
 	})
-	c.finish(ctx, it, attempt{outcome: OutcomeFetched, detail: strings.TrimSpace(ing.Outcome + " " + ing.Detail)})
+	c.finish(ctx, it, storedOutcome(it, ing), strings.TrimSpace(ing.Change+" "+ing.Detail))
+}
+
+// storedOutcome names what a stored document was: a report, a list page, a
+// look-alike (a page whose words name the report, which the parser refused), or
+// another document that is not a report.
+func storedOutcome(it Item, ing Ingested) Outcome {
+	switch {
+	case ing.IsReport:
+		return OutcomeReport
+	case it.Kind == KindList:
+		return OutcomeList
+	case report.NamesReport(it.Text) || report.LookAlike(it.Text) != "":
+		return OutcomeLookAlike
+	}
+	return OutcomeNotReport
 }
 
 // redirect queues the target of a redirect as the item it replaces.
@@ -521,32 +584,44 @@ func (c *Crawler) redirect(ctx context.Context, s *scheduler, it Item, final *ho
 	loc := final.Header.Get("Location")
 	base, err := url.Parse(final.URL)
 	if err != nil {
-		return attempt{outcome: OutcomeFailed, detail: err.Error()}
+		return attempt{outcome: OutcomeNotFound, detail: err.Error(), fetched: true}
 	}
 	target, err := base.Parse(loc)
 	if err != nil || loc == "" {
-		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("a %d without a usable Location (%q)", final.Status, loc)}
+		return attempt{outcome: OutcomeNotFound, detail: fmt.Sprintf("a %d without a usable Location (%q)", final.Status, loc), fetched: true}
 	}
 	portal := c.portal(it.Portal)
 	if portal == nil || !hostAllowed(target.Host, portal.Domains) {
-		return attempt{outcome: OutcomeSkipped, detail: "redirects off the portal to " + target.String()}
+		return attempt{outcome: OutcomeSkipped, detail: "redirects off the portal to " + target.String(), fetched: true}
 	}
 	key := Canonical(target.String())
 	if key == it.Key {
-		return attempt{outcome: OutcomeFailed, detail: "redirects to itself", failed: true}
+		return attempt{outcome: OutcomeNotFound, detail: "redirects to itself", fetched: true}
 	}
-	next := Item{Key: key, URL: target.String(), Portal: it.Portal, Kind: it.Kind, Depth: it.Depth, From: it.URL, Text: it.Text}
-	added, err := c.state.Enqueue(ctx, c.runID, []Item{next})
+	next := it
+	next.Key, next.URL, next.From = key, target.String(), it.URL
+	// A redirect answers a POST with a page to GET (303, and 301/302 as browsers do).
+	next.Method, next.Body, next.BodyType = "", "", ""
+	c.enqueue(ctx, s, it, []Item{next})
+	return attempt{outcome: OutcomeRedirected, detail: fmt.Sprintf("%d to %s", final.Status, target), fetched: true}
+}
+
+// enqueue adds items to the run's frontier and to the scheduler.
+func (c *Crawler) enqueue(ctx context.Context, s *scheduler, from Item, items []Item) {
+	if len(items) == 0 {
+		return
+	}
+	added, err := c.state.Enqueue(ctx, c.runID, items)
 	if err != nil {
-		return attempt{outcome: OutcomeFailed, detail: err.Error()}
+		c.lost(from, "queueing its links", err)
+		return
 	}
 	for _, n := range added {
 		if !s.add(n) {
-			c.finish(ctx, n, attempt{outcome: OutcomeSkipped, detail: "host left alone"})
+			c.finish(ctx, n, OutcomeSkipped, "host left alone")
 		}
 	}
-	c.count(it.Portal, func(st *Stats) { st.Queued += len(added) })
-	return attempt{outcome: OutcomeRedirected, detail: fmt.Sprintf("%d to %s", final.Status, target)}
+	c.count(from.Portal, func(st *Stats) { st.Queued += len(added) })
 }
 
 // decoded returns a fetched page as text, for recognising challenge and 404 pages.
@@ -562,10 +637,12 @@ func (c *Crawler) decoded(log *fetchLog) string {
 func (c *Crawler) followArchived(ctx context.Context, s *scheduler, it Item, prev Previous) {
 	p, err := archive.Read(c.archive.Dir(), prev.Capture.File, prev.Capture.Offset, c.opts.MaxPageBytes)
 	if err != nil {
+		c.lost(it, "reading its archived copy for links", err)
 		return
 	}
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader([]byte(decodePage(p.Body, prev.ContentType))))
 	if err != nil {
+		c.lost(it, "reading its archived copy for links", err)
 		return
 	}
 	c.follow(ctx, s, it, doc.Selection, it.URL, prev.IsReport)
@@ -582,25 +659,17 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, doc *goquer
 		return
 	}
 	title := strings.TrimSpace(doc.Find("title").First().Text())
-	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, IsReport: isReport}
+	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, IsReport: isReport, InReportColumn: it.InReportColumn}
 	var items []Item
 	for _, t := range choose(pg, discover(doc, base), portal, c.opts.MaxDepth) {
 		key := Canonical(t.URL.String())
 		if key == "" || key == it.Key {
 			continue
 		}
-		items = append(items, Item{Key: key, URL: t.URL.String(), Portal: it.Portal, Kind: t.Kind, Depth: t.Depth, From: it.URL, Text: t.Text})
+		items = append(items, Item{Key: key, URL: t.URL.String(), Portal: it.Portal, Kind: t.Kind, Depth: t.Depth, From: it.URL, Text: t.Text,
+			Priority: t.Priority, InReportColumn: t.InReportColumn})
 	}
-	added, err := c.state.Enqueue(ctx, c.runID, items)
-	if err != nil {
-		return
-	}
-	for _, n := range added {
-		if !s.add(n) {
-			c.finish(ctx, n, attempt{outcome: OutcomeSkipped, detail: "host left alone"})
-		}
-	}
-	c.count(it.Portal, func(st *Stats) { st.Queued += len(added) })
+	c.enqueue(ctx, s, it, items)
 }
 
 // retryAfter reads a Retry-After header (seconds or an HTTP date), capped.
@@ -621,9 +690,9 @@ func retryAfter(v string, ceiling time.Duration) time.Duration {
 func (c *Crawler) snapshot() Progress {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	p := Progress{RunID: c.runID, Stats: c.stats, Portals: map[string]Stats{}}
+	p := Progress{RunID: c.runID, Stats: c.stats.clone(), Portals: map[string]Stats{}}
 	for name, st := range c.byPortal {
-		p.Portals[name] = *st
+		p.Portals[name] = st.clone()
 	}
 	return p
 }
@@ -662,4 +731,13 @@ func (c *Crawler) reportProgress(ctx context.Context, s *scheduler, resumed bool
 		p.Resumed, p.Done = resumed, true
 		c.opts.Progress(p)
 	}
+}
+
+// mustURL parses a URL the transport has already requested.
+func mustURL(raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return &url.URL{}
+	}
+	return u
 }

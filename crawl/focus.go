@@ -35,10 +35,12 @@ var (
 
 // target is a link the crawl will follow, and why.
 type target struct {
-	URL   *url.URL
-	Kind  Kind
-	Depth int
-	Text  string
+	URL            *url.URL
+	Kind           Kind
+	Depth          int
+	Text           string
+	Priority       int
+	InReportColumn bool
 }
 
 // page is what the crawl knows about the page links were found on.
@@ -48,14 +50,16 @@ type page struct {
 	Title    string
 	Depth    int
 	IsReport bool // the page parsed as a report
+	// InReportColumn: the page was reached as a page of a report column's list.
+	InReportColumn bool
 }
 
-// choose decides which of a page's links the crawl follows. It follows links
-// towards the report column, the pages of lists, articles whose title names a
-// report (or any article of the report column), and the attachments of reports;
-// nothing else of a portal is fetched.
+// choose decides which of a page's links the crawl follows, and how much each is
+// wanted. It follows links towards the report column, the pages of lists,
+// articles whose title names a report (or any article of the report column), and
+// the attachments of reports; nothing else of a portal is fetched.
 func choose(p page, links []link, portal *Portal, maxDepth int) []target {
-	inReportColumn := reportColumn.MatchString(p.URL.Path) || reportColumn.MatchString(p.Title)
+	inReportColumn := p.InReportColumn || reportColumn.MatchString(p.URL.Path) || reportColumn.MatchString(p.Title)
 	var out []target
 	for _, l := range links {
 		if !hostAllowed(l.URL.Host, portal.Domains) {
@@ -64,26 +68,41 @@ func choose(p page, links []link, portal *Portal, maxDepth int) []target {
 		text := l.Text
 		switch {
 		case l.Redirect:
-			out = append(out, target{l.URL, p.Kind, p.Depth, text})
+			out = append(out, target{l.URL, p.Kind, p.Depth, text, PriorityColumn, p.InReportColumn})
 		case isAttachment(l.URL):
 			if p.IsReport || report.IsReportTitle(text) || (inReportColumn && report.NamesReport(text)) {
-				out = append(out, target{l.URL, KindAttachment, p.Depth + 1, text})
+				out = append(out, target{l.URL, KindAttachment, p.Depth + 1, text, PriorityReport, false})
 			}
 		case report.IsReportTitle(text):
-			out = append(out, target{l.URL, KindReport, p.Depth + 1, text})
+			out = append(out, target{l.URL, KindReport, p.Depth + 1, text, PriorityReport, false})
 		case report.LookAlike(text) != "" && report.NamesReport(text):
 			// A notice about reports, a guide: never a report, never a column.
 		case p.IsReport:
 			// A report page's other links are chrome: related articles, navigation.
+		case l.Paging && inReportColumn:
+			// Further pages of one list cost no depth.
+			out = append(out, target{l.URL, KindList, p.Depth, text, PriorityReportList, true})
 		case l.Paging:
-			out = append(out, target{l.URL, KindList, p.Depth, text}) // further pages of one list cost no depth
+			out = append(out, target{l.URL, KindList, p.Depth, text, PriorityOther, false})
 		case inReportColumn && articlePath.MatchString(l.URL.Path):
-			out = append(out, target{l.URL, KindReport, p.Depth + 1, text})
+			out = append(out, target{l.URL, KindReport, p.Depth + 1, text, PriorityReport, false})
 		case p.Depth+1 <= maxDepth && !articlePath.MatchString(l.URL.Path) &&
 			(columnWords.MatchString(text) || columnPaths.MatchString(l.URL.Path) || portal.matchesHint(l.URL)):
 			// An article about 政务公开 is not a column: only column-shaped URLs are.
-			out = append(out, target{l.URL, KindList, p.Depth + 1, text})
+			out = append(out, target{l.URL, KindList, p.Depth + 1, text, columnPriority(l.URL, text), false})
 		}
 	}
 	return out
+}
+
+// columnPriority ranks a link to a list page: the report column itself first,
+// then what leads towards it, then lists followed only on a hint.
+func columnPriority(u *url.URL, text string) int {
+	switch {
+	case reportColumn.MatchString(u.Path) || reportColumn.MatchString(text):
+		return PriorityColumn
+	case columnWords.MatchString(text) || columnPaths.MatchString(u.Path):
+		return PriorityToward
+	}
+	return PriorityOther
 }

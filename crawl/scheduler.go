@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"container/heap"
 	"context"
 	"net/url"
 	"sync"
@@ -9,24 +10,52 @@ import (
 
 // scheduler hands out items so that no host ever has more requests in flight than
 // allowed (one, unless politeness is off) and each host rests between requests as
-// long as its politeness asks.
+// long as its politeness asks. Each host's queue is best-first: the item of
+// highest Priority, and among equals the one queued first.
 type scheduler struct {
 	mu       sync.Mutex
 	perHost  int
 	hosts    map[string]*hostQueue
 	tries    map[string]int // failed attempts per item key
 	inflight int
+	seq      int64
 	changed  chan struct{} // closed (and replaced) whenever a waiting worker may proceed
 }
 
 type hostQueue struct {
-	items      []Item
-	inflight   int
-	next       time.Time // the host's next request may start then
-	failures   int
+	items    frontier
+	inflight int
+	next     time.Time // the host's next request may start then
+	failures int
+	// challenges counts anti-bot answers since the host last answered normally.
 	challenges int
 	fetched    int
 	blocked    bool
+}
+
+// queued is an item in a host's queue, with the order it was queued in.
+type queued struct {
+	Item
+	seq int64
+}
+
+// frontier is a host's queue as a heap: highest priority first, then first queued.
+type frontier []queued
+
+func (f frontier) Len() int { return len(f) }
+func (f frontier) Less(i, j int) bool {
+	if f[i].Priority != f[j].Priority {
+		return f[i].Priority > f[j].Priority
+	}
+	return f[i].seq < f[j].seq
+}
+func (f frontier) Swap(i, j int) { f[i], f[j] = f[j], f[i] }
+func (f *frontier) Push(x any)   { *f = append(*f, x.(queued)) }
+func (f *frontier) Pop() any {
+	old := *f
+	it := old[len(old)-1]
+	*f = old[:len(old)-1]
+	return it
 }
 
 func newScheduler(perHost int) *scheduler {
@@ -65,9 +94,15 @@ func (s *scheduler) add(it Item) bool {
 	if q.blocked {
 		return false
 	}
-	q.items = append(q.items, it)
+	s.push(q, it)
 	s.signal()
 	return true
+}
+
+// push queues an item on a host; the caller holds s.mu.
+func (s *scheduler) push(q *hostQueue, it Item) {
+	s.seq++
+	heap.Push(&q.items, queued{Item: it, seq: s.seq})
 }
 
 // next waits for an item whose host is free and rested. It returns false when
@@ -92,7 +127,10 @@ func (s *scheduler) next(ctx context.Context) (Item, bool) {
 				continue
 			}
 			if !q.next.After(now) {
-				if best == nil || q.next.Before(best.next) {
+				// Of the hosts that may go, the one with the most wanted item, and
+				// of those the one that waited longest.
+				if best == nil || q.items[0].Priority > best.items[0].Priority ||
+					(q.items[0].Priority == best.items[0].Priority && q.next.Before(best.next)) {
 					best = q
 				}
 			} else if earliest.IsZero() || q.next.Before(earliest) {
@@ -100,8 +138,7 @@ func (s *scheduler) next(ctx context.Context) (Item, bool) {
 			}
 		}
 		if best != nil {
-			it := best.items[0]
-			best.items = best.items[1:]
+			it := heap.Pop(&best.items).(queued).Item
 			best.inflight++
 			s.inflight++
 			s.mu.Unlock()
@@ -142,14 +179,14 @@ func (s *scheduler) release(it Item, wait time.Duration) {
 	s.signal()
 }
 
-// retry puts an item back at the end of its host's queue.
+// retry puts an item back in its host's queue, behind the items of its priority.
 func (s *scheduler) retry(it Item) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tries[it.Key]++
 	q := s.host(hostOf(it.URL))
 	if !q.blocked {
-		q.items = append(q.items, it)
+		s.push(q, it)
 	}
 }
 
@@ -169,13 +206,21 @@ func (s *scheduler) fail(host string) int {
 	return q.failures
 }
 
-// challenged counts an anti-bot page from a host and returns its count.
+// challenged counts an anti-bot page from a host and returns how many came in a
+// row, without a normal answer between them.
 func (s *scheduler) challenged(host string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(host)
 	q.challenges++
 	return q.challenges
+}
+
+// answered notes that a host answered normally: its run of challenges ends.
+func (s *scheduler) answered(host string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.host(host).challenges = 0
 }
 
 // fetched counts a page fetched from a host and returns its count.
@@ -193,8 +238,10 @@ func (s *scheduler) block(host string) []Item {
 	defer s.mu.Unlock()
 	q := s.host(host)
 	q.blocked = true
-	left := q.items
-	q.items = nil
+	left := make([]Item, 0, len(q.items))
+	for q.items.Len() > 0 {
+		left = append(left, heap.Pop(&q.items).(queued).Item)
+	}
 	s.signal()
 	return left
 }

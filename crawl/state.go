@@ -7,28 +7,48 @@ import (
 	"gongkai/archive"
 )
 
-// Item is one URL of a run's frontier.
+// Item is one request of a run's frontier. Everything the crawler needs to
+// fetch it and to rank it is here, as plain values, so that any State (SQLite
+// today, a shared queue later) keeps the frontier and its order.
 type Item struct {
-	Key    string // canonical URL: the identity of the URL within a run
+	Key    string // identity within a run: the canonical URL (and, for a POST, method and body)
 	URL    string // the URL as found, which is what is fetched
 	Portal string
 	Kind   Kind
 	Depth  int
 	From   string // the page it was found on ("" for start URLs)
 	Text   string // the words the link had
+	// Priority orders a host's queue: higher first, then in the order queued
+	// (see the Priority constants).
+	Priority int
+	// Method is GET ("" means GET) or POST; a POST sends Body with BodyType.
+	Method   string
+	Body     string
+	BodyType string
+	// Referer is sent with the request: list APIs answer only the column page.
+	Referer string
+	// Via names the list mechanism that made the request (hanweb, jpaas, gkmlpt,
+	// api), whose answer it knows how to read; "" for a link.
+	Via string
+	// InReportColumn marks a page of an annual-report column's list (a further
+	// page, a list API's answer): every article it lists is a candidate report.
+	InReportColumn bool
 }
 
-// Outcomes of fetching an item, as recorded in the frontier.
+// Priorities of the frontier: what leads to reports first, so that
+// max_pages_per_host is spent on it and a dead menu costs the column nothing.
 const (
-	OutcomeFetched    = "fetched"    // a new or changed response was archived
-	OutcomeUnchanged  = "unchanged"  // 304, or the same bytes as last time (archived as a revisit)
-	OutcomeGone       = "gone"       // 404 or 410 for a URL that was there before
-	OutcomeFailed     = "failed"     // an error that retries did not cure
-	OutcomeBlocked    = "blocked"    // a challenge page, or a host that blocks us
-	OutcomeDisallowed = "disallowed" // robots.txt says no
-	OutcomeSkipped    = "skipped"    // a trap, a page budget reached, a too large body
-	OutcomeRedirected = "redirected" // 3xx: the target was queued in its place
+	PriorityReport     = 100 // a candidate report or an attachment of one
+	PriorityReportList = 80  // a further page of a report column's list
+	PriorityColumn     = 60  // a report column, or a list its name or path marks as one
+	PriorityToward     = 40  // a link towards reports: 政务公开, 信息公开, departments, townships
+	PriorityStart      = 30  // a start URL
+	PriorityOther      = 10  // anything else the focus rules follow (other lists' pages, hints)
 )
+
+// PostKey is the identity of a POST: the same URL with another body is another
+// request.
+func PostKey(canonical, body string) string { return "POST " + canonical + " " + body }
 
 // Previous is what the last run learned of a URL: enough to ask the server
 // whether it changed, and to find the archived copy if it did not.
@@ -40,20 +60,33 @@ type Previous struct {
 	IsReport     bool // the document parsed as a report (its attachments are wanted)
 }
 
-// Stats counts what a run did; its JSON form is what crawl --json prints.
+// Stats counts what a run did; its JSON form is what crawl --json prints and
+// what the run's row keeps.
 type Stats struct {
-	Fetched        int `json:"fetched"`
+	Fetched        int `json:"fetched"` // responses received (pages, attachments, 304s)
 	ReportsNew     int `json:"reports_new"`
 	ReportsChanged int `json:"reports_changed"`
 	Unchanged      int `json:"unchanged"`
-	Failed         int `json:"failed"`
-	Blocked        int `json:"blocked"`
 	Gone           int `json:"gone"`
-	Disallowed     int `json:"disallowed"`
-	Skipped        int `json:"skipped"`
 	Attachments    int `json:"attachments"`
-	NotReports     int `json:"not_reports"`
 	Queued         int `json:"queued"`
+	// Lost counts work that was fetched but could not be kept or read back (a
+	// failed database write, an unreadable archive record); each is logged.
+	Lost     int           `json:"lost"`
+	Outcomes OutcomeCounts `json:"outcomes"`
+	// Portals holds each portal's own counts (in a run's total only).
+	Portals map[string]Stats `json:"portals,omitempty"`
+}
+
+// clone copies the counts (the maps too).
+func (s Stats) clone() Stats {
+	out := s
+	out.Outcomes = OutcomeCounts{}
+	for o, n := range s.Outcomes {
+		out.Outcomes[o] = n
+	}
+	out.Portals = nil
+	return out
 }
 
 // State is where a crawl keeps what must survive the process: runs, each run's
@@ -66,10 +99,11 @@ type State interface {
 	EndRun(ctx context.Context, runID int64, ended time.Time, status string, stats Stats) error
 	// Enqueue adds items to a run's frontier and returns those it did not have.
 	Enqueue(ctx context.Context, runID int64, items []Item) ([]Item, error)
-	// Pending returns the items of a run not yet finished, in the order added.
+	// Pending returns the items of a run not yet finished, by priority (highest
+	// first) and then in the order added.
 	Pending(ctx context.Context, runID int64) ([]Item, error)
 	// Finish records an item's outcome; a finished item is not fetched again in the run.
-	Finish(ctx context.Context, runID int64, key, outcome, detail string) error
+	Finish(ctx context.Context, runID int64, key string, outcome Outcome, detail string) error
 	// Previous returns the last capture of a URL (by key), if any.
 	Previous(ctx context.Context, key string) (Previous, bool, error)
 	// Remember records the capture a URL's response now has.
@@ -92,8 +126,10 @@ type Fetched struct {
 // Ingested is what the sink made of a fetched document.
 type Ingested struct {
 	IsReport bool
-	Outcome  string // the store's word: new, changed, unchanged, new source, not a report, failed
-	Detail   string
+	// Change is the store's word for what storing did: new, changed, unchanged,
+	// new source, not a report, failed.
+	Change string
+	Detail string
 }
 
 // Sink receives what the crawl fetched. The command wires it to the parser and

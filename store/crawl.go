@@ -11,15 +11,22 @@ import (
 // any point resumes from the same file (see migration 0003). These methods take
 // the store's own types; the command adapts them to the crawler's.
 
-// QueuedURL is one URL of a crawl run's frontier.
+// QueuedURL is one request of a crawl run's frontier (see crawl.Item).
 type QueuedURL struct {
-	Key     string // canonical URL
-	URL     string // as found, which is what is fetched
-	Portal  string
-	Kind    string
-	Depth   int
-	FoundOn string
-	Text    string
+	Key          string // canonical URL (with method and body for a POST)
+	URL          string // as found, which is what is fetched
+	Portal       string
+	Kind         string
+	Depth        int
+	FoundOn      string
+	Text         string
+	Priority     int
+	Method       string
+	Body         string
+	BodyType     string
+	Referer      string
+	Via          string
+	ReportColumn bool
 }
 
 // Capture is the last capture of a URL, for conditional requests.
@@ -76,8 +83,9 @@ func (s *SQLite) EnqueueURLs(ctx context.Context, runID int64, urls []QueuedURL)
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM crawl_queue WHERE run_id = ?`, runID).Scan(&seq); err != nil {
 		return nil, s.wrap(err)
 	}
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO crawl_queue (run_id, url_key, seq, url, portal, kind, depth, found_on, link_text)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO crawl_queue (run_id, url_key, seq, url, portal, kind, depth, found_on, link_text,
+		priority, method, body, body_type, referer, via, report_column)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
@@ -85,7 +93,8 @@ func (s *SQLite) EnqueueURLs(ctx context.Context, runID int64, urls []QueuedURL)
 	var added []QueuedURL
 	for _, u := range urls {
 		seq++
-		res, err := ins.ExecContext(ctx, runID, u.Key, seq, u.URL, u.Portal, u.Kind, u.Depth, u.FoundOn, u.Text)
+		res, err := ins.ExecContext(ctx, runID, u.Key, seq, u.URL, u.Portal, u.Kind, u.Depth, u.FoundOn, u.Text,
+			u.Priority, nullable(u.Method), nullable(u.Body), nullable(u.BodyType), nullable(u.Referer), nullable(u.Via), u.ReportColumn)
 		if err != nil {
 			return nil, s.wrap(err)
 		}
@@ -96,11 +105,17 @@ func (s *SQLite) EnqueueURLs(ctx context.Context, runID int64, urls []QueuedURL)
 	return added, s.wrap(tx.Commit())
 }
 
-// PendingURLs returns a run's URLs that have no outcome yet, in the order queued:
-// after a kill, those waiting and those that were in flight.
+// queueColumns are the columns queuedURLs scans, in QueuedURL's order.
+const queueColumns = `q.url_key, q.url, q.portal, q.kind, q.depth, coalesce(q.found_on, ''), coalesce(q.link_text, ''),
+	q.priority, coalesce(q.method, ''), coalesce(q.body, ''), coalesce(q.body_type, ''), coalesce(q.referer, ''),
+	coalesce(q.via, ''), q.report_column`
+
+// PendingURLs returns a run's URLs that have no outcome yet, best first (by
+// priority, then in the order queued): after a kill, those waiting and those
+// that were in flight.
 func (s *SQLite) PendingURLs(ctx context.Context, runID int64) ([]QueuedURL, error) {
-	return s.queuedURLs(ctx, `SELECT url_key, url, portal, kind, depth, coalesce(found_on, ''), coalesce(link_text, '')
-		FROM crawl_queue WHERE run_id = ? AND outcome IS NULL ORDER BY seq`, runID)
+	return s.queuedURLs(ctx, `SELECT `+queueColumns+`
+		FROM crawl_queue q WHERE q.run_id = ? AND q.outcome IS NULL ORDER BY q.priority DESC, q.seq`, runID)
 }
 
 // FinishURL records how a URL of a run ended; it is not fetched again in the run.
@@ -162,7 +177,7 @@ func nullable(s string) any {
 // KnownReportURLs returns every URL at which a crawl found a report, with how it
 // was queued the last time.
 func (s *SQLite) KnownReportURLs(ctx context.Context) ([]QueuedURL, error) {
-	return s.queuedURLs(ctx, `SELECT q.url_key, q.url, q.portal, q.kind, q.depth, coalesce(q.found_on, ''), coalesce(q.link_text, '')
+	return s.queuedURLs(ctx, `SELECT `+queueColumns+`
 		FROM url_state u JOIN crawl_queue q ON q.url_key = u.url_key
 		WHERE u.is_report = 1 AND q.run_id = (SELECT max(run_id) FROM crawl_queue WHERE url_key = u.url_key)
 		ORDER BY q.run_id, q.seq`)
@@ -177,7 +192,8 @@ func (s *SQLite) queuedURLs(ctx context.Context, query string, args ...any) ([]Q
 	var out []QueuedURL
 	for rows.Next() {
 		var u QueuedURL
-		if err := rows.Scan(&u.Key, &u.URL, &u.Portal, &u.Kind, &u.Depth, &u.FoundOn, &u.Text); err != nil {
+		if err := rows.Scan(&u.Key, &u.URL, &u.Portal, &u.Kind, &u.Depth, &u.FoundOn, &u.Text,
+			&u.Priority, &u.Method, &u.Body, &u.BodyType, &u.Referer, &u.Via, &u.ReportColumn); err != nil {
 			return nil, s.wrap(err)
 		}
 		out = append(out, u)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -127,6 +128,9 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 		return exitUsage
 	}
 	opts := crawlOptions(cfg)
+	// Work that is lost (a failed database write, an unreadable archive record)
+	// and hosts left alone are said on stderr as they happen.
+	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	progress := newProgressPrinter(stderr)
 	opts.Progress = progress.show
 	c, err := crawl.New(opts, portals, crawlState{st}, &storeSink{st: st, warcDir: arch.Dir()}, arch)
@@ -182,8 +186,8 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 	if interrupted {
 		how = "crawl interrupted (the next crawl resumes it)"
 	}
-	return fmt.Sprintf("%s in %s: fetched %d, reports new %d, changed %d, unchanged %d, gone %d, failed %d, blocked %d, disallowed %d, skipped %d, not reports %d",
-		how, took.Round(time.Second), s.Fetched, s.ReportsNew, s.ReportsChanged, s.Unchanged, s.Gone, s.Failed, s.Blocked, s.Disallowed, s.Skipped, s.NotReports)
+	return fmt.Sprintf("%s in %s: fetched %d, reports new %d, changed %d, unchanged %d, gone %d, lost %d; outcomes: %s",
+		how, took.Round(time.Second), s.Fetched, s.ReportsNew, s.ReportsChanged, s.Unchanged, s.Gone, s.Lost, s.Outcomes)
 }
 
 // progressPrinter shows a crawl's progress: on a terminal one line per portal,
@@ -224,10 +228,10 @@ func (p *progressPrinter) show(pr crawl.Progress) {
 		resumed = " (resumed)"
 	}
 	lines := []string{fmt.Sprintf("run %d%s: pages %d, reports %d new %d changed, errors %d, queued %d, in flight %d",
-		pr.RunID, resumed, pr.Stats.Fetched, pr.Stats.ReportsNew, pr.Stats.ReportsChanged, pr.Stats.Failed+pr.Stats.Blocked, pr.Stats.Queued, pr.InFlight)}
+		pr.RunID, resumed, pr.Stats.Fetched, pr.Stats.ReportsNew, pr.Stats.ReportsChanged, pr.Stats.Outcomes.Problems(), pr.Stats.Queued, pr.InFlight)}
 	for _, n := range names {
 		s := pr.Portals[n]
-		lines = append(lines, fmt.Sprintf("  %s: pages %d, reports %d, errors %d", n, s.Fetched, s.ReportsNew+s.ReportsChanged, s.Failed+s.Blocked))
+		lines = append(lines, fmt.Sprintf("  %s: pages %d, reports %d, errors %d", n, s.Fetched, s.ReportsNew+s.ReportsChanged, s.Outcomes.Problems()))
 	}
 	for _, l := range lines {
 		if p.terminal {
@@ -323,7 +327,7 @@ func (s *storeSink) Flush(ctx context.Context) error {
 		case res[i].Err != nil:
 			done(crawl.Ingested{}, res[i].Err)
 		default:
-			done(crawl.Ingested{IsReport: items[i].Record != nil, Outcome: string(res[i].Outcome)}, nil)
+			done(crawl.Ingested{IsReport: items[i].Record != nil, Change: string(res[i].Outcome)}, nil)
 		}
 	}
 	return err

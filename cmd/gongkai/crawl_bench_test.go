@@ -101,7 +101,7 @@ type ackSink struct{}
 
 func (ackSink) Fetched(_ context.Context, f crawl.Fetched, done func(crawl.Ingested, error)) (bool, error) {
 	isReport := f.Item.Kind == crawl.KindReport
-	done(crawl.Ingested{IsReport: isReport, Outcome: "new"}, nil)
+	done(crawl.Ingested{IsReport: isReport, Change: "new"}, nil)
 	return isReport, nil
 }
 
@@ -118,7 +118,7 @@ func hostOfURL(base string) string {
 }
 
 func fetchedURLs(b *testing.B, st *store.SQLite) []string {
-	rows, err := st.DB().Query(`SELECT url FROM crawl_queue WHERE outcome = 'fetched'`)
+	rows, err := st.DB().Query(`SELECT url FROM crawl_queue WHERE outcome IN ('report', 'list', 'not a report', 'look-alike')`)
 	if err != nil {
 		b.Fatal(err)
 	}

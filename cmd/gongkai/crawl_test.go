@@ -316,7 +316,7 @@ func doneURLs(t *testing.T, data string) map[string]bool {
 	t.Helper()
 	db := openDB(t, data)
 	defer db.Close()
-	rows, err := db.Query(`SELECT url FROM crawl_queue WHERE outcome IN ('fetched', 'unchanged')`)
+	rows, err := db.Query(`SELECT url FROM crawl_queue WHERE outcome IN ('report', 'list', 'not a report', 'look-alike', 'unchanged')`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,8 @@ func (c crawlState) EndRun(ctx context.Context, runID int64, ended time.Time, st
 func (c crawlState) Enqueue(ctx context.Context, runID int64, items []crawl.Item) ([]crawl.Item, error) {
 	urls := make([]store.QueuedURL, len(items))
 	for i, it := range items {
-		urls[i] = store.QueuedURL{Key: it.Key, URL: it.URL, Portal: it.Portal, Kind: string(it.Kind), Depth: it.Depth, FoundOn: it.From, Text: it.Text}
+		urls[i] = store.QueuedURL{Key: it.Key, URL: it.URL, Portal: it.Portal, Kind: string(it.Kind), Depth: it.Depth, FoundOn: it.From, Text: it.Text,
+			Priority: it.Priority, Method: it.Method, Body: it.Body, BodyType: it.BodyType, Referer: it.Referer, Via: it.Via, ReportColumn: it.InReportColumn}
 	}
 	added, err := c.st.EnqueueURLs(ctx, runID, urls)
 	return toItems(added), err
@@ -45,7 +46,8 @@ func (c crawlState) Pending(ctx context.Context, runID int64) ([]crawl.Item, err
 func toItems(urls []store.QueuedURL) []crawl.Item {
 	out := make([]crawl.Item, len(urls))
 	for i, u := range urls {
-		out[i] = crawl.Item{Key: u.Key, URL: u.URL, Portal: u.Portal, Kind: crawl.Kind(u.Kind), Depth: u.Depth, From: u.FoundOn, Text: u.Text}
+		out[i] = crawl.Item{Key: u.Key, URL: u.URL, Portal: u.Portal, Kind: crawl.Kind(u.Kind), Depth: u.Depth, From: u.FoundOn, Text: u.Text,
+			Priority: u.Priority, Method: u.Method, Body: u.Body, BodyType: u.BodyType, Referer: u.Referer, Via: u.Via, InReportColumn: u.ReportColumn}
 	}
 	return out
 }
@@ -55,8 +57,8 @@ func (c crawlState) KnownReports(ctx context.Context) ([]crawl.Item, error) {
 	return toItems(urls), err
 }
 
-func (c crawlState) Finish(ctx context.Context, runID int64, key, outcome, detail string) error {
-	return c.st.FinishURL(ctx, runID, key, outcome, detail)
+func (c crawlState) Finish(ctx context.Context, runID int64, key string, outcome crawl.Outcome, detail string) error {
+	return c.st.FinishURL(ctx, runID, key, string(outcome), detail)
 }
 
 func (c crawlState) Previous(ctx context.Context, key string) (crawl.Previous, bool, error) {
