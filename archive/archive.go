@@ -281,6 +281,42 @@ type Payload struct {
 // Read returns the response stored at offset in file (a name within dir; a file
 // still open for writing is found too). At most limit body bytes are returned.
 func Read(dir, file string, offset, limit int64) (*Payload, error) {
+	s, err := OpenResponse(dir, file, offset)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	raw, err := io.ReadAll(io.LimitReader(s.Body, limit))
+	if err != nil {
+		return nil, fmt.Errorf("%s@%d: %w", file, offset, err)
+	}
+	return &Payload{URL: s.URL, StatusCode: s.StatusCode, Header: s.Header, Date: s.Date,
+		Body: Decode(raw, s.Header.Get("Content-Encoding"), limit)}, nil
+}
+
+// Stored is an archived response as it was received, its payload streamed from
+// the WARC file with the content encoding it came with: the bytes whose SHA-256
+// the capture names. Close it when done.
+type Stored struct {
+	URL        string
+	StatusCode int
+	Header     http.Header
+	Date       time.Time
+	Body       io.Reader
+
+	r   *gowarc.WarcFileReader
+	rec gowarc.Record
+}
+
+// Close releases the WARC file.
+func (s *Stored) Close() error {
+	s.rec.Close()
+	return s.r.Close()
+}
+
+// OpenResponse opens the response stored at offset in file (a name within dir;
+// a file still open for writing is found too) without reading its payload.
+func OpenResponse(dir, file string, offset int64) (*Stored, error) {
 	path := filepath.Join(dir, filepath.Base(file))
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		path += openSuffix
@@ -292,35 +328,35 @@ func Read(dir, file string, offset, limit int64) (*Payload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s@%d: %w", file, offset, err)
 	}
-	defer r.Close()
 	rec, err := r.Next()
 	if err != nil {
+		r.Close()
 		return nil, fmt.Errorf("%s@%d: %w", file, offset, err)
 	}
-	defer rec.Close()
+	s := &Stored{r: r, rec: rec}
+	fail := func(format string, args ...any) (*Stored, error) {
+		s.Close()
+		return nil, fmt.Errorf("%s@%d: "+format, append([]any{file, offset}, args...)...)
+	}
 	wr := rec.WarcRecord
 	if wr.Type() != gowarc.Response {
-		return nil, fmt.Errorf("%s@%d: a %s record, not a response", file, offset, wr.Type())
+		return fail("a %s record, not a response", wr.Type())
 	}
 	block, ok := wr.Block().(gowarc.HttpResponseBlock)
 	if !ok {
-		return nil, fmt.Errorf("%s@%d: the response has no HTTP payload", file, offset)
+		return fail("the response has no HTTP payload")
 	}
-	body, err := block.PayloadBytes()
-	if err != nil {
-		return nil, fmt.Errorf("%s@%d: %w", file, offset, err)
+	if s.Body, err = block.PayloadBytes(); err != nil {
+		return fail("%w", err)
 	}
-	raw, err := io.ReadAll(io.LimitReader(body, limit))
-	if err != nil {
-		return nil, fmt.Errorf("%s@%d: %w", file, offset, err)
-	}
-	date, _ := wr.Date()
-	p := &Payload{URL: wr.WarcHeader().Get(gowarc.WarcTargetURI), StatusCode: block.HttpStatusCode(), Date: date}
+	s.URL = wr.WarcHeader().Get(gowarc.WarcTargetURI)
+	s.StatusCode = block.HttpStatusCode()
+	s.Date, _ = wr.Date()
+	s.Header = http.Header{}
 	if h := block.HttpHeader(); h != nil {
-		p.Header = *h
+		s.Header = *h
 	}
-	p.Body = Decode(raw, p.Header.Get("Content-Encoding"), limit)
-	return p, nil
+	return s, nil
 }
 
 // Decode removes a gzip or deflate content encoding. A body that does not decode

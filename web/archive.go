@@ -1,7 +1,12 @@
 package web
 
 import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"path"
@@ -14,15 +19,14 @@ import (
 	"gongkai/store"
 )
 
-// maxOriginal caps the bytes of an original read back from a WARC file: the
-// crawler keeps attachments up to 200 MB.
-const maxOriginal = 256 << 20
-
 var sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // original hands out a document's bytes exactly as fetched, as a download that no
 // browser renders: the archive is addressed by digest, so the request names no
-// path, and the WARC file comes from the archive's own record of it.
+// path, and the WARC file comes from the archive's own record of it. A response
+// archived with a content encoding is sent with it, as the bytes the digest names
+// (a client that decodes gets the page; curl without --compressed the archived
+// file), streamed from the WARC file: a gzip bomb is never inflated here.
 func (s *server) original(w http.ResponseWriter, r *http.Request) {
 	sum := r.PathValue("sha256")
 	if !sha256RE.MatchString(sum) {
@@ -38,28 +42,63 @@ func (s *server) original(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	data := o.Bytes
-	if data == nil {
+	var body io.Reader = bytes.NewReader(o.Bytes)
+	size, encoding := int64(len(o.Bytes)), ""
+	if o.Bytes == nil {
 		if s.DataDir == "" {
 			s.notFound(w, r, "存档文件不在本服务器 The archive's WARC files are not available here")
 			return
 		}
-		p, err := archive.Read(filepath.Join(s.DataDir, "warc"), o.Location.WARCFile, o.Location.Offset, maxOriginal)
+		stored, err := archive.OpenResponse(filepath.Join(s.DataDir, "warc"), o.Location.WARCFile, o.Location.Offset)
 		if err != nil {
 			s.fail(w, r, http.StatusInternalServerError, err)
 			return
 		}
-		data = p.Body
+		defer stored.Close()
+		body, encoding = sentEncoding(stored)
+		size = o.Size
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
 	h.Set("Content-Disposition", attachment(sum[:16]+extension(o)))
-	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h.Set("Content-Length", strconv.FormatInt(size, 10))
+	if encoding != "" {
+		h.Set("Content-Encoding", encoding)
+	}
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Cache-Control", "private, max-age=86400, immutable")
-	if r.Method != http.MethodHead {
-		w.Write(data)
+	if r.Method == http.MethodHead {
+		return
 	}
+	// The digest is checked on the way: a WARC file damaged since cannot be
+	// taken back once sent, but it is logged.
+	digest := sha256.New()
+	n, err := io.CopyN(io.MultiWriter(w, digest), body, size)
+	switch {
+	case err != nil && r.Context().Err() == nil:
+		s.Logger.Error("sending an archived document", "sha256", sum, "sent", n, "size", size, "err", err)
+	case err == nil && hex.EncodeToString(digest.Sum(nil)) != sum:
+		s.Logger.Error("an archived document does not match its digest", "sha256", sum, "warc", o.Location.WARCFile, "offset", o.Location.Offset)
+	}
+}
+
+// sentEncoding is the payload of an archived response and the content encoding
+// to send it with: the one it was received with, unless that is a gzip the bytes
+// are not (portals send Content-Encoding: gzip with a plain body), which no
+// client could decode.
+func sentEncoding(stored *archive.Stored) (io.Reader, string) {
+	encoding := strings.Join(stored.Header.Values("Content-Encoding"), ", ")
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "", "identity":
+		return stored.Body, ""
+	case "gzip", "x-gzip":
+		br := bufio.NewReader(stored.Body)
+		if magic, _ := br.Peek(2); !bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+			return br, ""
+		}
+		return br, encoding
+	}
+	return stored.Body, encoding
 }
 
 var extRE = regexp.MustCompile(`^\.[a-z0-9]{1,5}$`)

@@ -155,19 +155,8 @@ func newFixture(t *testing.T) *fixture {
 	setCell(t, xss, "table3.granted.total", "10")
 
 	// jus2021's original is kept in a WARC file, as the crawler keeps what it fetches.
-	arch, err := archive.Open(filepath.Join(dir, "warc"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	warcBody := "<html><body>司法局 2021 original</body></html>"
-	capture, err := arch.Response(archive.Exchange{URL: "http://example.gov.cn/sfj/2021.html", Method: "GET", Proto: "HTTP/1.1",
-		StatusCode: 200, ResponseHeader: http.Header{"Content-Type": {"text/html"}}, Date: time.Now()}, strings.NewReader(warcBody), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := arch.Close(); err != nil {
-		t.Fatal(err)
-	}
+	capture := archiveResponse(t, dir, "http://example.gov.cn/sfj/2021.html", http.Header{"Content-Type": {"text/html"}}, []byte(warcBody))
 	jusDoc := doc("http://example.gov.cn/sfj/2021.html", warcBody)
 	jusDoc.Bytes, jusDoc.Location = nil, store.Location{WARCFile: capture.File, Offset: capture.Offset}
 
@@ -214,6 +203,25 @@ func newFixture(t *testing.T) *fixture {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f.handler = New(Options{Store: ro, Index: ix, DataDir: dir, MinRequests: 10, Logger: quiet})
 	return f
+}
+
+// archiveResponse archives a response in the data folder's warc/ as the crawler
+// does, the body as it came over the wire.
+func archiveResponse(t *testing.T, dataDir, uri string, header http.Header, body []byte) archive.Capture {
+	t.Helper()
+	arch, err := archive.Open(filepath.Join(dataDir, "warc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := arch.Response(archive.Exchange{URL: uri, Method: "GET", Proto: "HTTP/1.1", StatusCode: 200,
+		ResponseHeader: header, Date: time.Now()}, bytes.NewReader(body), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := arch.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // get requests a path and returns the response with its body read.

@@ -14,7 +14,6 @@ package web
 import (
 	"context"
 	"embed"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +26,7 @@ import (
 	"time"
 
 	"gongkai/index"
+	"gongkai/internal/csvfile"
 	"gongkai/store"
 )
 
@@ -215,31 +215,19 @@ func writeJSONError(w http.ResponseWriter, status int, msg string) {
 }
 
 // download sends rows as a CSV file (UTF-8 with a byte order mark, so that Excel
-// reads the Chinese) named name.csv.
+// reads the Chinese; no cell a spreadsheet would run as a formula) named name.csv.
 func download(w http.ResponseWriter, name string, header []string, rows [][]string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", attachment(name+".csv"))
-	w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
+	cw, err := csvfile.NewWriter(w, true)
+	if err != nil {
+		return // the client went away
+	}
 	cw.Write(header)
 	for _, row := range rows {
-		cw.Write(csvSafe(row))
+		cw.Write(row)
 	}
 	cw.Flush()
-}
-
-// csvSafe keeps a spreadsheet from reading a portal's text as a formula.
-func csvSafe(row []string) []string {
-	out := make([]string, len(row))
-	for i, v := range row {
-		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-			if _, err := strconv.ParseFloat(v, 64); err != nil {
-				v = "'" + v
-			}
-		}
-		out[i] = v
-	}
-	return out
 }
 
 // attachment is a Content-Disposition for a download under a name, with the

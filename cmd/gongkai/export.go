@@ -2,13 +2,13 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"strconv"
 
+	"gongkai/internal/csvfile"
 	"gongkai/report"
 	"gongkai/store"
 )
@@ -111,10 +111,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		enc.SetEscapeHTML(false)
 		err = s.Records(ctx, filter, !*noFindings, func(rec *report.Record) error { return enc.Encode(rec) })
 	} else {
-		if !*noBOM {
-			out.WriteString("\uFEFF")
-		}
-		w := csv.NewWriter(out)
+		w, _ := csvfile.NewWriter(out, !*noBOM) // out is buffered: its Flush reports a failed write
 		headerDone := false
 		row := []string{}
 		err = s.Table(ctx, view, filter, func(header []string, vals []any) error {
@@ -137,9 +134,8 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 			}
 			return w.Write(row)
 		})
-		w.Flush()
-		if err == nil {
-			err = w.Error()
+		if ferr := w.Flush(); err == nil {
+			err = ferr
 		}
 	}
 	if ferr := out.Flush(); err == nil {

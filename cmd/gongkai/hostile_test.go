@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/csv"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -17,5 +19,42 @@ func TestSearchRefusesAHugeQuery(t *testing.T) {
 	}
 	if hits := searchJSON(t, data, strings.Repeat("金融办 ", 20)).Hits; len(hits) != 1 {
 		t.Errorf("a long query within the bounds: %d hits", len(hits))
+	}
+}
+
+// A report whose organ a portal wrote as a spreadsheet formula.
+var formulaReport = strings.Replace(textReport, "某某县", `=HYPERLINK("http://evil.example/","点此")县`, 1)
+
+// Every CSV export guards formula cells as the web's downloads do: a cell that
+// begins with =, +, -, @, a tab or a carriage return opens as text.
+func TestExportCSVGuardsFormulas(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if _, errs, status := gongkai(t, "ingest", "--data", data, writeFile(t, dir, "report.txt", formulaReport)); status != exitOK {
+		t.Fatalf("ingest: %d %s", status, errs)
+	}
+	for _, args := range [][]string{{}, {"--table", "checks"}, {"--wide"}, {"--no-bom"}} {
+		out, errs, status := gongkai(t, append([]string{"export", "--data", data, "--format", "csv"}, args...)...)
+		if status != exitOK {
+			t.Fatalf("export %q: %d %s", args, status, errs)
+		}
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\uFEFF"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		organs := 0
+		for _, row := range rows[1:] {
+			for _, cell := range row {
+				if cell != "" && strings.ContainsRune("=+@\t\r", rune(cell[0])) || strings.HasPrefix(cell, "-") && cell != "-" && strings.Trim(cell, "-0123456789.") != "" {
+					t.Errorf("export %q: unguarded cell %q", args, cell)
+				}
+				if strings.HasPrefix(cell, `'=HYPERLINK("http://evil.example/","点此")`) {
+					organs++
+				}
+			}
+		}
+		if organs == 0 {
+			t.Errorf("export %q: no guarded organ name in %d rows", args, len(rows))
+		}
 	}
 }
