@@ -1,10 +1,8 @@
 package crawl
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -24,12 +22,6 @@ type link struct {
 }
 
 var (
-	// TRS signature A: createPageHTML(count, current, "index", "html"), pages
-	// counted from 0: index.html, index_1.html … index_{count-1}.html.
-	trsPagingA = regexp.MustCompile(`createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([\w\-]+)["']\s*,\s*["'](\w+)["']\s*\)`)
-	// TRS signature B: createPageHTML('page_div', count, current, 'list', 'shtml', records),
-	// pages counted from 1: list.shtml, list_2.shtml … list_{count}.shtml.
-	trsPagingB = regexp.MustCompile(`createPageHTML\(\s*["'][\w\-]+["']\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([\w\-]+)["']\s*,\s*["'](\w+)["']`)
 	// Script navigation: window.open('…'), location.href = '…', window.location = "…".
 	scriptURL  = regexp.MustCompile(`(?:window\.open|location\.(?:href|replace|assign))\s*(?:=|\()\s*["']([^"']+)["']|(?:window\.)?location\s*=\s*["']([^"']+)["']`)
 	metaReload = regexp.MustCompile(`(?i)^\s*\d*\s*;?\s*url\s*=\s*['"]?([^'"]+)`)
@@ -40,12 +32,10 @@ var (
 	viewerFile = regexp.MustCompile(`(?i)(?:^|&)file=([^&]+)`)
 )
 
-// maxPagingPages caps pages generated from one pagination script.
-const maxPagingPages = 500
-
 // discover lists the links of a page: anchors, frames, meta refresh, script
-// navigation and the TRS pagination scripts that hold the only links to further
-// list pages. base is the page's URL; a <base href> overrides it.
+// navigation, the pagination scripts that hold the only links to further list
+// pages, and lists kept in scripts and CDATA. base is the page's URL; a <base
+// href> overrides it.
 func discover(doc *goquery.Selection, base *url.URL) []link {
 	if href, ok := doc.Find("base[href]").First().Attr("href"); ok {
 		if b, err := base.Parse(strings.TrimSpace(href)); err == nil {
@@ -85,20 +75,7 @@ func discover(doc *goquery.Selection, base *url.URL) []link {
 		seen[key] = true
 		out = append(out, link{URL: u, Text: text, Paging: paging, Redirect: redirect})
 	}
-	doc.Find("a[href], area[href]").Each(func(_ int, s *goquery.Selection) {
-		href, _ := s.Attr("href")
-		text := strings.Join(strings.Fields(s.Text()), "")
-		if title, ok := s.Attr("title"); ok && (text == "" || strings.HasSuffix(text, "…") || strings.HasSuffix(text, "...")) {
-			text = strings.TrimSpace(title)
-		}
-		paging := pagingText.MatchString(text) || pagingPath.MatchString(href)
-		add(href, text, paging, false)
-		if onclick, ok := s.Attr("onclick"); ok {
-			for _, m := range scriptURL.FindAllStringSubmatch(onclick, -1) {
-				add(m[1]+m[2], text, paging, false)
-			}
-		}
-	})
+	anchors(doc, add)
 	doc.Find("[onclick]").Not("a").Each(func(_ int, s *goquery.Selection) {
 		onclick, _ := s.Attr("onclick")
 		for _, m := range scriptURL.FindAllStringSubmatch(onclick, -1) {
@@ -125,40 +102,38 @@ func discover(doc *goquery.Selection, base *url.URL) []link {
 	stub := utf8.RuneCountInString(strings.Join(strings.Fields(doc.Find("body").Text()), "")) < 300
 	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
 		js := s.Text()
-		for _, u := range pagingScript(js) {
+		for _, u := range pagingScript(js, base) {
 			add(u, "", true, false)
 		}
 		for _, m := range scriptURL.FindAllStringSubmatch(js, 20) {
 			add(m[1]+m[2], "", false, stub)
 		}
 	})
+	// Lists that an HTML parser cannot see: Hanweb's datastore records, lists
+	// written by scripts (document.write, string arrays, JSON literals).
+	for _, frag := range embeddedHTML(doc) {
+		anchors(frag, add)
+	}
+	for _, l := range scriptLiteralLinks(doc) {
+		add(l.raw, l.text, false, false)
+	}
 	return out
 }
 
-// pagingScript reads TRS pagination calls and returns the relative URLs of every
-// page of the list.
-func pagingScript(js string) []string {
-	var out []string
-	if m := trsPagingB.FindStringSubmatch(js); m != nil {
-		count, _ := strconv.Atoi(m[1])
-		for k := 1; k <= min(count, maxPagingPages); k++ {
-			if k == 1 {
-				out = append(out, m[3]+"."+m[4])
-			} else {
-				out = append(out, fmt.Sprintf("%s_%d.%s", m[3], k, m[4]))
+// anchors adds the links of a page's (or a fragment's) anchors and onclick handlers.
+func anchors(doc *goquery.Selection, add func(raw, text string, paging, redirect bool)) {
+	doc.Find("a[href], area[href]").Each(func(_ int, s *goquery.Selection) {
+		href, _ := s.Attr("href")
+		text := strings.Join(strings.Fields(s.Text()), "")
+		if title, ok := s.Attr("title"); ok && (text == "" || strings.HasSuffix(text, "…") || strings.HasSuffix(text, "...")) {
+			text = strings.TrimSpace(title)
+		}
+		paging := pagingText.MatchString(text) || pagingPath.MatchString(href)
+		add(href, text, paging, false)
+		if onclick, ok := s.Attr("onclick"); ok {
+			for _, m := range scriptURL.FindAllStringSubmatch(onclick, -1) {
+				add(m[1]+m[2], text, paging, false)
 			}
 		}
-		return out
-	}
-	if m := trsPagingA.FindStringSubmatch(js); m != nil {
-		count, _ := strconv.Atoi(m[1])
-		for k := 0; k < min(count, maxPagingPages); k++ {
-			if k == 0 {
-				out = append(out, m[3]+"."+m[4])
-			} else {
-				out = append(out, fmt.Sprintf("%s_%d.%s", m[3], k, m[4]))
-			}
-		}
-	}
-	return out
+	})
 }

@@ -154,3 +154,75 @@ func TestRetryAfter(t *testing.T) {
 		t.Errorf("garbage: %v", got)
 	}
 }
+
+// The pagers of portals.md F1, each as the real templates write it.
+func TestDiscoverEveryPager(t *testing.T) {
+	for _, c := range []struct {
+		name, page, html string
+		want, not        []string
+	}{
+		{"Wuhan createPageHTML, shtml, 0-based", "http://w.gov.cn/zfxxgknb/index_2.shtml", `<script>createPageHTML(4, 2, "index", "shtml");</script>`,
+			[]string{"index.shtml", "index_1.shtml", "index_3.shtml"}, []string{"index_4.shtml"}},
+		{"Chongqing createPage", "http://c.gov.cn/zfxxgknb/", `<script type="text/javascript">createPage(3, 0, "index", "html")</script>`,
+			[]string{"index.html", "index_1.html", "index_2.html"}, []string{"index_3.html"}},
+		{"MEE countPage", "http://m.gov.cn/xxgk/nb/", "<script>var countPage = 3//共多少页\nfor(var i=1;i<countPage;i++){document.write(\"<a href=\\\"index_\"+i+\".shtml\\\">\"+(i+1)+\"</a>\");}</script>",
+			[]string{"index.shtml", "index_1.shtml", "index_2.shtml"}, []string{"index_1.html", "index_\""}},
+		{"邯郸 countnum/countPage", "http://h.gov.cn/zfxxgknb/index.html", `<script>var countnum=40; var currentPage=0; var countPage=2; </script>`,
+			[]string{"index.html", "index_1.html"}, nil},
+		{"Shanghai totalPage, 1-based", "http://s.gov.cn/nw2023/index.html", `<script>$(".pagination").pagination({totalPage: 3, currentPage: 1});</script>`,
+			[]string{"index.html", "index_2.html", "index_3.html"}, nil},
+		{"gov.cn home_N", "http://g.gov.cn/zhengce/zuixin/home_0.htm", `<script>var pageCount = 3;</script>`,
+			[]string{"home_0.htm", "home_1.htm", "home_2.htm"}, []string{"home.htm", "home_3.htm"}},
+	} {
+		got := links(t, c.page, c.html)
+		base, _ := url.Parse(c.page)
+		for _, w := range c.want {
+			u, _ := base.Parse(w)
+			if l, ok := got[u.String()]; !ok || !l.Paging {
+				t.Errorf("%s: %s missing or not paging; got %v", c.name, u, keys(got))
+			}
+		}
+		for _, n := range c.not {
+			u, _ := base.Parse(n)
+			if _, ok := got[u.String()]; ok {
+				t.Errorf("%s: %s should not be a page", c.name, u)
+			}
+		}
+	}
+}
+
+// Lists an HTML parser cannot see: Hanweb's datastore (in a script and bare),
+// records as <li> and <td>, single- and double-quoted, relative and absolute
+// hrefs; lists written by document.write, string arrays and JSON literals. A
+// commented-out duplicate list is not read.
+func TestDiscoverHiddenLists(t *testing.T) {
+	page := `<html><body>
+<div id="212860"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid=33718&unitid=212860&webname=江苏省人民政府&permissiontype=0"></a>]]></nextgroup><recordset>
+<record><![CDATA[<li><a href='/art/2026/1/11/art_33718_1.html' title='江苏省2025年政府信息公开工作年度报告'>江苏省2025年政府信息公开…</a><span>2026-01-11</span></li>]]></record>
+<record><![CDATA[<li><s></s><a class="ellipsis-line-clamp" href="http://kjt.x.gov.cn/art/2026/1/21/art_103585_2.html">省科技厅2025年政府信息公开工作年度报告</a></li>]]></record>
+</recordset></datastore></script></div>
+<datastore><recordset><record><![CDATA[<tr><td><a href=./art_3.html target=_blank>某局2025年政府信息公开工作年度报告</a></td><td>2026-01-05</td></tr>]]></record></recordset></datastore>
+<script>document.write('<a href="https://www.h.gov.cn/zwgk/nb/202601/t20260106_4.shtml">海淀区2025年政府信息公开工作年度报告</a>');</script>
+<script>var InitData49468 = ['<li><a href="/art/2026/1/7/art_30067_5.html">某镇2025年政府信息公开工作年度报告</a></li>'];</script>
+<script>urls[i]='/col/col114/art/6.html';headers[i]="<a title='某委2025年政府信息公开工作年度报告'>某委2025年…</a>";year[i]='2026';</script>
+<script>var itemObj = [{"aT": "国家疾控局2025年政府信息公开工作年度报告", "aPd": "2026-01-21 17:00", "aU": "{\"common\": \"/jbkzzx/202601/t20260121_7.html\"}"}];</script>
+<!-- <ul><li><a href="/old/t20200101_9.html">某区2019年政府信息公开工作年度报告</a></li></ul> -->
+</body></html>`
+	got := links(t, "http://www.x.gov.cn/col/col33718/index.html", page)
+	for u, text := range map[string]string{
+		"http://www.x.gov.cn/art/2026/1/11/art_33718_1.html":    "江苏省2025年政府信息公开工作年度报告",
+		"http://kjt.x.gov.cn/art/2026/1/21/art_103585_2.html":   "省科技厅2025年政府信息公开工作年度报告",
+		"http://www.x.gov.cn/col/col33718/art_3.html":           "某局2025年政府信息公开工作年度报告",
+		"https://www.h.gov.cn/zwgk/nb/202601/t20260106_4.shtml": "海淀区2025年政府信息公开工作年度报告",
+		"http://www.x.gov.cn/art/2026/1/7/art_30067_5.html":     "某镇2025年政府信息公开工作年度报告",
+		"http://www.x.gov.cn/col/col114/art/6.html":             "某委2025年政府信息公开工作年度报告",
+		"http://www.x.gov.cn/jbkzzx/202601/t20260121_7.html":    "国家疾控局2025年政府信息公开工作年度报告",
+	} {
+		if l, ok := got[u]; !ok || l.Text != text {
+			t.Errorf("%s: found %v with words %q, want %q; got %v", u, ok, l.Text, text, keys(got))
+		}
+	}
+	if _, ok := got["http://www.x.gov.cn/old/t20200101_9.html"]; ok {
+		t.Errorf("a link of a commented-out list was read")
+	}
+}
