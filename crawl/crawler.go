@@ -102,6 +102,7 @@ type Crawler struct {
 	runID    int64
 	stats    Stats
 	byPortal map[string]*Stats
+	listed   map[string]bool // links the run's pages listed (see firstSeen)
 }
 
 // New prepares a crawler. The archive receives every response.
@@ -182,6 +183,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	}
 	c.mu.Lock()
 	c.runID = runID
+	c.listed = map[string]bool{}
 	c.stats = Stats{Outcomes: OutcomeCounts{}}
 	for name := range c.byPortal {
 		c.byPortal[name] = &Stats{Outcomes: OutcomeCounts{}}
@@ -314,6 +316,9 @@ func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Durat
 	}
 	if !a.deferred {
 		c.finish(ctx, it, a.outcome, a.detail)
+		if it.Via != "" && !a.outcome.Yielded() {
+			c.fallback(ctx, s, it)
+		}
 	}
 	if a.fetched && s.fetched(host) >= c.opts.MaxPagesPerHost {
 		a.block = fmt.Sprintf("%d pages fetched (max_pages_per_host)", c.opts.MaxPagesPerHost)
@@ -494,7 +499,7 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		}
 		a.fetched = true
 		return a
-	case log.body != nil && log.doc != nil && isStub(log.body, text, len(discover(log.doc, mustURL(final.URL)))):
+	case log.body != nil && log.doc != nil && isStub(log.body, log.doc.Find("body").Text(), len(discover(log.doc, mustURL(final.URL)))):
 		return attempt{outcome: OutcomeStub, detail: fmt.Sprintf("a %d-byte body with nothing in it", len(log.body)), fetched: true}
 	}
 	if log.doc == nil && log.body == nil {
@@ -648,7 +653,9 @@ func (c *Crawler) followArchived(ctx context.Context, s *scheduler, it Item, pre
 	c.follow(ctx, s, it, doc.Selection, it.URL, prev.IsReport)
 }
 
-// follow queues the links of a page that the focus rules choose.
+// follow queues the links of a page that the focus rules choose, and the
+// requests of the list mechanisms the page uses (Hanweb's dataproxy, jpaas and
+// gkmlpt APIs, a configured API).
 func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, doc *goquery.Selection, pageURL string, isReport bool) {
 	base, err := url.Parse(pageURL)
 	if err != nil {
@@ -660,8 +667,9 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, doc *goquer
 	}
 	title := strings.TrimSpace(doc.Find("title").First().Text())
 	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, IsReport: isReport, InReportColumn: it.InReportColumn}
+	found := discover(doc, base)
 	var items []Item
-	for _, t := range choose(pg, discover(doc, base), portal, c.opts.MaxDepth) {
+	for _, t := range choose(pg, found, portal, c.opts.MaxDepth) {
 		key := Canonical(t.URL.String())
 		if key == "" || key == it.Key {
 			continue
@@ -669,7 +677,47 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, doc *goquer
 		items = append(items, Item{Key: key, URL: t.URL.String(), Portal: it.Portal, Kind: t.Kind, Depth: t.Depth, From: it.URL, Text: t.Text,
 			Priority: t.Priority, InReportColumn: t.InReportColumn})
 	}
+	fresh := c.firstSeen(found)
+	switch {
+	case it.Via == viaHanwebPost || it.Via == viaHanwebGet || it.Via == viaHanwebPageNum:
+		if fresh == 0 && it.From == it.Referer {
+			items = append(items, hanwebFallback(it)...)
+		} else {
+			items = append(items, hanwebNext(it, fresh)...)
+		}
+	case it.Via == "" && it.Kind == KindList && !isReport:
+		items = append(items, hanwebStart(it, doc, base, pg.inReportColumn())...)
+	}
 	c.enqueue(ctx, s, it, items)
+}
+
+// firstSeen counts the links that no page of the run listed before, and
+// remembers them: a list mechanism pages on while its answers bring new links,
+// so a server that ignores the page asked for ends the paging.
+func (c *Crawler) firstSeen(links []link) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, l := range links {
+		k := Canonical(l.URL.String())
+		if !c.listed[k] {
+			c.listed[k] = true
+			n++
+		}
+	}
+	return n
+}
+
+// fallback queues the next way of asking a list mechanism whose first request
+// brought nothing.
+func (c *Crawler) fallback(ctx context.Context, s *scheduler, it Item) {
+	if it.From != it.Referer {
+		return // a later page: the list ends here
+	}
+	switch it.Via {
+	case viaHanwebPost, viaHanwebGet, viaHanwebPageNum:
+		c.enqueue(ctx, s, it, hanwebFallback(it))
+	}
 }
 
 // retryAfter reads a Retry-After header (seconds or an HTTP date), capped.

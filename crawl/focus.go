@@ -54,12 +54,17 @@ type page struct {
 	InReportColumn bool
 }
 
+// inReportColumn says whether the page is (a page of) an annual-report column.
+func (p page) inReportColumn() bool {
+	return p.InReportColumn || reportColumn.MatchString(p.URL.Path) || reportColumn.MatchString(p.Title)
+}
+
 // choose decides which of a page's links the crawl follows, and how much each is
 // wanted. It follows links towards the report column, the pages of lists,
 // articles whose title names a report (or any article of the report column), and
 // the attachments of reports; nothing else of a portal is fetched.
 func choose(p page, links []link, portal *Portal, maxDepth int) []target {
-	inReportColumn := p.InReportColumn || reportColumn.MatchString(p.URL.Path) || reportColumn.MatchString(p.Title)
+	inReportColumn := p.inReportColumn()
 	var out []target
 	for _, l := range links {
 		if !hostAllowed(l.URL.Host, portal.Domains) {

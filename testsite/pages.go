@@ -1,7 +1,9 @@
 package testsite
 
 import (
+	"encoding/json"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 )
@@ -181,28 +183,52 @@ type column struct {
 	dir     string // path of its folder, ending in /
 	items   []listItem
 	perPage int
-	pager   string // "A": createPageHTML(n, k, "index", "html"); "B": createPageHTML('page_div', n, k, 'list', 'shtml', total); "": none
-	crumbs  []link
-	enc     encPlan
-	base    string // path for <base href>, if any
-	index   string // file name of the first page when not index.html
-	first   string // first-request failure of its second page ("429"), if any
-	coding  string // content coding of its first page (page.enc), if any
+	// pager is how further pages are announced: "A": createPageHTML(n, k,
+	// "index", ext); "B": createPageHTML('page_div', n, k, 'list', 'shtml',
+	// total); "createPage": Chongqing's createPage(n, k, "index", ext);
+	// "countPage": var countPage = n and a document.write loop (MEE, 邯郸);
+	// "totalPage": Shanghai's pagination({totalPage: n}), index_2 is page 2;
+	// "home": var pageCount = n with pages home_0 … (gov.cn); "": none.
+	pager string
+	ext   string // extension of its pages (default html; htm for "home")
+	// stubPages is how many pages beyond the last the pager announces: they
+	// answer a 300-byte stub, as deep TRS pages do.
+	stubPages int
+	// commented repeats the list inside an HTML comment, with a stale entry that
+	// no longer exists (Shanghai).
+	commented bool
+	// script writes the entries by script instead of markup: "document.write"
+	// or "itemObj" (a JSON array whose URL is itself JSON).
+	script string
+	crumbs []link
+	enc    encPlan
+	base   string // path for <base href>, if any
+	index  string // file name of the first page when not index.html
+	first  string // first-request failure of its second page ("429"), if any
+	coding string // content coding of its first page (page.enc), if any
 }
 
 // pageName is the file name of the column's page k (0-based).
 func (col *column) pageName(k int) string {
+	ext := col.ext
+	if ext == "" {
+		ext = "html"
+	}
 	switch {
 	case col.pager == "B" && k == 0:
 		return "list.shtml"
 	case col.pager == "B":
 		return fmt.Sprintf("list_%d.shtml", k+1)
+	case col.pager == "home":
+		return fmt.Sprintf("home_%d.%s", k, ext)
 	case k == 0 && col.index != "":
 		return col.index
 	case k == 0:
-		return "index.html"
+		return "index." + ext
+	case col.pager == "totalPage":
+		return fmt.Sprintf("index_%d.%s", k+1, ext)
 	}
-	return fmt.Sprintf("index_%d.html", k)
+	return fmt.Sprintf("index_%d.%s", k, ext)
 }
 
 func (col *column) pageCount(night int) int {
@@ -242,8 +268,17 @@ func (w *world) registerColumn(col *column) {
 		}
 		col.portal.add(col.dir+col.pageName(k), pg)
 	}
+	n := max(pages1, pages2)
+	for k := n; k < n+col.stubPages; k++ {
+		col.portal.add(col.dir+col.pageName(k), &page{ctype: "text/html", render: func(*ctx) []byte { return []byte(stubPage) }})
+	}
 	col.portal.alias(col.dir, col.dir+col.pageName(0))
 }
+
+// stubPage is what deep TRS list pages answer: some 300 bytes and no entries.
+const stubPage = `<!DOCTYPE html><html><head><meta charset="utf-8"><title></title><style>.list{width:980px;margin:0 auto}.page{text-align:center}</style></head>
+<body><div class="list"><ul></ul></div><div class="page"></div><!-- TRS: 模板生成的列表页 --></body></html>
+`
 
 // render writes page k of the column on a night.
 func (col *column) render(c *ctx, k int) string {
@@ -253,8 +288,8 @@ func (col *column) render(c *ctx, k int) string {
 	}
 	var b strings.Builder
 	p := col.portal
-	switch p.cms {
-	case cmsHanweb:
+	switch {
+	case p.cms == cmsHanweb:
 		b.WriteString(`<table width="100%" class="list">` + "\n")
 		for _, li := range items {
 			href := escape(c.href(link{href: li.href, other: li.other}))
@@ -265,7 +300,29 @@ func (col *column) render(c *ctx, k int) string {
 			fmt.Fprintf(&b, "<tr><td>·%s</td><td align=\"right\">[%s]</td></tr>\n", a, li.date.Format("2006-01-02"))
 		}
 		b.WriteString("</table>\n")
+	case col.script == "document.write":
+		// 海淀's rows: one document.write per entry, the date on the next line.
+		b.WriteString(`<div class="list"><script type="text/javascript">` + "\n")
+		for _, li := range items {
+			fmt.Fprintf(&b, "document.write('<li><a href=\"%s\" target=\"_blank\">%s</a>');\ndocument.write('<span>[%s]</span></li>');\n",
+				c.href(link{href: li.href, other: li.other}), escape(li.title), li.date.Format("2006-01-02"))
+		}
+		b.WriteString("</script></div>\n")
+	case col.script == "itemObj":
+		// 国家疾控局's list: a JSON array whose URL field is itself JSON.
+		var rows []string
+		for _, li := range items {
+			u, _ := json.Marshal(map[string]string{"common": c.href(link{href: li.href, other: li.other})})
+			row, _ := json.Marshal(map[string]string{"aT": li.title, "aPd": li.date.Format("2006-01-02 15:04"), "aU": string(u)})
+			rows = append(rows, string(row))
+		}
+		b.WriteString(`<ul class="list" id="list"></ul><script type="text/javascript">var itemObj = [` + strings.Join(rows, ",") + "];\n" +
+			`for (var i = 0; i < itemObj.length; i++) { var u = JSON.parse(itemObj[i].aU).common; $("#list").append('<li><a href="' + u + '">' + itemObj[i].aT + '</a></li>'); }` + "</script>\n")
 	default:
+		if col.commented {
+			// A stale copy of the list that the template keeps in a comment.
+			fmt.Fprintf(&b, "<!--\n<ul class=\"list\"><li><a href=\"%s\">%s</a></li></ul>\n-->\n", c.root(col.dir+"202001/t20200115_1.html"), "旧版栏目：政府信息公开工作年度报告")
+		}
 		b.WriteString(`<ul class="list">` + "\n")
 		for _, li := range items {
 			href := escape(c.href(link{href: li.href, other: li.other}))
@@ -286,10 +343,23 @@ func (col *column) render(c *ctx, k int) string {
 	switch col.pager {
 	case "A":
 		head += pagerScriptA
-		fmt.Fprintf(&b, "<div class=\"pagination\"><script type=\"text/javascript\">createPageHTML(%d, %d, \"index\", \"html\");</script></div>\n", n, k)
+		ext := strings.TrimPrefix(path.Ext(col.pageName(0)), ".")
+		fmt.Fprintf(&b, "<div class=\"pagination\"><script type=\"text/javascript\">createPageHTML(%d, %d, \"index\", \"%s\");</script></div>\n", n+col.stubPages, k, ext)
 	case "B":
 		head += pagerScriptB
 		fmt.Fprintf(&b, "<div id=\"page_div\" class=\"pagination\"></div>\n<script type=\"text/javascript\">createPageHTML('page_div', %d, %d, 'list', 'shtml', %d);</script>\n", n, k+1, len(visibleItems(col.items, c.night)))
+	case "createPage":
+		ext := strings.TrimPrefix(path.Ext(col.pageName(0)), ".")
+		fmt.Fprintf(&b, "<div class=\"page\"><script type=\"text/javascript\">createPage(%d, %d, \"index\", \"%s\");</script></div>\n", n+col.stubPages, k, ext)
+	case "countPage":
+		ext := strings.TrimPrefix(path.Ext(col.pageName(0)), ".")
+		fmt.Fprintf(&b, "<div class=\"page\"><script type=\"text/javascript\">var countnum=%d; var currentPage=%d; var countPage = %d//共多少页\n"+
+			"for (var i = 1; i < countPage; i++) { document.write(\"<a href=\\\"index_\"+i+\".%s\\\">\"+(i+1)+\"</a> \"); }</script></div>\n",
+			len(visibleItems(col.items, c.night)), k, n+col.stubPages, ext)
+	case "totalPage":
+		fmt.Fprintf(&b, "<div class=\"pagination\"></div>\n<script type=\"text/javascript\">$(\".pagination\").pagination({totalPage: %d, currentPage: %d, pageName: \"index\"});</script>\n", n+col.stubPages, k+1)
+	case "home":
+		fmt.Fprintf(&b, "<div class=\"pages\"><script type=\"text/javascript\">var pageCount = %d; var currentPage = %d;</script></div>\n", n+col.stubPages, k)
 	}
 	m := pageMeta{title: col.name, column: col.name, path: col.dir + col.pageName(k), head: head, crumbs: col.crumbs, base: col.base}
 	return shell(c, m, col.enc, b.String())

@@ -176,7 +176,7 @@ func (s *Site) LookAlikes() []string {
 // Special is one deliberate behaviour of the site, for tests that check a crawler
 // copes with it.
 type Special struct {
-	Case int    // number in crawl.md §5
+	Case int    // number in crawl.md §5; 0 for the traps of portals.md §3
 	Kind string // short name, e.g. "retry-after-date"
 	URL  string
 	Note string
@@ -206,6 +206,9 @@ type Portal struct {
 	StartURL string // where a crawl starts
 	InScope  bool   // false for the spam mirror
 	Note     string // what it exercises
+	// Mechanism names how its lists are published when plain links do not reach
+	// every report (pager scripts, Hanweb CDATA, list APIs); "" when they do.
+	Mechanism string
 }
 
 // Portals lists the portals with the URLs of the latest Start or Handler.
@@ -214,7 +217,7 @@ func (s *Site) Portals() []Portal {
 	var out []Portal
 	for _, p := range s.w.portals {
 		out = append(out, Portal{Name: p.name, Title: p.title, CMS: p.cms, Base: bases[p.name],
-			StartURL: bases[p.name] + "/", InScope: p.inScope, Note: p.note})
+			StartURL: bases[p.name] + "/", InScope: p.inScope, Note: p.note, Mechanism: p.mechanism})
 	}
 	return out
 }

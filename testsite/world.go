@@ -44,12 +44,15 @@ type portal struct {
 	siteID           string // SiteIDCode meta value
 	note             string
 	inScope          bool
-	cond             condMode
-	gzip             bool // compresses pages with gzip when asked
-	menu             []link
-	enc              encPlan // encoding of pages that do not choose their own
-	pages            map[string]*page
-	distinct         int // pages registered, aliases counted once
+	// mechanism names how the portal's lists are published when plain links
+	// do not reach every report (scripts, CDATA, APIs); "" when they do.
+	mechanism string
+	cond      condMode
+	gzip      bool // compresses pages with gzip when asked
+	menu      []link
+	enc       encPlan // encoding of pages that do not choose their own
+	pages     map[string]*page
+	distinct  int // pages registered, aliases counted once
 }
 
 // condMode is how a portal answers conditional requests (§5 case 25).
@@ -225,10 +228,12 @@ func build(seed int64, o Options) *world {
 	w.buildYushe()
 	w.buildQingxin()
 	w.buildMirror()
+	w.buildJiangan()
+	w.buildDongtai()
 	for _, it := range w.reports {
 		w.registerReport(it)
 	}
-	order := map[string]int{nameTianyuan: 0, nameJiaoyu: 1, nameXiongxian: 2, nameYushe: 3, nameQingxin: 4, nameMirror: 5}
+	order := map[string]int{nameTianyuan: 0, nameJiaoyu: 1, nameXiongxian: 2, nameYushe: 3, nameQingxin: 4, nameMirror: 5, nameJiangan: 6, nameDongtai: 7}
 	sort.SliceStable(w.portals, func(i, j int) bool { return order[w.portals[i].name] < order[w.portals[j].name] })
 	return w
 }

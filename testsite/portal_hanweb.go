@@ -1,0 +1,3 @@
+package testsite
+
+func (w *world) buildDongtai() {}
