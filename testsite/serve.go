@@ -83,12 +83,20 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request, p *portal, path s
 }
 
 func (s *server) respond(w http.ResponseWriter, r *http.Request, p *portal, path string, c *ctx) int {
+	key := pageKey(path, r)
+	pg := p.pages[key]
+	if pg != nil && pg.dynamic != nil {
+		status, ctype, body := pg.dynamic(c, r)
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(status)
+		w.Write(body)
+		return status
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return http.StatusMethodNotAllowed
 	}
-	key := pageKey(path, r)
-	pg := p.pages[key]
 	if pg == nil {
 		if !strings.HasSuffix(path, "/") && p.pages[path+"/"] != nil {
 			// Servers add the slash of a folder by redirecting.

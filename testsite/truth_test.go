@@ -102,8 +102,8 @@ func failedIdentities(r *report.Record) []string {
 func TestTruthVariety(t *testing.T) {
 	s := New(1)
 	truth := s.Truth()
-	if n := len(truth); n < 50 || n > 150 {
-		t.Errorf("%d reports; want 50–150", n)
+	if n := len(truth); n < 50 || n > 250 {
+		t.Errorf("%d reports; want 50–250", n)
 	}
 	count := map[string]int{}
 	var small, large int

@@ -3,6 +3,7 @@ package testsite
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -81,6 +82,9 @@ type page struct {
 	first    string // how its first request fails: "429", "503", "reset", "robots503"
 	slow     bool
 	header   map[string]string
+	// dynamic answers requests whose query or body decides the answer (list
+	// APIs, dataproxy.jsp, ?pageNum=), for any method; nil for static pages.
+	dynamic func(c *ctx, r *http.Request) (status int, ctype string, body []byte)
 }
 
 // ctx is what rendering needs: the night and where the portals are served.
