@@ -7,7 +7,6 @@
 package crawl
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -451,8 +450,16 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 // gives the document to the sink, and queues the links worth following.
 func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchLog, final *hop, hasPrev bool, prev Previous) attempt {
 	status := final.Status
+	if log.doc == nil && log.body != nil {
+		c.readDeepPage(it, log)
+	}
 	text := c.decoded(log)
-	c.count(it.Portal, func(st *Stats) { st.Fetched++ })
+	c.count(it.Portal, func(st *Stats) {
+		st.Fetched++
+		if log.charsetConflict != "" {
+			st.CharsetConflicts++
+		}
+	})
 	switch {
 	case status == http.StatusNotModified && final.Revisit:
 		if it.Kind != KindAttachment {
@@ -645,12 +652,12 @@ func (c *Crawler) followArchived(ctx context.Context, s *scheduler, it Item, pre
 		c.lost(it, "reading its archived copy for links", err)
 		return
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader([]byte(decodePage(p.Body, prev.ContentType))))
+	doc, err := c.readPage(it, decodePage(p.Body, prev.ContentType))
 	if err != nil {
 		c.lost(it, "reading its archived copy for links", err)
 		return
 	}
-	c.follow(ctx, s, it, doc.Selection, it.URL, prev.IsReport)
+	c.follow(ctx, s, it, doc, it.URL, prev.IsReport)
 }
 
 // follow queues the links of a page that the focus rules choose, and the

@@ -72,8 +72,11 @@ type Stats struct {
 	Queued         int `json:"queued"`
 	// Lost counts work that was fetched but could not be kept or read back (a
 	// failed database write, an unreadable archive record); each is logged.
-	Lost     int           `json:"lost"`
-	Outcomes OutcomeCounts `json:"outcomes"`
+	Lost int `json:"lost"`
+	// CharsetConflicts counts pages whose bytes are not in the charset their
+	// header or <meta> declares; they are read as the bytes are.
+	CharsetConflicts int           `json:"charset_conflicts"`
+	Outcomes         OutcomeCounts `json:"outcomes"`
 	// Portals holds each portal's own counts (in a run's total only).
 	Portals map[string]Stats `json:"portals,omitempty"`
 }

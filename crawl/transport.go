@@ -43,6 +43,8 @@ type fetchLog struct {
 	contentType string
 	tooLarge    bool
 	doc         *goquery.Selection // the page as colly parsed it
+	// charsetConflict says the page declared a charset its bytes are not in.
+	charsetConflict string
 }
 
 // final is the last response of the fetch.
@@ -162,7 +164,9 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	body := archive.Decode(payload.mem, resp.Header.Get("Content-Encoding"), t.pageMax)
 	l.body = body
-	return toColly(req, resp, []byte(decodePage(body, ctype)), "text/html; charset=utf-8"), nil
+	decoded := parse.DecodePage(body, ctype)
+	l.charsetConflict = decoded.Conflict
+	return toColly(req, resp, []byte(decoded.Text), "text/html; charset=utf-8"), nil
 }
 
 // decodePage reads a page's bytes as the parser does (BOM, header, <meta>, then

@@ -118,11 +118,14 @@ func attr(n *html.Node, key string) string {
 
 // readHTML parses a page and reduces it to a document.
 func readHTML(text string) (*document, error) {
-	root, err := html.Parse(strings.NewReader(text))
+	root, warning, err := ParseHTML(text)
 	if err != nil {
 		return nil, err
 	}
 	d := &document{meta: map[string]string{}}
+	if warning != "" {
+		d.warnings = append(d.warnings, warning)
+	}
 	s := &scorer{score: map[*html.Node]int{}, tables: map[*html.Node]int{}}
 	var body *html.Node
 	var visit func(n *html.Node)

@@ -70,7 +70,8 @@ func parseDocument(in Input) (*report.Record, error) {
 		if len(in.Data) > MaxInput {
 			return nil, fmt.Errorf("%s: %d MB is more than the %d MB a report page may have; not read", in.Name, len(in.Data)>>20, MaxInput>>20)
 		}
-		text, _ := decode(in.Data, in.ContentType)
+		decoded := decode(in.Data, in.ContentType)
+		text := decoded.Text
 		if garbled(text) {
 			return nil, fmt.Errorf("%s: not text (binary or undecodable data)", in.Name)
 		}
@@ -88,6 +89,9 @@ func parseDocument(in Input) (*report.Record, error) {
 			}
 		} else {
 			d = readText(text)
+		}
+		if decoded.Conflict != "" {
+			d.warnings = append(d.warnings, decoded.Conflict)
 		}
 	default:
 		if len(in.Data) > MaxDocument {

@@ -110,7 +110,8 @@ func TestDecode(t *testing.T) {
 		{"four-byte gb18030", []byte{0x95, 0x32, 0x88, 0x38}, "text/plain; charset=gb2312", "\U0002003E", "gb18030"},
 	}
 	for _, c := range cases {
-		got, enc := decode(c.data, c.ct)
+		d := decode(c.data, c.ct)
+		got, enc := d.Text, d.Charset
 		if !strings.HasSuffix(got, c.want) || enc != c.enc {
 			t.Errorf("%s: decode = %q (%s), want suffix %q (%s)", c.name, got, enc, c.want, c.enc)
 		}

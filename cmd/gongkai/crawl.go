@@ -186,8 +186,12 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 	if interrupted {
 		how = "crawl interrupted (the next crawl resumes it)"
 	}
-	return fmt.Sprintf("%s in %s: fetched %d, reports new %d, changed %d, unchanged %d, gone %d, lost %d; outcomes: %s",
+	line := fmt.Sprintf("%s in %s: fetched %d, reports new %d, changed %d, unchanged %d, gone %d, lost %d; outcomes: %s",
 		how, took.Round(time.Second), s.Fetched, s.ReportsNew, s.ReportsChanged, s.Unchanged, s.Gone, s.Lost, s.Outcomes)
+	if s.CharsetConflicts > 0 {
+		line += fmt.Sprintf("; %d pages declared a charset their bytes are not in (read as the bytes are)", s.CharsetConflicts)
+	}
+	return line
 }
 
 // progressPrinter shows a crawl's progress: on a terminal one line per portal,

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"gongkai/report"
+)
+
+// hostilePage is one response of a hostile portal.
+type hostilePage struct {
+	contentType string
+	body        []byte
+}
+
+// hostilePortal serves pages by path and counts the requests it answers.
+type hostilePortal struct {
+	pages    map[string]hostilePage
+	requests atomic.Int64
+}
+
+func (p *hostilePortal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.requests.Add(1)
+	page, ok := p.pages[r.URL.Path]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", page.contentType)
+	w.Write(page.body)
+}
+
+// crawlHostile crawls a hostile portal from its list page /zfxxgk/ndbg/ into a new
+// data folder, and logs the case's figures (requests, time, the process's peak
+// RSS) for BENCHMARKS.md. It returns the data folder and what crawl printed.
+func crawlHostile(t *testing.T, name string, p *hostilePortal) (data, stdout, stderr string) {
+	t.Helper()
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	conf := fmt.Sprintf("[crawl]\ndelay = \"0s\"\nmax_retries = 0\n\n[[portals]]\nname = \"平潭\"\nregion = \"福建省平潭综合实验区\"\nstart_urls = [%q]\nallowed_domains = [%q]\n",
+		srv.URL+"/zfxxgk/ndbg/", host)
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data = filepath.Join(t.TempDir(), "data")
+	start := time.Now()
+	stdout, stderr, status := gongkai(t, "crawl", "--config", cfg, "--data", data)
+	took := time.Since(start)
+	if status != exitOK {
+		t.Fatalf("crawl: status %d\n%s", status, stderr)
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	t.Logf("%s: %d requests in %s, peak RSS of the test process %d MB", name, p.requests.Load(), took.Round(time.Millisecond), ru.Maxrss>>10)
+	return data, stdout, stderr
+}
+
+// listPage is a portal's 年报 column listing one report, in the markup given.
+func listPage(links string) string {
+	return `<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>政府信息公开年报</title></head>` +
+		`<body><div class="nav">首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>` + links + `</body></html>`
+}
+
+const pingtanLink = `<ul class="list"><li><a href="/zfxxgk/ndbg/201701/t20170118_1.htm">平潭综合实验区2016年度政府信息公开工作年度报告</a><span>2017-01-18</span></li></ul>`
+
+// storedPingtan is the stored record of the corpus's 平潭 report, failing the
+// test if the crawl did not store it.
+func storedPingtan(t *testing.T, data, stdout, stderr string) *report.Record {
+	t.Helper()
+	for _, rec := range storedRecords(t, data) {
+		if rec.Organ == "平潭综合实验区" && rec.Year == 2016 {
+			return rec
+		}
+	}
+	t.Fatalf("the report was not stored; crawl printed:\n%s%s", stdout, stderr)
+	return nil
+}
+
+// Case 4: a portal whose server and pages lie about their charset. The list and
+// the report are read as their bytes are; the report is stored, its record
+// says what was declared, and the crawl counts the pages.
+func TestHostileCharset(t *testing.T) {
+	page, err := os.ReadFile(corpusFile(t, "pingtan-2016-legacy.htm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := []byte(listPage(pingtanLink))
+	gbk := func(b []byte) []byte {
+		out, err := simplifiedchinese.GB18030.NewEncoder().Bytes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	const reportPath = "/zfxxgk/ndbg/201701/t20170118_1.htm"
+	cases := map[string]map[string]hostilePage{
+		"UTF-8 served as GBK": {
+			"/zfxxgk/ndbg/": {"text/html; charset=gbk", list},
+			reportPath:      {"text/html; charset=GBK", []byte(strings.Replace(string(page), `<meta charset="utf-8"`, `<meta charset="gb2312"`, 1))},
+		},
+		"GBK served as UTF-8": {
+			"/zfxxgk/ndbg/": {"text/html; charset=utf-8", gbk([]byte(strings.Replace(string(list), "gb2312", "utf-8", 1)))},
+			reportPath:      {"text/html; charset=utf-8", gbk(page)},
+		},
+	}
+	for name, pages := range cases {
+		t.Run(name, func(t *testing.T) {
+			data, stdout, stderr := crawlHostile(t, "case 4 "+name, &hostilePortal{pages: pages})
+			rec := storedPingtan(t, data, stdout, stderr)
+			conflict := ""
+			for _, w := range rec.Warnings {
+				if strings.HasPrefix(w, "charset conflict") {
+					conflict = w
+				}
+			}
+			if conflict == "" || rec.Title != "平潭综合实验区2016年度政府信息公开工作年度报告" || len(rec.LegacyFigures) == 0 {
+				t.Errorf("stored %q with %d figures, warnings %q", rec.Title, len(rec.LegacyFigures), rec.Warnings)
+			}
+			if !strings.Contains(stdout, "2 pages declared a charset their bytes are not in") {
+				t.Errorf("the summary does not count the two pages:\n%s", stdout)
+			}
+		})
+	}
+}
+
+// Case 5: a portal whose pages nest past the 512 open elements html.Parse takes
+// (600 <div>s never closed): the crawler still finds the report in the list,
+// and the parser still reads it, each with a warning.
+func TestHostileNesting(t *testing.T) {
+	page, err := os.ReadFile(corpusFile(t, "pingtan-2016-legacy.htm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deep := strings.Repeat(`<div class="TRS_Editor">`, 600)
+	body := strings.Replace(string(page), "<body>", "<body>"+deep, 1)
+	p := &hostilePortal{pages: map[string]hostilePage{
+		"/zfxxgk/ndbg/":                       {"text/html; charset=utf-8", []byte(strings.Replace(listPage(deep+pingtanLink), "gb2312", "utf-8", 1))},
+		"/zfxxgk/ndbg/201701/t20170118_1.htm": {"text/html; charset=utf-8", []byte(body)},
+	}}
+	data, stdout, stderr := crawlHostile(t, "case 5 nesting", p)
+	rec := storedPingtan(t, data, stdout, stderr)
+	nested := false
+	for _, w := range rec.Warnings {
+		nested = nested || strings.Contains(w, "nests 6")
+	}
+	if !nested || len(rec.LegacyFigures) == 0 {
+		t.Errorf("stored with %d figures, warnings %q", len(rec.LegacyFigures), rec.Warnings)
+	}
+	if !strings.Contains(stderr, "elements deep") {
+		t.Errorf("the crawl did not warn of the flattened list page:\n%s", stderr)
+	}
+}
