@@ -39,6 +39,7 @@ type block struct {
 	cells []string
 	table int    // 1-based number of the HTML table the row belongs to; 0 for a text line
 	text  string // a table row as printed (each cell once), for the record's text; "" for a text line
+	flow  bool   // a row cut out of flowing text: its figures may have lost their separators
 }
 
 // line returns the block as the record's text shows it.

@@ -109,19 +109,107 @@ func pickTitle(d *document, lines []string) string {
 			}
 		}
 	}
-	for i, l := range lines {
-		if i >= 8 {
-			break
+	// A line that is a title, a title inside flowing text, a line that names a
+	// report (a title without its year).
+	for _, strict := range []bool{true, false} {
+		for i, l := range lines {
+			if i >= 8 {
+				break
+			}
+			l = strings.TrimSpace(strings.ReplaceAll(strings.TrimLeft(l, "#> "), "**", "")) // Markdown heading
+			if report.CountReportNames(l) == 1 && utf8.RuneCountInString(l) <= 80 && (!strict || report.IsReportTitle(l) && endsWithReportName(l)) {
+				return l
+			}
 		}
-		l = strings.TrimSpace(strings.ReplaceAll(strings.TrimLeft(l, "#> "), "**", "")) // Markdown heading
-		if report.CountReportNames(l) == 1 && utf8.RuneCountInString(l) <= 80 {
-			return l
+		if strict {
+			if t := titleInText(lines); t != "" {
+				return t
+			}
 		}
 	}
 	if d.htmlTitle != "" {
 		return d.htmlTitle
 	}
 	return ""
+}
+
+// endsWithReportName says whether a line ends where its mention of a report does
+// (a title line, not a title followed by the site's name).
+func endsWithReportName(l string) bool {
+	locs := report.ReportNameIndexes(l)
+	return len(locs) > 0 && strings.TrimRightFunc(l[locs[len(locs)-1][1]:], func(r rune) bool {
+		return isSpace(r) || strings.ContainsRune("）)》”\"", r)
+	}) == ""
+}
+
+// titleBoundary ends the text before a title in flowing text: white space and the
+// punctuation that separates page chrome (当前位置：首页 > 政务公开 > …).
+const titleBoundary = "。；：:>》»›|｜_【】[]!！?？《「」\""
+
+// dayOfMonth is the day part of a date, which no title holds.
+var dayOfMonth = regexp.MustCompile(`[0-9０-９]\s*月\s*[0-9０-９]{1,2}\s*日|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}`)
+
+// chromeWords are breadcrumb and column words that stand glued before a title in
+// flowing text (首页政务公开株洲市…).
+var chromeWords = []string{"网站首页", "首页", "您当前的位置", "您现在的位置", "您的位置", "当前位置", "所在位置", "位置",
+	"政务公开", "政府信息公开", "信息公开", "政府信息公开年报", "年度报告", "年报", "正文", "详情"}
+
+// titleInText finds a report's title inside text that lost its line structure,
+// where it may be run into the chrome before it and the sentence after it.
+func titleInText(lines []string) string {
+	var b strings.Builder
+	for _, l := range lines {
+		if b.Len() > 16<<10 {
+			break
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if titles := titlesIn(b.String(), 1); len(titles) > 0 {
+		return titles[0]
+	}
+	return ""
+}
+
+// titlesIn returns up to limit report titles named in a text: at each mention of a
+// report, the text back to a boundary, to the previous mention or to the chrome
+// words, if that is one year's report title.
+func titlesIn(text string, limit int) []string {
+	var out []string
+	prevEnd := 0
+	for _, loc := range report.ReportNameIndexes(text) {
+		start, n := loc[0], 0
+		for start > prevEnd && n < 80 {
+			r, size := utf8.DecodeLastRuneInString(text[:start])
+			if isSpace(r) || strings.ContainsRune(titleBoundary, r) {
+				break
+			}
+			start -= size
+			n++
+		}
+		prevEnd = loc[1]
+		cand := strings.TrimFunc(text[start:loc[1]], isSpace)
+		for trimmed := true; trimmed; {
+			trimmed = false
+			for _, w := range chromeWords {
+				if rest, ok := strings.CutPrefix(cand, w); ok && report.IsReportTitle(rest) {
+					cand, trimmed = rest, true
+				}
+			}
+		}
+		// A title is no part of a sentence: it is not followed by the rest of
+		// one, and holds no date (…于2023年1月31日前发布2022年…年度报告，确保…).
+		next, _ := utf8.DecodeRuneInString(text[loc[1]:])
+		if strings.ContainsRune("，,、；;。的", next) || dayOfMonth.MatchString(cand) {
+			continue
+		}
+		if report.IsReportTitle(cand) && report.CountReportNames(cand) == 1 {
+			if out = append(out, cand); len(out) >= limit {
+				break
+			}
+		}
+	}
+	return out
 }
 
 var (
@@ -220,8 +308,23 @@ func published(d *document, lines []string) string {
 			}
 		}
 	}
+	// In flowing text, the signature's date runs into the page chrome after it.
+	if n := len(lines); n > 0 && len(lines[n-1]) > 160 {
+		l := lines[n-1]
+		var date string
+		for _, m := range signatureDate.FindAllStringSubmatch(l[max(0, len(l)-4096):], -1) {
+			if d := dateOf(m[1]); d != "" {
+				date = d
+			}
+		}
+		return date
+	}
 	return ""
 }
+
+// signatureDate is a date written out in Chinese (2023年1月28日) at the end of the
+// body: followed by nothing, or by the attachment, print and share links.
+var signatureDate = regexp.MustCompile(`([0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日)\s*(?:$|附件|【|打印|关闭|分享|相关|上一篇|下一篇|扫一扫)`)
 
 func firstN(lines []string, n int) []string {
 	if len(lines) > n {

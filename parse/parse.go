@@ -102,6 +102,7 @@ func parseDocument(in Input) (*report.Record, error) {
 			return nil, err
 		}
 	}
+	d.blocks = reflow(d.blocks)
 	lines := make([]string, 0, len(d.blocks))
 	for _, b := range d.blocks {
 		lines = append(lines, b.line())
@@ -126,6 +127,9 @@ func parseDocument(in Input) (*report.Record, error) {
 		tr.readTable2(sr.t2, format)
 		tr.readTable3(sr.t3, format)
 		tr.readTable4(sr.t4)
+		if len(tr.unseparated) > 0 {
+			tr.warn("figures printed without separators, each cut into cells the only way they can be: %s", strings.Join(tr.unseparated, ", "))
+		}
 		warnings = append(warnings, tr.warnings...)
 		if rec.Table3 == nil {
 			warnings = append(warnings, "table 3 (收到和处理政府信息公开申请情况) not found")
@@ -253,9 +257,27 @@ func listsReports(lines []string, title string) bool {
 	for _, l := range lines {
 		if l = strings.TrimSpace(l); l != title && !strings.ContainsAny(l, "。，；,;") {
 			others += report.CountReportNames(l)
+			// Flowing text keeps the chrome: the title again, the column's name.
+			for _, t := range titlesIn(l, 20) {
+				if t == title {
+					others--
+				}
+			}
 		}
 	}
-	return others >= 2
+	return others >= 2 && sentences(lines) < 8
+}
+
+// sentences counts the full stops of a text, up to 8: a list of reports has none,
+// a report's body dozens.
+func sentences(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		if n += strings.Count(l, "。"); n >= 8 {
+			return 8
+		}
+	}
+	return n
 }
 
 // reportTopics are what every annual report, of any year or format, gives an

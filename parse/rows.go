@@ -2,6 +2,7 @@ package parse
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -14,6 +15,7 @@ type lrow struct {
 	values  []string
 	grid    bool // an HTML table row: its cells, blank ones included, are exact
 	singles bool // values gathered from lines holding one value each
+	flow    bool // cut out of flowing text: a value may be several figures run together
 }
 
 func (r *lrow) label() string    { return strings.Join(r.labels, " ") }
@@ -160,19 +162,25 @@ func sortRows(blocks []block) sectionRows {
 	cur := secNone
 	var rows *[]lrow
 	for _, b := range blocks {
-		var cells []string
-		if b.table > 0 {
-			cells = b.cells
-		} else {
+		var labels, values []string
+		switch {
+		case b.flow:
+			// A row cut out of flowing text: its label, then its value tokens.
+			if b.cells[0] != "" {
+				labels = b.cells[:1]
+			}
+			values = b.cells[1:]
+		case b.table > 0:
+			labels, values = splitRow(b.cells)
+		default:
 			if len(b.cells[0]) > maxRowLine || rows == nil && len(b.cells[0]) > maxHeadingLine {
 				continue // prose: no table row or section heading is this long
 			}
-			cells = splitLine(b.cells[0])
+			labels, values = splitRow(splitLine(b.cells[0]))
 		}
-		if len(cells) == 0 {
+		if len(labels) == 0 && len(values) == 0 {
 			continue
 		}
-		labels, values := splitRow(cells)
 		if s, ok := marker(compact(labels), len(values) > 0); ok && s != cur {
 			cur = s
 			switch s {
@@ -199,16 +207,69 @@ func sortRows(blocks []block) sectionRows {
 			last = &(*rows)[n-1]
 		}
 		switch {
+		case len(labels) > 0 && !grid && last != nil && !last.grid && !last.singles && continuesLabel(last, labels, len(values) > 0, cur):
+			// A label that wrapped onto this line: its figures on the first line,
+			// on this one, or (for a middle line) on neither.
+			last.labels[len(last.labels)-1] = joinWrapped(last.labels[len(last.labels)-1], strings.Join(labels, ""))
+			if len(values) > 0 {
+				last.values = append(last.values, values...)
+			}
+			last.flow = last.flow || b.flow
 		case len(labels) > 0:
-			*rows = append(*rows, lrow{labels: labels, values: values, grid: grid})
+			*rows = append(*rows, lrow{labels: labels, values: values, grid: grid, flow: b.flow})
 		case !grid && last != nil && !last.grid && len(last.labels) > 0 && (len(last.values) == 0 || last.singles) && len(values) >= 1:
 			// Values on the lines after their label: one cell per line, or a label
 			// line followed by a line of figures.
 			last.singles = last.singles || len(values) == 1
 			last.values = append(last.values, values...)
+			last.flow = last.flow || b.flow
 		default:
-			*rows = append(*rows, lrow{values: values, grid: grid})
+			*rows = append(*rows, lrow{values: values, grid: grid, flow: b.flow})
 		}
 	}
 	return out
+}
+
+// continuesLabel says whether a line's labels are the rest of the last row's label,
+// wrapped onto the next line: they open with no number and name no row of the
+// table, while the last row's label opens with its number or names a row. The
+// figures may stand on either line, but not on both.
+func continuesLabel(last *lrow, labels []string, hasValues bool, sec section) bool {
+	if sec != secT3 && sec != secT2 || len(last.labels) == 0 || len(last.values) > 0 && hasValues {
+		return false
+	}
+	header := func(l string) bool {
+		_, heading := marker(l, false)
+		return heading || isColumnHeader(l) || strings.HasPrefix(l, "第二十条") || sec == secT2 && isTable2Header(l)
+	}
+	l := normLabel(strings.Join(labels, ""))
+	if l == "" || numbering.FindString(l) != "" || header(l) || utf8.RuneCountInString(l) > 40 {
+		return false
+	}
+	prev := normLabel(last.labels[len(last.labels)-1])
+	if header(prev) {
+		return false
+	}
+	cores := table3Cores
+	if sec == secT2 {
+		cores = table2Cores
+	}
+	if _, score := bestMatch(l, coreKeys(cores), cores); score >= 0.75 {
+		return false
+	}
+	if numbering.FindString(prev) != "" {
+		return true
+	}
+	_, score := bestMatch(prev, coreKeys(cores), cores)
+	return score >= 1
+}
+
+// coreKeys lists a core map's keys in a fixed order.
+func coreKeys(cores map[string][]string) []string {
+	keys := make([]string, 0, len(cores))
+	for k := range cores {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

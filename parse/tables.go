@@ -2,8 +2,8 @@ package parse
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"gongkai/report"
@@ -13,6 +13,9 @@ import (
 type tableReader struct {
 	rec      *report.Record
 	warnings []string
+	// unseparated names the rows whose figures ran together but could be cut
+	// into cells in one way only; one warning lists them.
+	unseparated []string
 }
 
 func (t *tableReader) warn(format string, args ...any) {
@@ -201,6 +204,7 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 	next := 0 // the row the official order expects next
 	started := false
 	var blankRows []string
+	var pending []pendingRow
 	for _, r := range rows {
 		if len(r.labels) == 0 && len(r.values) == 0 {
 			continue
@@ -261,35 +265,20 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 		}
 		next = idx + 1
 		key := keys[idx]
-		vals, ok := t.rowValues(r, len(cols), "table 3 row "+key, t3Constraint(cols))
+		vals, ok, readings := t.rowReadings(r, len(cols), "table 3 row "+key, t3Constraint(cols), maxReadings)
+		if len(readings) > 0 {
+			pending = append(pending, pendingRow{key: key, printed: strings.Join(r.values, " "), readings: readings})
+			continue
+		}
 		if !ok {
 			continue
 		}
-		row := map[string]int64{}
-		blank := true
-		for i, col := range cols {
-			v := readValue(vals[i])
-			switch v.kind {
-			case report.KindNumber:
-				blank = false
-				if v.num < 0 || v.num != float64(int64(v.num)) {
-					t.warn("table 3: %s %s prints %q, not a count; counted as 0", key, col, v.raw)
-					v.kind, v.num = report.KindText, 0
-				}
-				row[col] = int64(v.num)
-			case report.KindText:
-				blank = false
-				t.warn("table 3: %s %s prints %q, not a figure; counted as 0", key, col, v.raw)
-				row[col] = 0
-			default:
-				row[col] = 0
-			}
-			t.cell(report.T3, key, col, v)
-		}
-		if blank {
+		if t.putRow3(t3, key, cols, vals) {
 			blankRows = append(blankRows, key)
 		}
-		t3[key] = row
+	}
+	if len(pending) > 0 {
+		t.resolveRows(t3, cols, pending, format)
 	}
 	if len(t3) == 0 {
 		return
@@ -310,6 +299,34 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 		t.warn("table 3: rows not read: %s", strings.Join(missing, ", "))
 	}
 	t.rec.Table3 = t3
+}
+
+// putRow3 records a table 3 row from its printed cells and says whether all of them
+// were blank.
+func (t *tableReader) putRow3(t3 report.Table3, key string, cols, vals []string) bool {
+	row := map[string]int64{}
+	blank := true
+	for i, col := range cols {
+		v := readValue(vals[i])
+		switch v.kind {
+		case report.KindNumber:
+			blank = false
+			if v.num < 0 || v.num != float64(int64(v.num)) {
+				t.warn("table 3: %s %s prints %q, not a count; counted as 0", key, col, v.raw)
+				v.kind, v.num = report.KindText, 0
+			}
+			row[col] = int64(v.num)
+		case report.KindText:
+			blank = false
+			t.warn("table 3: %s %s prints %q, not a figure; counted as 0", key, col, v.raw)
+			row[col] = 0
+		default:
+			row[col] = 0
+		}
+		t.cell(report.T3, key, col, v)
+	}
+	t3[key] = row
+	return blank
 }
 
 // deriveOtherTotal sums the three 2021 sub-rows of （六）其他处理 into other_total, the
@@ -355,103 +372,141 @@ func t3Constraint(cols []string) func([]int64) bool {
 
 // rowValues returns exactly n values for a row, or reports why it cannot. A text row
 // with too few values may have lost the separators between its figures; it is
-// recovered only when exactly one way of splitting its digits satisfies the table's
-// own arithmetic.
+// recovered only when its text can be cut into n cells in one way, or in one way
+// that satisfies the table's own arithmetic.
 func (t *tableReader) rowValues(r lrow, n int, what string, constraint func([]int64) bool) ([]string, bool) {
+	vals, ok, _ := t.rowReadings(r, n, what, constraint, 0)
+	return vals, ok
+}
+
+// rowReadings is rowValues that, for a row whose figures add up in a few ways,
+// returns those readings (up to keep) and leaves the warning to the caller.
+func (t *tableReader) rowReadings(r lrow, n int, what string, constraint func([]int64) bool, keep int) ([]string, bool, [][]string) {
 	if len(r.values) == 0 {
 		if r.grid {
 			t.warn("%s: no cells; not used", what)
-			return nil, false
+			return nil, false, nil
 		}
-		return make([]string, n), true // one cell per line: blank cells print no line
+		return make([]string, n), true, nil // one cell per line: blank cells print no line
 	}
 	vals, ok := fitValues(r.values, n)
 	if ok {
-		return vals, true
+		return vals, true, nil
 	}
-	if len(vals) < n && !r.grid && constraint != nil {
-		split, count := splitDigits(vals, n, constraint)
-		printed := strings.Join(vals, " ")
-		switch count {
-		case 1:
+	printed := strings.Join(vals, " ")
+	if len(vals) < n && !r.grid {
+		split, how, readings := splitReadings(vals, n, constraint, keep)
+		switch {
+		case how == splitOnly:
+			t.unseparated = append(t.unseparated, what)
+			return split, true, nil
+		case how == splitAddsUp:
 			t.warn("%s: figures %q lost their separators; read as %s, the only split that adds up", what, printed, strings.Join(split, "|"))
-			return split, true
-		case 0:
-			t.warn("%s: %d figures where %d are expected (%q) and no split of them adds up; not used", what, len(vals), n, printed)
-		default:
-			t.warn("%s: figures %q lost their separators and %d splits add up; not used", what, printed, count)
+			return split, true, nil
+		case how == splitMany && len(readings) > 0:
+			return nil, false, readings
+		case how == splitMany:
+			t.warn("%s: figures %q lost their separators and can be split into %d cells in several ways that add up; not used", what, printed, n)
+			return nil, false, nil
 		}
-		return nil, false
+		t.warn("%s: %d figures where %d are expected (%q), and they cannot be split into %d cells that add up; not used", what, len(vals), n, printed, n)
+		return nil, false, nil
 	}
-	t.warn("%s: %d cells where %d are expected (%q); not used", what, len(vals), n, strings.Join(vals, " "))
-	return nil, false
+	t.warn("%s: %d cells where %d are expected (%q); not used", what, len(vals), n, printed)
+	return nil, false, nil
 }
 
-// splitDigits finds the ways to cut the digit strings of vals into exactly n figures
-// (no figure with a leading zero) that satisfy the constraint. It returns the first
-// split and how many there are, counting no further than 2.
-func splitDigits(vals []string, n int, constraint func([]int64) bool) ([]string, int) {
-	var tokens []string
-	digits := 0
-	for _, v := range vals {
-		s := normLabel(v)
-		if s == "" || strings.Trim(s, "0123456789") != "" {
-			return nil, 0
+// pendingRow is a table 3 row whose figures ran together and add up in several
+// ways: the columns' arithmetic may leave one.
+type pendingRow struct {
+	key, printed string
+	readings     [][]string
+}
+
+// maxCombinations bounds the readings of pending rows tried together.
+const maxCombinations = 512
+
+// resolveRows tries every combination of the pending rows' readings against the
+// table's column identities (balance, outcomes) and takes, for each row, the reading
+// that every combination satisfying them shares. Rows left with several are named
+// in warnings.
+func (t *tableReader) resolveRows(t3 report.Table3, cols []string, pending []pendingRow, format string) {
+	combos := 1
+	for _, p := range pending {
+		if combos *= len(p.readings); combos > maxCombinations {
+			break
 		}
-		tokens = append(tokens, s)
-		digits += len(s)
 	}
-	if digits < n || digits > 40 {
-		return nil, 0
+	agreed := make([]int, len(pending)) // the reading all consistent combinations share; -1 none yet, -2 several
+	for i := range agreed {
+		agreed[i] = -1
 	}
-	var found []string
-	count, steps := 0, 0
-	pieces := make([]string, 0, n)
-	var rec func(tok, pos int)
-	rec = func(tok, pos int) {
-		if count > 1 || steps > 2_000_000 {
-			return
-		}
-		steps++
-		if tok == len(tokens) {
-			if len(pieces) != n {
-				return
+	consistent := 0
+	if combos <= maxCombinations {
+		pick := make([]int, len(pending))
+		for c := 0; c < combos; c++ {
+			for i, rest := 0, c; i < len(pending); i++ {
+				pick[i], rest = rest%len(pending[i].readings), rest/len(pending[i].readings)
 			}
-			nums := make([]int64, n)
-			for i, p := range pieces {
-				nums[i], _ = strconv.ParseInt(p, 10, 64)
+			trial := maps.Clone(t3)
+			for i, p := range pending {
+				trial[p.key] = countsOf(p.readings[pick[i]], cols)
 			}
-			if constraint(nums) {
-				count++
-				if found == nil {
-					found = append([]string(nil), pieces...)
+			if format == report.Format2021 {
+				deriveOtherTotal(trial, cols)
+			}
+			if !columnsAddUp(trial, format) {
+				continue
+			}
+			consistent++
+			for i := range pending {
+				switch agreed[i] {
+				case -1:
+					agreed[i] = pick[i]
+				case pick[i], -2:
+				default:
+					agreed[i] = -2
 				}
 			}
-			return
-		}
-		s := tokens[tok]
-		if len(pieces) >= n {
-			return
-		}
-		for end := pos + 1; end <= len(s) && end-pos <= 15; end++ {
-			p := s[pos:end]
-			if len(p) > 1 && p[0] == '0' {
-				break
-			}
-			pieces = append(pieces, p)
-			if end == len(s) {
-				rec(tok+1, 0)
-			} else {
-				rec(tok, end)
-			}
-			pieces = pieces[:len(pieces)-1]
 		}
 	}
-	rec(0, 0)
-	if steps > 2_000_000 {
-		return nil, 2 // too many to tell apart: as good as ambiguous
+	for i, p := range pending {
+		if consistent > 0 && agreed[i] >= 0 {
+			vals := p.readings[agreed[i]]
+			t.warn("table 3 row %s: figures %q lost their separators; read as %s, the only split with which the table's columns add up", p.key, p.printed, strings.Join(vals, "|"))
+			t.putRow3(t3, p.key, cols, vals)
+			continue
+		}
+		t.warn("table 3 row %s: figures %q lost their separators and can be split into %d cells in several ways that add up; not used", p.key, p.printed, len(cols))
 	}
-	return found, count
+}
+
+// countsOf reads a row's cells as the arithmetic counts them.
+func countsOf(vals []string, cols []string) map[string]int64 {
+	row := make(map[string]int64, len(cols))
+	for i, col := range cols {
+		if v := readValue(vals[i]); v.kind == report.KindNumber && v.num >= 0 && v.num == float64(int64(v.num)) {
+			row[col] = int64(v.num)
+		} else {
+			row[col] = 0
+		}
+	}
+	return row
+}
+
+// columnsAddUp says whether table 3's column identities hold, those the rows read
+// allow; a table that allows none of them does not add up.
+func columnsAddUp(t3 report.Table3, format string) bool {
+	evaluated := 0
+	for _, c := range report.ComputeChecks(&report.Record{Format: format, Table3: t3}) {
+		if strings.HasPrefix(c.Rule, "t3_balance:") || strings.HasPrefix(c.Rule, "t3_outcomes:") {
+			if !c.OK {
+				return false
+			}
+			evaluated++
+		}
+	}
+	return evaluated > 0
 }
 
 func (t *tableReader) readTable4(rows []lrow) {
@@ -466,8 +521,8 @@ func (t *tableReader) readTable4(rows []lrow) {
 		}
 	}
 	for _, r := range rows {
-		if grid && !r.grid {
-			continue
+		if grid && !r.grid || !grid && len(r.labels) > 0 && !isTable4Header(normLabel(r.label())) {
+			continue // not the table's: a note, the chrome after a cut-off page
 		}
 		vals = append(vals, r.values...)
 	}
@@ -503,6 +558,14 @@ func (t *tableReader) readTable4(rows []lrow) {
 	}
 	t.rec.Table4 = t4
 }
+
+// table4Words are the words of table 4's header, whole or truncated.
+var table4Words = strings.NewReplacer("行政复议", "", "行政诉讼", "", "未经复议直接起诉", "", "复议后起诉", "", "未经复议", "",
+	"直接起诉", "", "结果维持", "", "结果纠正", "", "其他结果", "", "尚未审结", "", "结果", "", "维持", "", "纠正", "", "其他", "",
+	"尚未", "", "审结", "", "总计", "", "合计", "", "·", "", "/", "", "、", "", "|", "")
+
+// isTable4Header says whether a label is made of table 4's header words only.
+func isTable4Header(l string) bool { return table4Words.Replace(l) == "" }
 
 func t4Constraint(p []int64) bool {
 	for g := 0; g+5 <= len(p); g += 5 {
@@ -561,6 +624,23 @@ func (t *tableReader) readTable2(rows []lrow, format string) {
 			continue
 		}
 		vals, ok := fitValues(vals, len(row.Fields))
+		if !ok && r.flow && len(vals) > 0 && len(vals) < len(row.Fields) {
+			// Figures run together in flowing text: table 2 has no arithmetic to
+			// tell readings apart (现行有效 = last year's + 制发 − 废止 needs last
+			// year's), so only a single reading is taken.
+			printed := strings.Join(vals, " ")
+			switch split, how := splitCells(vals, len(row.Fields), nil); {
+			case how == splitOnly:
+				t.unseparated = append(t.unseparated, "table 2 row "+row.Key.Key)
+				vals, ok = split, true
+			case how == splitMany:
+				t.warn("table 2: %s figures %q lost their separators and can be read in several ways; not used", row.Key.Key, printed)
+				continue
+			case anySplittable(vals):
+				t.warn("table 2: %s prints %q where %d figures are expected, and they cannot be split into %d; not used", row.Key.Key, printed, len(row.Fields), len(row.Fields))
+				continue
+			}
+		}
 		if !ok {
 			if len(vals) > len(row.Fields) {
 				t.warn("table 2: %s has %d cells where %d are expected (%q); not used", row.Key.Key, len(vals), len(row.Fields), strings.Join(vals, " "))

@@ -47,31 +47,6 @@ func TestReadValue(t *testing.T) {
 	}
 }
 
-func TestSplitDigits(t *testing.T) {
-	cons := t3Constraint([]string{"natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"})
-	got, n := splitDigits([]string{"713000074"}, 7, cons)
-	if n != 1 || strings.Join(got, "|") != "71|3|0|0|0|0|74" {
-		t.Fatalf("713000074: got %v (%d splits), want the one split 71|3|0|0|0|0|74", got, n)
-	}
-	ambiguous := "110000011" // 1|10|0|0|0|0|11 and 11|0|0|0|0|0|11
-	if _, n := splitDigits([]string{ambiguous}, 7, cons); n != 2 {
-		t.Errorf("%s: %d splits, want 2 (ambiguous)", ambiguous, n)
-	}
-	if _, n := splitDigits([]string{"999"}, 7, cons); n != 0 {
-		t.Errorf("999: %d splits, want none (too few digits)", n)
-	}
-	if _, n := splitDigits([]string{"71", "3000074"}, 7, cons); n != 1 {
-		t.Errorf("partial separators: %d splits, want 1", n)
-	}
-	if _, n := splitDigits([]string{strings.Repeat("1", 41)}, 7, cons); n != 0 {
-		t.Errorf("over-long digit string must not be searched")
-	}
-	// A leading zero is never a figure: 0|7|… is allowed, 07 is not.
-	if got, n := splitDigits([]string{"0700007"}, 7, cons); n != 1 || strings.Join(got, "|") != "0|7|0|0|0|0|7" {
-		t.Errorf("0700007: %v %d", got, n)
-	}
-}
-
 func TestFuzzyContains(t *testing.T) {
 	cases := []struct {
 		label, core string

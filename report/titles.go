@@ -31,6 +31,11 @@ func NamesReport(t string) bool { return reportWords.MatchString(foldTitle(t)) }
 // CountReportNames counts the mentions of annual disclosure reports in a text.
 func CountReportNames(t string) int { return len(reportWords.FindAllStringIndex(foldTitle(t), -1)) }
 
+// ReportNameIndexes returns the byte ranges where a text names an annual disclosure
+// report, as NamesReport finds them; the text is not folded, so a name broken by
+// white space is not found.
+func ReportNameIndexes(t string) [][]int { return reportWords.FindAllStringIndex(t, -1) }
+
 // IsReportTitle says whether a title is that of one year's annual disclosure
 // report rather than of something about one (关于报送…年度报告的通知), of a
 // neighbouring genre, or of the column that lists them.
