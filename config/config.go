@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"gongkai/report"
+
 	"github.com/BurntSushi/toml"
 	"github.com/robfig/cron/v3"
 )
@@ -195,6 +197,11 @@ func (c *Config) Validate() error {
 		if len(p.StartURLs) == 0 {
 			return fmt.Errorf("%s.start_urls: at least one URL is needed", key)
 		}
+		if p.Region != "" {
+			if _, err := p.RegionCode(); err != nil {
+				return fmt.Errorf("portals[%d].region (portal %s): %v", i, p.Name, err)
+			}
+		}
 		for _, d := range p.AllowedDomains {
 			if !hostName.MatchString(d) {
 				return fmt.Errorf("%s.allowed_domains: %q is not a host name such as \"tianyuan.gov.cn\" (no scheme, path or wildcard)", key, d)
@@ -252,6 +259,22 @@ func ParseSchedule(spec string) (cron.Schedule, error) {
 		return nil, fmt.Errorf("%q is not a cron expression such as \"0 2 * * *\": %v", spec, err)
 	}
 	return s, nil
+}
+
+// RegionCode is the GB/T 2260 (or NBS township) code of the portal's region, ""
+// when it names none; an error when it names no real place.
+func (p Portal) RegionCode() (string, error) {
+	if p.Region == "" {
+		return "", nil
+	}
+	if code, ok := report.LookupRegion(p.Region); ok {
+		return code, nil
+	}
+	msg := fmt.Sprintf("%q names no place of the GB/T 2260 or NBS township tables", p.Region)
+	if region, code, rest := report.SplitOrgan(p.Region); code != "" && rest != "" {
+		msg += fmt.Sprintf(" (%q is %s, code %s; %q is not a place)", region, report.RegionFullName(code), code, rest)
+	}
+	return "", errors.New(msg + "; write the region as 湖南省株洲市天元区, or its code, 430211")
 }
 
 // Domains returns the hosts a portal's crawl may visit: allowed_domains, or the

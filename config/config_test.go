@@ -75,6 +75,9 @@ func TestValuesThatCannotWork(t *testing.T) {
 		portal + "allowed_domains = [\"*.tianyuan.gov.cn\"]\n":           "portals[0] (天元区).allowed_domains",
 		portal + "allowed_domains = [\"zhuzhou.gov.cn\"]\n":              "portals[0] (天元区).start_urls: \"http://www.tianyuan.gov.cn/zfxxgknb/\" is outside allowed_domains",
 		portal + "list_patterns = [\"\"]\n":                              "portals[0] (天元区).list_patterns",
+		portal + "region = \"湖南省株洲市天园区\"\n":                              "portals[0].region (portal 天元区): \"湖南省株洲市天园区\" names no place",
+		portal + "region = \"株洲市天元区人民政府\"\n":                             "(\"株洲市天元区\" is 湖南省株洲市天元区, code 430211; \"人民政府\" is not a place)",
+		portal + "region = \"430299\"\n":                                 "portals[0].region (portal 天元区): \"430299\" names no place",
 		"[crawl]\ntimeout = \"1ns\"\n":                                   "crawl.timeout: 1ns is too short",
 		"[crawl]\nconnect_timeout = \"10ms\"\n":                          "crawl.connect_timeout",
 		"[crawl]\nheader_timeout = \"0s\"\n":                             "crawl.header_timeout",
@@ -93,6 +96,7 @@ func TestValuesThatCannotWork(t *testing.T) {
 		"[[portals]]\nname = \"test\"\nstart_urls = [\"http://127.0.0.1:8080/\"]\nallowed_domains = [\"127.0.0.1:8080\"]\n",
 		"[crawl]\ntimeout = \"1s\"\nconnect_timeout = \"1s\"\nheader_timeout = \"1s\"\nmax_page_bytes = 65536\n",
 		"[serve]\naddr = \":8080\"\n",
+		portal + "region = \"湖南省株洲市天元区\"\n", portal + "region = \"雄县米家务镇\"\n", portal + "region = \"430211\"\n",
 	} {
 		if _, err := Load(write(t, content)); err != nil {
 			t.Errorf("%q: %v", content, err)

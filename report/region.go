@@ -9,11 +9,15 @@ import (
 	"unicode/utf8"
 )
 
-// regionsTSV is the GB/T 2260 table: code, name, parent code. It is rebuilt by
+// regionsTSV is the GB/T 2260 table: code, name, parent code; townsTSV the
+// townships and streets of each county, with their NBS codes. Both are rebuilt by
 // ./internal/gendivisions, whose doc comment says where the data comes from.
 //
 //go:embed regions.tsv
 var regionsTSV string
+
+//go:embed towns.tsv
+var townsTSV string
 
 // SplitOrgan splits an issuing body's name into its region (the administrative-area
 // prefix, as written), the region's GB/T 2260 code when the name identifies one area
@@ -25,9 +29,11 @@ var regionsTSV string
 // when more of the chain follows (株洲天元区, but not 湖南大学), and the district
 // names that are everyday words (城区, 郊区, 矿区, 东区, 西区) only after their city.
 // The chain may go on with a zone that GB/T 2260 lacks (平潭综合实验区, 株洲高新区)
-// and then a township (雄县米家务镇, …街道, …苏木). A zone or township has no code,
-// and a county name shared by several areas (鼓楼区) has none unless the chain
-// narrows it to one.
+// and then a township (雄县米家务镇, …街道, …苏木). A township the NBS table lists
+// under the area before it gets its 9-digit NBS code (雄县米家务镇: 130638104); a
+// zone, or a township the table does not list there, gets the code of the area it
+// lies in (株洲高新区: 430200), and a zone standing alone gets none. A county name
+// shared by several areas (鼓楼区) has no code unless the chain narrows it to one.
 //
 // When the department begins with a word written with the region's last character
 // (株洲市委宣传部, 株洲市场监督管理局), it keeps that character: 市委宣传部,
@@ -53,9 +59,19 @@ func SplitOrgan(organ string) (region, code, department string) {
 	return region, c, department
 }
 
-// RegionName returns the official name for a GB/T 2260 code ("430211" → "天元区") and its full chain ("湖南省株洲市天元区").
+// RegionName returns the official name for a GB/T 2260 code ("430211" → "天元区")
+// or a township's NBS code ("430211101" → "群丰镇"), and its full chain
+// ("湖南省株洲市天元区", "湖南省株洲市天元区群丰镇").
 func RegionName(code string) (name, full string, ok bool) {
 	t := regions()
+	if len(code) == 9 {
+		name, ok = towns().name[code]
+		if !ok {
+			return "", "", false
+		}
+		_, full, ok = RegionName(code[:6])
+		return name, full + name, ok
+	}
 	i, ok := t.byCode[code]
 	if !ok {
 		return "", "", false
@@ -66,6 +82,136 @@ func RegionName(code string) (name, full string, ok bool) {
 		full = t.divs[p].name + full
 	}
 	return name, full, true
+}
+
+// RegionParent returns the code of the area a region lies in: a township's county,
+// a county's city (or province), a city's province; "" for a province or an
+// unknown code.
+func RegionParent(code string) string {
+	if len(code) == 9 {
+		return code[:6]
+	}
+	t := regions()
+	if i, ok := t.byCode[code]; ok {
+		for p := t.divs[i].parent; p >= 0; p = t.divs[p].parent {
+			if t.divs[p].code != "" {
+				return t.divs[p].code
+			}
+		}
+	}
+	return ""
+}
+
+// RegionLevel says what a region is: "province", "city", "county" or "township";
+// "" for an unknown code.
+func RegionLevel(code string) string {
+	if len(code) == 9 {
+		if _, ok := towns().name[code]; ok {
+			return "township"
+		}
+		return ""
+	}
+	if _, ok := regions().byCode[code]; !ok {
+		return ""
+	}
+	switch {
+	case strings.HasSuffix(code, "0000"):
+		return "province"
+	case strings.HasSuffix(code, "00"):
+		return "city" // also a city without counties (东莞市)
+	}
+	return "county"
+}
+
+// LookupRegion returns the code of the place a name or code denotes as a whole:
+// a GB/T 2260 or NBS township code that exists, or a name that SplitOrgan reads
+// entirely as one region with a code (湖南省株洲市天元区, 雄县米家务镇). ok is false
+// for anything else, such as a misspelt name (株洲市天园区).
+func LookupRegion(s string) (code string, ok bool) {
+	s = normalizeOrgan(s)
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		_, _, ok = RegionName(s)
+		return s, ok
+	}
+	region, code, department := SplitOrgan(s)
+	if region == s && department == "" && code != "" {
+		return code, true
+	}
+	return "", false
+}
+
+// townTable indexes the townships by code and by name.
+type townTable struct {
+	name     map[string]string   // code → name
+	byName   map[string][]string // name → codes, ascending
+	byCounty map[string][]string // county code → its townships' codes
+}
+
+var towns = sync.OnceValue(func() *townTable {
+	tt := &townTable{name: map[string]string{}, byName: map[string][]string{}, byCounty: map[string][]string{}}
+	for n, line := range strings.Split(townsTSV, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		county, list, ok := strings.Cut(line, "\t")
+		if !ok || len(county) != 6 {
+			panic(fmt.Sprintf("report: towns.tsv line %d: %q", n+1, line))
+		}
+		for _, entry := range strings.Split(list, " ") {
+			if len(entry) <= 3 {
+				panic(fmt.Sprintf("report: towns.tsv line %d: entry %q", n+1, entry))
+			}
+			code, name := county+entry[:3], entry[3:]
+			tt.name[code] = name
+			tt.byName[name] = append(tt.byName[name], code)
+			tt.byCounty[county] = append(tt.byCounty[county], code)
+		}
+	}
+	return tt
+})
+
+// town returns the NBS code of the township of this name that lies in the area of
+// code (a county, city or province), or "" when there is none or more than one.
+func (t *regionTable) town(code, name string) string {
+	if code == "" {
+		return ""
+	}
+	prefix := RegionPrefix(code)
+	found := ""
+	for _, c := range towns().byName[name] {
+		if strings.HasPrefix(c, prefix) {
+			if found != "" {
+				return ""
+			}
+			found = c
+		}
+	}
+	return found
+}
+
+// townAt finds a township of the county of code that the NBS table lists, written
+// at s[i:] (the longest such name): its end and code, or i and "". It finds names
+// the shape of a township's name does not tell (太和镇: 和 is also a department's).
+func (t *regionTable) townAt(code, s string, i int) (int, string) {
+	end, found := i, ""
+	tt := towns()
+	for _, c := range tt.byCounty[code] {
+		if name := tt.name[c]; i+len(name) > end && strings.HasPrefix(s[i:], name) {
+			end, found = i+len(name), c
+		}
+	}
+	return end, found
+}
+
+// codeOf is a division's code, or, for a zone the table lists without one, the
+// code of the area it lies in.
+func (t *regionTable) codeOf(i int) string {
+	for ; i >= 0; i = t.divs[i].parent {
+		if t.divs[i].code != "" {
+			return t.divs[i].code
+		}
+	}
+	return ""
 }
 
 // division is one row of the table.
@@ -282,18 +428,100 @@ func commonWord(name string) bool {
 // region finds the region that starts at s[start:] and returns its end and code.
 func (t *regionTable) region(s string, start int, bareEnd bool) (end int, code string) {
 	end, cands := t.chain(s, start, nil, bareEnd)
+	return t.rest(s, start, end, cands)
+}
+
+// rest goes on from a chain of names that ends at end, whose last name may be
+// any of cands: over a zone (which rolls up to the area before it) and a township
+// (its own code when the table lists it there).
+func (t *regionTable) rest(s string, start, end int, cands []int) (int, string) {
+	code := ""
 	if len(cands) == 1 {
-		code = t.divs[cands[0]].code
+		code = t.codeOf(cands[0])
 	}
 	if e := zoneEnd(s, end, end > start); e > end {
-		end, code = e, ""
+		end = e
+	}
+	if e, c := t.townAt(code, s, end); e > end && end > start {
+		return e, c
 	}
 	if end > start {
 		if e := townEnd(s, end); e > end {
-			end, code = e, ""
+			name := s[end:e]
+			if c := t.town(code, name); c != "" {
+				code = c
+			} else if code == "" && len(cands) > 1 {
+				// The township may tell which of several same-named counties it is.
+				for _, i := range cands {
+					if c := t.town(t.codeOf(i), name); c != "" {
+						if code != "" {
+							code = ""
+							break
+						}
+						code = c
+					}
+				}
+			}
+			end = e
 		}
 	}
 	return end, code
+}
+
+// SplitOrganIn is SplitOrgan for a body known to lie in the region of code (a
+// portal's configured region): when the name itself names no region with a
+// code, a place inside that region may begin it (米家务镇 in 雄县, 鼓楼区 in 福州市),
+// and otherwise the region is code's. region is then the place as written, or,
+// when the name names none, "". code is "" only when the given one is unknown.
+func SplitOrganIn(organ, code string) (region, regionCode, department string) {
+	region, regionCode, department = SplitOrgan(organ)
+	if regionCode != "" {
+		return region, regionCode, department
+	}
+	t := regions()
+	s := normalizeOrgan(organ)
+	within := code
+	if len(within) == 9 {
+		within = within[:6]
+	}
+	ctx, known := t.byCode[within]
+	if !known {
+		return region, "", department
+	}
+	if end, cands := t.chain(s, 0, []int{ctx}, true); end > 0 {
+		e, c := t.rest(s, 0, end, cands)
+		if c == "" {
+			c = code
+		}
+		return s[:e], c, s[e:]
+	}
+	if region != "" {
+		// The name names a place without a code: a zone standing alone, or a
+		// township of a county the table does not tell. The context gives it.
+		if c := t.town(code, townName(region)); c != "" {
+			return region, c, department
+		}
+		return region, code, department
+	}
+	if e, c := t.townAt(within, s, 0); e > 0 {
+		return s[:e], c, s[e:]
+	}
+	if e := townEnd(s, 0); e > 0 {
+		if c := t.town(code, s[:e]); c != "" {
+			return s[:e], c, s[e:]
+		}
+	}
+	return "", code, department
+}
+
+// townName is the township at the end of a region as SplitOrgan wrote it, or "".
+func townName(region string) string {
+	for i := len(region) - 1; i > 0; i-- {
+		if utf8.RuneStart(region[i]) && townEnd(region, i) == len(region) {
+			return region[i:] // the shortest: 群丰镇 of 株洲高新区群丰镇
+		}
+	}
+	return ""
 }
 
 // verticalHeads are bodies written before the region they serve (中共株洲市委).

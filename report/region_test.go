@@ -44,29 +44,31 @@ func TestSplitOrgan(t *testing.T) {
 		{"城区管理局", "", "", "城区管理局"},
 		{"阳泉市城区人民政府", "阳泉市城区", "140302", "人民政府"},
 
-		// Townships: the region reaches them, and they have no code.
-		{"雄县米家务镇人民政府", "雄县米家务镇", "", "人民政府"},
-		{"河北省保定市雄县米家务镇人民政府", "河北省保定市雄县米家务镇", "", "人民政府"},
-		{"天元区嵩山路街道办事处", "天元区嵩山路街道", "", "办事处"},
-		{"北京市东城区东华门街道办事处", "北京市东城区东华门街道", "", "办事处"},
-		{"道县洪塘营瑶族乡人民政府", "道县洪塘营瑶族乡", "", "人民政府"},
-		{"锡林郭勒盟阿巴嘎旗那仁宝拉格苏木人民政府", "锡林郭勒盟阿巴嘎旗那仁宝拉格苏木", "", "人民政府"},
-		{"东莞市虎门镇人民政府", "东莞市虎门镇", "", "人民政府"},
-		{"雄县古城乡", "雄县古城乡", "", ""},
-		{"雄县米家务镇党委", "雄县米家务镇", "", "党委"},
-		{"米家务镇人民政府", "", "", "米家务镇人民政府"}, // a township needs its county
+		// Townships: the region reaches them, with their NBS codes where the table
+		// lists them under the county; one it does not list rolls up to the county.
+		{"雄县米家务镇人民政府", "雄县米家务镇", "130638105", "人民政府"},
+		{"河北省保定市雄县米家务镇人民政府", "河北省保定市雄县米家务镇", "130638105", "人民政府"},
+		{"天元区嵩山路街道办事处", "天元区嵩山路街道", "430211001", "办事处"},
+		{"北京市东城区东华门街道办事处", "北京市东城区东华门街道", "110101001", "办事处"},
+		{"道县洪塘营瑶族乡人民政府", "道县洪塘营瑶族乡", "431124213", "人民政府"},
+		{"锡林郭勒盟阿巴嘎旗那仁宝拉格苏木人民政府", "锡林郭勒盟阿巴嘎旗那仁宝拉格苏木", "152522200", "人民政府"},
+		{"东莞市虎门镇人民政府", "东莞市虎门镇", "441900121", "人民政府"},
+		{"雄县古城乡", "雄县古城乡", "130638", ""}, // not in the NBS table
+		{"雄县米家务镇党委", "雄县米家务镇", "130638105", "党委"},
+		{"清新区太和镇人民政府", "清新区太和镇", "441803102", "人民政府"}, // 和 is no department's here
+		{"米家务镇人民政府", "", "", "米家务镇人民政府"},              // a township needs its county
 
-		// Zones that GB/T 2260 lacks.
+		// Zones that GB/T 2260 lacks: they roll up to the area named before them.
 		{"平潭综合实验区", "平潭综合实验区", "", ""},
 		{"平潭综合实验区管委会", "平潭综合实验区", "", "管委会"},
 		{"河北雄安新区管理委员会", "河北雄安新区", "", "管理委员会"},
 		{"株洲高新区管委会", "株洲高新区", "", "管委会"},
-		{"株洲市高新区管委会", "株洲市高新区", "", "管委会"},
+		{"株洲市高新区管委会", "株洲市高新区", "430200", "管委会"},
 		{"湘潭经济技术开发区管理委员会", "湘潭经济技术开发区", "", "管理委员会"},
-		{"苏州工业园区管理委员会", "苏州工业园区", "", "管理委员会"}, // in the table, without a code
-		{"江苏省苏州工业园区管委会", "江苏省苏州工业园区", "", "管委会"},
+		{"苏州工业园区管理委员会", "苏州工业园区", "320500", "管理委员会"}, // in the table under 苏州市, without a code
+		{"江苏省苏州工业园区管委会", "江苏省苏州工业园区", "320500", "管委会"},
 		{"中国（上海）自由贸易试验区管理委员会", "中国（上海）自由贸易试验区", "", "管理委员会"},
-		{"株洲市天元区马家河街道", "株洲市天元区马家河街道", "", ""},
+		{"株洲市天元区马家河街道", "株洲市天元区马家河街道", "430211004", ""},
 		{"株洲高新区群丰镇人民政府", "株洲高新区群丰镇", "", "人民政府"},
 		{"清华大学科技园区", "", "", "清华大学科技园区"},
 		// 新区 that are in GB/T 2260 keep their code.
@@ -340,5 +342,63 @@ func BenchmarkSplitOrgan(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		SplitOrgan(benchOrgans[i%len(benchOrgans)])
+	}
+}
+
+func TestTownships(t *testing.T) {
+	for _, c := range []struct{ code, name, full, parent, level string }{
+		{"430211101", "群丰镇", "湖南省株洲市天元区群丰镇", "430211", "township"},
+		{"441900121", "虎门镇", "广东省东莞市虎门镇", "441900", "township"},
+		{"430211", "天元区", "湖南省株洲市天元区", "430200", "county"},
+		{"430200", "株洲市", "湖南省株洲市", "430000", "city"},
+		{"430000", "湖南省", "湖南省", "", "province"},
+		{"429004", "仙桃市", "湖北省仙桃市", "420000", "county"}, // a county-level city under its province
+	} {
+		name, full, ok := RegionName(c.code)
+		if !ok || name != c.name || full != c.full || RegionParent(c.code) != c.parent || RegionLevel(c.code) != c.level {
+			t.Errorf("%s: %q %q %v, parent %q, level %q; want %q %q, %q, %q", c.code, name, full, ok,
+				RegionParent(c.code), RegionLevel(c.code), c.name, c.full, c.parent, c.level)
+		}
+	}
+	if _, _, ok := RegionName("430211999"); ok {
+		t.Error("RegionName knows a township code the table lacks")
+	}
+	if n := len(towns().name); n < 40000 {
+		t.Errorf("%d townships in the table, want the NBS table's 41,000", n)
+	}
+}
+
+func TestLookupRegion(t *testing.T) {
+	for _, c := range []struct{ in, code string }{
+		{"湖南省株洲市天元区", "430211"}, {"株洲市天元区", "430211"}, {"天元区", "430211"},
+		{"河北省保定市雄县", "130638"}, {"雄县米家务镇", "130638105"}, {"430211", "430211"},
+		{"430211101", "430211101"}, {" 湖南省 株洲市 ", "430200"},
+		{"株洲市天园区", ""}, {"天元区财政局", ""}, {"鼓楼区", ""}, {"430299", ""}, {"", ""}, {"北京", ""},
+	} {
+		code, ok := LookupRegion(c.in)
+		if code != c.code && !(c.code == "" && !ok) || ok != (c.code != "") {
+			t.Errorf("LookupRegion(%q) = %q, %v; want %q", c.in, code, ok, c.code)
+		}
+	}
+}
+
+func TestSplitOrganIn(t *testing.T) {
+	for _, c := range []struct{ organ, within, region, code, department string }{
+		{"米家务镇", "130638", "米家务镇", "130638105", ""},
+		{"米家务镇人民政府", "130638", "米家务镇", "130638105", "人民政府"},
+		{"嵩山路街道", "430211", "嵩山路街道", "430211001", ""},
+		{"太和镇", "441803", "太和镇", "441803102", ""},
+		{"群丰镇", "430200", "群丰镇", "430211101", ""}, // a city's township: the county is found too
+		{"鼓楼区人民政府", "350100", "鼓楼区", "350102", "人民政府"},
+		{"财政局", "430211", "", "430211", "财政局"},
+		{"平潭综合实验区管委会", "350128", "平潭综合实验区", "350128", "管委会"},
+		{"株洲市天元区财政局", "130638", "株洲市天元区", "430211", "财政局"}, // its own text wins
+		{"财政局", "999999", "", "", "财政局"},
+		{"大学城管委会", "430211", "", "430211", "大学城管委会"},
+	} {
+		region, code, dept := SplitOrganIn(c.organ, c.within)
+		if region != c.region || code != c.code || dept != c.department {
+			t.Errorf("SplitOrganIn(%q, %s) = (%q, %q, %q), want (%q, %q, %q)", c.organ, c.within, region, code, dept, c.region, c.code, c.department)
+		}
 	}
 }

@@ -34,10 +34,12 @@ type prepared struct {
 	err                 error
 }
 
-// prepare encodes a record found at uri for storage.
-func prepare(rec *report.Record, uri string) *prepared {
+// prepare encodes a record found at uri, published for the region of code
+// region (or ""), for storage.
+func prepare(rec *report.Record, uri, region string) *prepared {
 	src := *rec
 	src.Source = uri
+	src.PlaceIn(region)
 	p := &prepared{rec: &src, hash: contentHash(&src), failedChecks: len(src.Failed())}
 	p.identity, p.organ, p.year = identityOf(&src, uri)
 	stripped := src
@@ -140,33 +142,18 @@ func contentHash(rec *report.Record) string {
 }
 
 // identityOf names the logical report a record belongs to: its organ (see
-// OrganKey) and year, or, lacking either, the URI it was first found at.
+// report.OrganKey) and year, or, lacking either, the URI it was first found at.
 func identityOf(rec *report.Record, uri string) (identity, organ string, year int) {
-	organ = OrganKey(rec.Organ)
+	organ = report.OrganKey(rec.Organ, rec.RegionCode, rec.Department)
 	if organ == "" || rec.Year == 0 {
 		return "uri:" + uri, "", 0
 	}
 	return "organ:" + organ + "/" + strconv.Itoa(rec.Year), organ, rec.Year
 }
 
-// OrganKey names an organ so that one body is one name across the years, however
-// each year's title spells it: 天元区住房和城乡建设局 and 株洲市天元区住房和城乡建设局 are both
-// 湖南省株洲市天元区住房和城乡建设局. Where the name's region has a GB/T 2260 code, the key
-// is the code's full chain of areas and the department (人民政府 for a report of
-// the area itself); otherwise it is the name without white space. Reports are
-// filed under it (logical_reports.organ), so findings across years follow it.
-func OrganKey(organ string) string {
-	organ = NormaliseOrgan(organ)
-	if _, code, dept := report.SplitOrgan(organ); code != "" {
-		if _, full, ok := report.RegionName(code); ok {
-			if dept == "" {
-				dept = "人民政府"
-			}
-			return full + dept
-		}
-	}
-	return organ
-}
+// OrganKey is report.OrganKey of a name alone, as a URL or a filter gives it:
+// the key of the body the name names however it is spelt.
+func OrganKey(organ string) string { return report.OrganKey(organ, "", "") }
 
 // NormaliseOrgan is the organ as report identity compares it: without whitespace
 // (titles break names across lines and pad them with full-width spaces).

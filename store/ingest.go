@@ -84,7 +84,7 @@ func prepareAll(items []Item) []preparing {
 		go func() {
 			for i := range next {
 				if rec := items[i].Record; rec != nil {
-					ready[i].p = prepare(rec, items[i].Doc.URI)
+					ready[i].p = prepare(rec, items[i].Doc.URI, items[i].Doc.Region)
 				}
 				close(ready[i].done)
 			}
@@ -167,10 +167,10 @@ func (w *writer) putDocument(ctx context.Context, docID int64, doc *Document, st
 		return err
 	}
 	_, err := w.exec(ctx, `INSERT INTO documents
-		(uri, sha256, media_type, size, fetched_at, warc_file, warc_offset, status, reason, version_id, parser_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(uri, sha256, media_type, size, fetched_at, warc_file, warc_offset, status, reason, version_id, parser_version, region)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		doc.URI, doc.SHA256, nullString(doc.MediaType), doc.Size, doc.FetchedAt.UTC().Format(time.RFC3339),
-		warcFile, warcOffset, status, nullString(reason), version, parserVersion)
+		warcFile, warcOffset, status, nullString(reason), version, parserVersion, nullString(doc.Region))
 	return err
 }
 

@@ -287,10 +287,7 @@ func regionCondition(region string) (string, []any) {
 		return "substr(v.region_code, 1, length(?)) = ?", []any{region, region}
 	}
 	if _, code, rest := report.SplitOrgan(region); code != "" && rest == "" {
-		prefix := code
-		for strings.HasSuffix(prefix, "00") {
-			prefix = strings.TrimSuffix(prefix, "00")
-		}
+		prefix := report.RegionPrefix(code)
 		return "(instr(v.region, ?) > 0 OR substr(v.region_code, 1, length(?)) = ?)", []any{region, prefix, prefix}
 	}
 	return "instr(v.region, ?) > 0", []any{region}

@@ -89,7 +89,7 @@ type derivation struct {
 // bytes can be read, and parses them.
 func (s *SQLite) derive(ctx context.Context, opts ReparseOptions, where string, arg int64) (derivation, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, uri, sha256, coalesce(media_type, ''), size, fetched_at,
-		coalesce(warc_file, ''), coalesce(warc_offset, 0) FROM documents WHERE `+where, arg)
+		coalesce(warc_file, ''), coalesce(warc_offset, 0), coalesce(region, '') FROM documents WHERE `+where, arg)
 	if err != nil {
 		return derivation{}, s.wrap(err)
 	}
@@ -98,7 +98,7 @@ func (s *SQLite) derive(ctx context.Context, opts ReparseOptions, where string, 
 		var d derivation
 		var fetched string
 		if err := rows.Scan(&d.docID, &d.doc.URI, &d.doc.SHA256, &d.doc.MediaType, &d.doc.Size, &fetched,
-			&d.doc.Location.WARCFile, &d.doc.Location.Offset); err != nil {
+			&d.doc.Location.WARCFile, &d.doc.Location.Offset, &d.doc.Region); err != nil {
 			rows.Close()
 			return derivation{}, s.wrap(err)
 		}
@@ -173,7 +173,7 @@ func (s *SQLite) applyVersions(ctx context.Context, opts ReparseOptions, derived
 			var what string
 			err := w.item(ctx, func() error {
 				var err error
-				event.ReportID, what, changedCells, err = w.rederive(ctx, d.versionID, d.rec, d.doc.URI, opts.Parser.Version)
+				event.ReportID, what, changedCells, err = w.rederive(ctx, d.versionID, d.rec, d.doc, opts.Parser.Version)
 				return err
 			})
 			if err != nil {
@@ -208,7 +208,7 @@ func errorText(err error) string {
 
 // rederive updates a version from a newly derived record; what is "unchanged",
 // "changed" or "moved" (to another report).
-func (w *writer) rederive(ctx context.Context, versionID int64, rec *report.Record, source, parserVersion string) (reportID int64, what string, changedCells int, err error) {
+func (w *writer) rederive(ctx context.Context, versionID int64, rec *report.Record, doc Document, parserVersion string) (reportID int64, what string, changedCells int, err error) {
 	var oldHash, identity string
 	var latest sql.NullInt64
 	if err := w.queryRow(ctx, `SELECT v.report_id, v.content_hash, r.identity, r.latest_version_id
@@ -227,7 +227,7 @@ func (w *writer) rederive(ctx context.Context, versionID int64, rec *report.Reco
 			return 0, "", 0, err
 		}
 	}
-	p := prepare(rec, source)
+	p := prepare(rec, doc.URI, doc.Region)
 	if p.err != nil {
 		return 0, "", 0, p.err
 	}
@@ -359,7 +359,7 @@ func (s *SQLite) applyDocuments(ctx context.Context, opts ReparseOptions, derive
 				return err
 			}
 			var err error
-			if res, err = w.placeRecord(ctx, prepare(d.rec, d.doc.URI), opts.Parser.Version); err != nil {
+			if res, err = w.placeRecord(ctx, prepare(d.rec, d.doc.URI, d.doc.Region), opts.Parser.Version); err != nil {
 				return err
 			}
 			return w.putDocument(ctx, d.docID, &d.doc, StatusReport, "", res.VersionID, opts.Parser.Version)

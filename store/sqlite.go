@@ -100,6 +100,11 @@ var migrations = sync.OnceValue(func() []migration {
 	return ms
 })
 
+// afterMigration are the steps in Go that complete a migration, in its transaction.
+var afterMigration = map[int]func(context.Context, *sql.Tx) error{
+	5: fillRegions, // the regions table, for the versions written before it
+}
+
 // SchemaVersion is the schema this code creates and upgrades to.
 func SchemaVersion() int { return len(migrations()) }
 
@@ -327,6 +332,11 @@ func (s *SQLite) migrateStep(ctx context.Context, m migration, fresh bool) error
 	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return err
+	}
+	if after := afterMigration[m.version]; after != nil {
+		if err := after(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, m.version)); err != nil {
 		return err

@@ -49,6 +49,10 @@ type Document struct {
 	MediaType string    // Content-Type as served, if known
 	Size      int64     // length of the raw bytes
 	FetchedAt time.Time // when the bytes were fetched or read
+	// Region is the code of the region the document was published for (a
+	// portal's configured region, or ingest --region), if known: a report whose
+	// own text names no region is placed there (report.Record.PlaceIn).
+	Region string
 	// Bytes are the raw bytes, to be kept in the archive (once per digest). Leave it
 	// nil when an archive file written by the crawler holds them (Location).
 	Bytes    []byte

@@ -11,25 +11,30 @@
 
 -- One row per report: its latest version's metadata, named as in the spec.
 -- organ_key names one body the same way every year however its titles spell it.
+-- region is the region as the report writes it, region_code its GB/T 2260 code
+-- (9 digits: the NBS code of a township or street, whose first 6 are its county's)
+-- and region_name the code's full official name: group by region_code.
 CREATE VIEW reports AS
 SELECT r.id AS id, v.seq AS version, v.id AS version_id,
     v.title, v.organ, v.region, v.region_code, v.department, v.year, v.published,
     v.format, v.source, v.parser_version, v.n_cells, v.n_checks, v.n_failed_checks,
     (SELECT count(*) FROM findings f WHERE f.version_id = v.id AND f.ok = 0) AS n_findings,
-    v.n_warnings, v.stored_at, r.organ AS organ_key
+    v.n_warnings, v.stored_at, r.organ AS organ_key, g.full_name AS region_name
 FROM logical_reports r
-JOIN versions v ON v.id = r.latest_version_id;
+JOIN versions v ON v.id = r.latest_version_id
+LEFT JOIN regions g ON g.code = v.region_code;
 
 -- Every printed cell, long form: tbl is table2, table3 or table4; row_key and
 -- col_key are the spec's keys; raw is the text as printed; kind is number, blank,
 -- dash or text; unit is set where the report states one (procurement amounts).
 CREATE VIEW cells AS
 SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year,
-    k.tbl, k.row_key, k.col_key, c.value, c.raw, c.kind, c.unit
+    k.tbl, k.row_key, k.col_key, c.value, c.raw, c.kind, c.unit, g.full_name AS region_name
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 CROSS JOIN version_cells c ON c.version_id = v.id
 JOIN cell_keys k ON k.id = c.key_id
+LEFT JOIN regions g ON g.code = v.region_code
 ORDER BY r.id, c.ord;
 
 -- Table 3 wide: one row per report and row key, one column per applicant column.
@@ -42,13 +47,15 @@ SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year
     max(CASE k.col_key WHEN 'legal_service' THEN c.value END) AS legal_service,
     max(CASE k.col_key WHEN 'other_org' THEN c.value END) AS other_org,
     max(CASE k.col_key WHEN 'org_subtotal' THEN c.value END) AS org_subtotal,
-    max(CASE k.col_key WHEN 'total' THEN c.value END) AS total
+    max(CASE k.col_key WHEN 'total' THEN c.value END) AS total,
+    g.full_name AS region_name
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 CROSS JOIN version_cells c ON c.version_id = v.id
 JOIN cell_keys k ON k.id = c.key_id
+LEFT JOIN regions g ON g.code = v.region_code
 WHERE k.tbl = 'table3'
-GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key
+GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key, g.full_name
 ORDER BY r.id, min(c.ord);
 
 -- Table 4 wide: one row per report and case group (review, suit_direct,
@@ -59,13 +66,15 @@ SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year
     max(CASE k.col_key WHEN 'corrected' THEN c.value END) AS corrected,
     max(CASE k.col_key WHEN 'other' THEN c.value END) AS other,
     max(CASE k.col_key WHEN 'pending' THEN c.value END) AS pending,
-    max(CASE k.col_key WHEN 'total' THEN c.value END) AS total
+    max(CASE k.col_key WHEN 'total' THEN c.value END) AS total,
+    g.full_name AS region_name
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 CROSS JOIN version_cells c ON c.version_id = v.id
 JOIN cell_keys k ON k.id = c.key_id
+LEFT JOIN regions g ON g.code = v.region_code
 WHERE k.tbl = 'table4'
-GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key
+GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key, g.full_name
 ORDER BY r.id, min(c.ord);
 
 -- Table 2 wide: one row per report and row key, one column per field of either
@@ -86,13 +95,15 @@ SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year
     max(CASE k.col_key WHEN 'change' THEN c.value END) AS change,
     max(CASE k.col_key WHEN 'projects' THEN c.value END) AS projects,
     max(CASE k.col_key WHEN 'amount' THEN c.value END) AS amount,
-    max(CASE k.col_key WHEN 'amount' THEN c.unit END) AS amount_unit
+    max(CASE k.col_key WHEN 'amount' THEN c.unit END) AS amount_unit,
+    g.full_name AS region_name
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 CROSS JOIN version_cells c ON c.version_id = v.id
 JOIN cell_keys k ON k.id = c.key_id
+LEFT JOIN regions g ON g.code = v.region_code
 WHERE k.tbl = 'table2'
-GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, v.format, k.row_key
+GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, v.format, k.row_key, g.full_name
 ORDER BY r.id, min(c.ord);
 
 -- Check results: scope 'record' for the report's own accounting identities,
@@ -108,13 +119,15 @@ SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year
             SELECT k.tbl || '.' || k.row_key || '.' || k.col_key AS ref
             FROM json_each(ch.cell_ids) j JOIN cell_keys k ON k.id = j.value
             ORDER BY j.key)) END AS cells,
-    NULL AS other_report_id, NULL AS share
+    NULL AS other_report_id, NULL AS share,
+    (SELECT g.full_name FROM regions g WHERE g.code = v.region_code) AS region_name
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 JOIN version_checks ch ON ch.version_id = v.id
 UNION ALL
 SELECT r.id, v.organ, v.region, v.region_code, v.department, v.year,
-    'archive', f.rule, f.ok, f.detail, f.cells, f.other_report_id, f.share
+    'archive', f.rule, f.ok, f.detail, f.cells, f.other_report_id, f.share,
+    (SELECT g.full_name FROM regions g WHERE g.code = v.region_code)
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 JOIN findings f ON f.version_id = v.id;

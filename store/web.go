@@ -59,6 +59,8 @@ type ReportInfo struct {
 	Organ      string `json:"organ"`
 	Region     string `json:"region"`
 	RegionCode string `json:"region_code"`
+	// RegionName is the full official name of RegionCode ("" without one).
+	RegionName string `json:"region_name"`
 	Department string `json:"department"`
 	Year       int    `json:"year"`
 	Published  string `json:"published"`
@@ -67,14 +69,23 @@ type ReportInfo struct {
 	Failed int `json:"failed"`
 }
 
+// Place is the region to show for the report: the full official name of its
+// code, else the region as the report writes it.
+func (ri ReportInfo) Place() string {
+	if ri.RegionName != "" {
+		return ri.RegionName
+	}
+	return ri.Region
+}
+
 // reportInfoColumns select a ReportInfo from logical_reports r joined with its
 // latest version v.
 const reportInfoColumns = `r.id, coalesce(v.title, ''), coalesce(v.organ, ''), coalesce(v.region, ''),
-	coalesce(v.region_code, ''), coalesce(v.department, ''), coalesce(v.year, 0), coalesce(v.published, ''), v.format,
+	coalesce(v.region_code, ''), coalesce((SELECT g.full_name FROM regions g WHERE g.code = v.region_code), ''), coalesce(v.department, ''), coalesce(v.year, 0), coalesce(v.published, ''), v.format,
 	v.n_failed_checks + (SELECT count(*) FROM findings f WHERE f.version_id = v.id AND f.ok = 0)`
 
 func (ri *ReportInfo) scanArgs() []any {
-	return []any{&ri.ID, &ri.Title, &ri.Organ, &ri.Region, &ri.RegionCode, &ri.Department, &ri.Year, &ri.Published, &ri.Format, &ri.Failed}
+	return []any{&ri.ID, &ri.Title, &ri.Organ, &ri.Region, &ri.RegionCode, &ri.RegionName, &ri.Department, &ri.Year, &ri.Published, &ri.Format, &ri.Failed}
 }
 
 // Overview is what the archive holds, for the start page.
@@ -94,9 +105,11 @@ type YearCount struct {
 	Reports int
 }
 
-// RegionYear is the number of reports of a region in a year.
+// RegionYear is the number of reports of a region in a year. A region is its
+// code (a township's 9 digits included), or, for reports without one, the region
+// as they write it.
 type RegionYear struct {
-	Region     string
+	Region     string // the code's full official name, or the region as written
 	RegionCode string
 	Year       int
 	Reports    int
@@ -112,10 +125,11 @@ func (s *SQLite) Overview(ctx context.Context) (Overview, error) {
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT coalesce(v.region, ''), coalesce(max(v.region_code), ''), coalesce(v.year, 0), count(*),
+		rows, err := tx.QueryContext(ctx, `SELECT coalesce(max(g.full_name), max(v.region), ''), coalesce(v.region_code, ''), coalesce(v.year, 0), count(*),
 			sum(v.n_failed_checks > 0 OR EXISTS (SELECT 1 FROM findings f WHERE f.version_id = v.id AND f.ok = 0)), max(v.stored_at)
 			FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id
-			GROUP BY 1, 3 ORDER BY 1, 3`)
+			LEFT JOIN regions g ON g.code = v.region_code
+			GROUP BY coalesce(v.region_code, '-' || coalesce(v.region, '')), v.year ORDER BY 2, 1, 3`)
 		if err != nil {
 			return err
 		}

@@ -76,7 +76,7 @@ func TestOverview(t *testing.T) {
 	if len(o.Years) != 2 || o.Years[0] != (YearCount{2022, 2}) || o.Years[1] != (YearCount{2021, 1}) {
 		t.Errorf("years %+v", o.Years)
 	}
-	want := []RegionYear{{"宜昌市西陵区", "420502", 2021, 1}, {"宜昌市西陵区", "420502", 2022, 2}}
+	want := []RegionYear{{"湖北省宜昌市西陵区", "420502", 2021, 1}, {"湖北省宜昌市西陵区", "420502", 2022, 2}}
 	if !slices.Equal(o.Regions, want) {
 		t.Errorf("regions %+v, want %+v", o.Regions, want)
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"gongkai/report"
 )
 
 // writer is one write transaction.
@@ -132,6 +134,9 @@ func (w *writer) addVersion(ctx context.Context, reportID int64, p *prepared, pa
 	if err := w.insertRows(ctx, versionID, p); err != nil {
 		return 0, 0, err
 	}
+	if err := addRegion(ctx, w.exec, rec.RegionCode); err != nil {
+		return 0, 0, err
+	}
 	w.fresh[versionID] = factsOf(p, versionID)
 	return versionID, seq, w.setLatest(ctx, reportID)
 }
@@ -154,8 +159,55 @@ func (w *writer) updateVersion(ctx context.Context, versionID int64, p *prepared
 			return err
 		}
 	}
+	if err := addRegion(ctx, w.exec, rec.RegionCode); err != nil {
+		return err
+	}
 	w.fresh[versionID] = factsOf(p, versionID)
 	return w.insertRows(ctx, versionID, p)
+}
+
+// addRegion records a region code, and the areas it lies in, in the regions table.
+// An unknown code (none the tables list) is left out.
+func addRegion(ctx context.Context, exec func(context.Context, string, ...any) (sql.Result, error), code string) error {
+	for ; code != ""; code = report.RegionParent(code) {
+		name, full, ok := report.RegionName(code)
+		if !ok {
+			return nil
+		}
+		if _, err := exec(ctx, `INSERT OR IGNORE INTO regions (code, name, full_name, parent_code, level) VALUES (?, ?, ?, ?, ?)`,
+			code, name, full, nullString(report.RegionParent(code)), report.RegionLevel(code)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillRegions records every region code the versions name (for an archive
+// written before the regions table).
+func fillRegions(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT region_code FROM versions WHERE region_code IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	var codes []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return err
+		}
+		codes = append(codes, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range codes {
+		if err := addRegion(ctx, tx.ExecContext, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // insertRows writes a version's cells, checks and text signature. The rows' values

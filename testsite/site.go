@@ -201,6 +201,7 @@ func (s *Site) Specials() []Special {
 type Portal struct {
 	Name     string // also its path prefix under Handler
 	Title    string // 株洲市天元区人民政府
+	Region   string // the GB/T 2260 code of its region (430211), "" for the spam mirror
 	CMS      string // the platform it imitates
 	Base     string // base URL (no trailing slash)
 	StartURL string // where a crawl starts
@@ -216,7 +217,7 @@ func (s *Site) Portals() []Portal {
 	bases := s.currentBases()
 	var out []Portal
 	for _, p := range s.w.portals {
-		out = append(out, Portal{Name: p.name, Title: p.title, CMS: p.cms, Base: bases[p.name],
+		out = append(out, Portal{Name: p.name, Title: p.title, Region: p.code, CMS: p.cms, Base: bases[p.name],
 			StartURL: bases[p.name] + "/", InScope: p.inScope, Note: p.note, Mechanism: p.mechanism})
 	}
 	return out

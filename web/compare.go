@@ -13,7 +13,9 @@ import (
 // by side on one figure. It is /api/compare and /compare.json; /compare.csv and
 // the page show the same rows in the same order.
 type compareResult struct {
-	Region      string       `json:"region"`
+	Region string `json:"region"` // the filter: a region code, or a name
+	// RegionName is the region's full official name, when the filter names one.
+	RegionName  string       `json:"region_name"`
 	Year        int          `json:"year"`
 	Figure      string       `json:"figure"`
 	Label       string       `json:"label"`
@@ -77,14 +79,22 @@ func (s *server) compareQuery(r *http.Request) (compareResult, *store.Overview, 
 			c.Year = o.Years[0].Year
 		}
 		if c.Region == "" {
-			best := 0
+			// The region (townships counted in their county) with the most reports.
+			counts := map[place]int{}
 			for _, ry := range o.Regions {
-				if ry.Year == c.Year && ry.Region != "" && ry.Reports > best {
-					c.Region, best = ry.Region, ry.Reports
+				if pl := placeOf(ry.RegionCode, ry.Region); ry.Year == c.Year && pl.Name != "" {
+					counts[pl] += ry.Reports
+				}
+			}
+			best := 0
+			for pl, n := range counts {
+				if n > best || n == best && pl.Filter() < c.Region {
+					c.Region, best = pl.Filter(), n
 				}
 			}
 		}
 	}
+	c.RegionName = regionTitle(c.Region)
 	return c, overview, nil
 }
 
@@ -102,7 +112,7 @@ func (s *server) compare(r *http.Request, c *compareResult) error {
 	}
 	for _, rc := range reports {
 		v := f.compute(rc.Cells, s.MinRequests)
-		row := compareRow{ReportID: rc.ID, Organ: rc.Organ, Department: rc.Department, Region: rc.Region,
+		row := compareRow{ReportID: rc.ID, Organ: rc.Organ, Department: rc.Department, Region: rc.Place(),
 			Value: v.JSON(), ValueText: v.Text(), Requests: requestsOf(rc), Note: v.Note, Failed: rc.Failed}
 		if v.OK {
 			row.Note = ""
@@ -167,7 +177,7 @@ type comparePageData struct {
 	Rows     []compareRow
 	Figures  []figure
 	Years    []int
-	Regions  []string
+	Regions  []place
 	Chart    barChart
 	HasChart bool
 	ChartURL string
@@ -217,16 +227,18 @@ func (s *server) comparePage(w http.ResponseWriter, r *http.Request) {
 		}
 		overview = &o
 	}
-	p := comparePageData{page: page{Title: fmt.Sprintf("比较 Compare · %s %d %s", c.Region, c.Year, c.Label)}, C: c, Rows: c.Rows, Figures: figures}
+	p := comparePageData{page: page{Title: fmt.Sprintf("比较 Compare · %s %d %s", c.RegionName, c.Year, c.Label)}, C: c, Rows: c.Rows, Figures: figures}
 	p.Header, p.Cells = compareTable(c)
 	for _, y := range overview.Years {
 		if y.Year > 0 {
 			p.Years = append(p.Years, y.Year)
 		}
 	}
+	seen := map[string]bool{}
 	for _, ry := range overview.Regions {
-		if ry.Year == c.Year && ry.Region != "" {
-			p.Regions = append(p.Regions, ry.Region)
+		if pl := placeOf(ry.RegionCode, ry.Region); ry.Year == c.Year && pl.Name != "" && !seen[pl.Key] {
+			seen[pl.Key] = true
+			p.Regions = append(p.Regions, pl)
 		}
 	}
 	for _, row := range c.Rows {
@@ -259,7 +271,7 @@ func compareChart(c compareResult) (barChart, bool) {
 	if len(values) == 0 {
 		return barChart{}, false
 	}
-	return newBarChart(fmt.Sprintf("%s %d年度 %s", c.Region, c.Year, c.Label), labels, values, texts, c.Rate), true
+	return newBarChart(fmt.Sprintf("%s %d年度 %s", c.RegionName, c.Year, c.Label), labels, values, texts, c.Rate), true
 }
 
 func (s *server) compareChart(w http.ResponseWriter, r *http.Request) {
@@ -270,7 +282,7 @@ func (s *server) compareChart(w http.ResponseWriter, r *http.Request) {
 	}
 	chart, _ := compareChart(c)
 	if chart.Width == 0 {
-		chart = newBarChart(fmt.Sprintf("%s %d年度 %s：无数据 no data", c.Region, c.Year, c.Label), nil, nil, nil, c.Rate)
+		chart = newBarChart(fmt.Sprintf("%s %d年度 %s：无数据 no data", c.RegionName, c.Year, c.Label), nil, nil, nil, c.Rate)
 	}
 	s.renderSVG(w, r, "barchart", "compare-"+c.Region+"-"+strconv.Itoa(c.Year)+"-"+c.Figure, chart)
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"gongkai/store"
 )
@@ -93,14 +92,12 @@ func (s *server) coverage(r *http.Request, c *coverageResult) error {
 		if rc == nil {
 			rc = oy.last
 		}
-		regKey := rc.RegionCode // 天元区 and 株洲市天元区 are one region
-		if regKey == "" {
-			regKey = rc.Region
-		}
-		reg := regions[regKey]
+		// 天元区 and 株洲市天元区 are one region, and its townships are in it.
+		pl := placeOf(rc.RegionCode, rc.Region)
+		reg := regions[pl.Key]
 		if reg == nil {
-			reg = &coverageRegion{Region: rc.Region, RegionCode: rc.RegionCode, Published: []coverageOrgan{}, Missing: []coverageOrgan{}}
-			regions[regKey] = reg
+			reg = &coverageRegion{Region: pl.Name, RegionCode: pl.Code, Published: []coverageOrgan{}, Missing: []coverageOrgan{}}
+			regions[pl.Key] = reg
 		}
 		co := coverageOrgan{Organ: rc.Organ, Department: rc.Department}
 		if oy.last != nil {
@@ -179,6 +176,7 @@ type coveragePageData struct {
 
 type matrixRow struct {
 	Region string
+	Filter string // the region's code, for links
 	Counts []int
 }
 
@@ -211,7 +209,7 @@ func (s *server) coveragePage(w http.ResponseWriter, r *http.Request) {
 	}
 	title := fmt.Sprintf("覆盖 Coverage · %d", c.Year)
 	if c.Region != "" {
-		title += " · " + c.Region
+		title += " · " + regionTitle(c.Region)
 	}
 	p := coveragePageData{page: page{Title: title}, C: c}
 	p.Header, p.Cells = coverageTable(c)
@@ -227,17 +225,18 @@ func (s *server) coveragePage(w http.ResponseWriter, r *http.Request) {
 	rows := map[string]*matrixRow{}
 	var order []string
 	for _, ry := range o.Regions {
-		if ry.Region == "" || !matchesRegion(ry, c.Region) {
+		pl := placeOf(ry.RegionCode, ry.Region)
+		if pl.Name == "" || !matchesRegion(ry, c.Region) {
 			continue
 		}
-		mr := rows[ry.Region]
+		mr := rows[pl.Key]
 		if mr == nil {
-			mr = &matrixRow{Region: ry.Region, Counts: make([]int, len(p.Years))}
-			rows[ry.Region] = mr
-			order = append(order, ry.Region)
+			mr = &matrixRow{Region: pl.Name, Filter: pl.Filter(), Counts: make([]int, len(p.Years))}
+			rows[pl.Key] = mr
+			order = append(order, pl.Key)
 		}
 		if i := slices.Index(p.Years, ry.Year); i >= 0 {
-			mr.Counts[i] = ry.Reports
+			mr.Counts[i] += ry.Reports
 		}
 	}
 	for i, region := range order {
@@ -249,13 +248,4 @@ func (s *server) coveragePage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Downloads = []link{{"CSV", withFormat(r, ".csv")}, {"JSON", withFormat(r, ".json")}}
 	s.render(w, r, http.StatusOK, "coverage", p)
-}
-
-// matchesRegion applies the region filter as the store does: a prefix of the
-// name, or of the code when the filter is all digits.
-func matchesRegion(ry store.RegionYear, filter string) bool {
-	if strings.Trim(filter, "0123456789") == "" {
-		return strings.HasPrefix(ry.RegionCode, filter)
-	}
-	return strings.HasPrefix(ry.Region, filter)
 }

@@ -17,9 +17,9 @@ type homePage struct {
 }
 
 type regionRow struct {
-	Region, RegionCode string
-	Reports            int
-	LatestYear         int
+	place
+	Reports    int
+	LatestYear int
 }
 
 // homeRegions is how many regions the start page lists.
@@ -34,10 +34,11 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) {
 	byRegion := map[string]*regionRow{}
 	var rows []*regionRow
 	for _, ry := range o.Regions {
-		row := byRegion[ry.Region]
+		pl := placeOf(ry.RegionCode, ry.Region)
+		row := byRegion[pl.Key]
 		if row == nil {
-			row = &regionRow{Region: ry.Region, RegionCode: ry.RegionCode}
-			byRegion[ry.Region] = row
+			row = &regionRow{place: pl}
+			byRegion[pl.Key] = row
 			rows = append(rows, row)
 		}
 		row.Reports += ry.Reports

@@ -362,7 +362,7 @@ func TestCoverage(t *testing.T) {
 		t.Errorf("CSV %q\nis not the page's table %q %q", csvRows, header, rows)
 	}
 	_, matrix := htmlTable(t, page, "matrix")
-	if len(matrix) != 1 || !slices.Equal(matrix[0], []string{"宜昌市西陵区", "2", "3"}) {
+	if len(matrix) != 1 || !slices.Equal(matrix[0], []string{"湖北省宜昌市西陵区", "2", "3"}) {
 		t.Errorf("region by year %q", matrix)
 	}
 }

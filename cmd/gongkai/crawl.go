@@ -133,7 +133,14 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	progress := newProgressPrinter(stderr)
 	opts.Progress = progress.show
-	c, err := crawl.New(opts, portals, crawlState{st}, &storeSink{st: st, warcDir: arch.Dir()}, arch)
+	regions := map[string]string{}
+	for _, p := range cfg.Portals {
+		if regions[p.Name], err = p.RegionCode(); err != nil {
+			fmt.Fprintf(stderr, "gongkai crawl: portal %s: region: %v\n", p.Name, err)
+			return exitUsage
+		}
+	}
+	c, err := crawl.New(opts, portals, crawlState{st}, &storeSink{st: st, warcDir: arch.Dir(), regions: regions}, arch)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
 		return exitFailed
@@ -254,6 +261,9 @@ func (p *progressPrinter) show(pr crawl.Progress) {
 type storeSink struct {
 	st      *store.SQLite
 	warcDir string
+	// regions are the region codes of the portals, by name: where a report whose
+	// own text names no region is placed.
+	regions map[string]string
 
 	mu      sync.Mutex
 	items   []store.Item
@@ -271,6 +281,7 @@ func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched, done func(craw
 	doc := store.Document{
 		URI: f.FinalURL, SHA256: f.Capture.SHA256, MediaType: f.ContentType, Size: f.Capture.Size,
 		FetchedAt: f.Capture.Date, Location: store.Location{WARCFile: f.Capture.File, Offset: f.Capture.Offset},
+		Region: s.regions[f.Item.Portal],
 	}
 	item := store.Item{Doc: doc, ParserVersion: parse.Version}
 	data, contentType := f.Body, f.ContentType

@@ -46,7 +46,7 @@ func crawlConfig(t *testing.T, run *testsite.Running, extra string) string {
 			quoted[i] = fmt.Sprintf("%q", d)
 		}
 		fmt.Fprintf(&b, "[[portals]]\nname = %q\nregion = %q\nstart_urls = [%q]\nallowed_domains = [%s]\n\n",
-			p.Name, p.Title, p.StartURL, strings.Join(quoted, ", "))
+			p.Name, report.RegionFullName(p.Region), p.StartURL, strings.Join(quoted, ", "))
 	}
 	path := filepath.Join(t.TempDir(), "config.toml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {

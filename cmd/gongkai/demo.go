@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gongkai/config"
+	"gongkai/report"
 	"gongkai/testsite"
 )
 
@@ -108,7 +109,7 @@ func demoConfig(running *testsite.Running, data string) *config.Config {
 		if err != nil {
 			continue
 		}
-		cfg.Portals = append(cfg.Portals, config.Portal{Name: p.Name, Region: p.Title, StartURLs: []string{p.StartURL}, AllowedDomains: []string{u.Host}})
+		cfg.Portals = append(cfg.Portals, config.Portal{Name: p.Name, Region: report.RegionFullName(p.Region), StartURLs: []string{p.StartURL}, AllowedDomains: []string{u.Host}})
 	}
 	return cfg
 }

@@ -68,7 +68,7 @@ func TestExportCSV(t *testing.T) {
 	if status != exitOK || errs != "" {
 		t.Fatalf("export: %d %s", status, errs)
 	}
-	if !strings.HasPrefix(out, "\uFEFFreport_id,organ,region,region_code,department,year,table,row,column,value,raw,kind,unit\n") {
+	if !strings.HasPrefix(out, "\uFEFFreport_id,organ,region,region_code,department,year,table,row,column,value,raw,kind,unit,region_name\n") {
 		t.Fatalf("no BOM or header: %.120q", out)
 	}
 	rows := readCSV(t, out)
@@ -91,9 +91,9 @@ func TestExportCSV(t *testing.T) {
 		return false
 	}
 	for _, want := range []string{
-		"3,株洲市天元区金融办,株洲市天元区,430211,金融办,2022,table3,new_received,total,0,0,number,",
-		"2,,,,,2019,table3,granted,total,,,blank,", // every figure of the township report is blank
-		"2,,,,,2019,table2,rules,made,0,0,number,",
+		"3,株洲市天元区金融办,株洲市天元区,430211,金融办,2022,table3,new_received,total,0,0,number,,湖南省株洲市天元区",
+		"2,,,,,2019,table3,granted,total,,,blank,,", // every figure of the township report is blank
+		"2,,,,,2019,table2,rules,made,0,0,number,,",
 	} {
 		if !has(rows, want) {
 			t.Errorf("no row %q", want)
@@ -102,22 +102,22 @@ func TestExportCSV(t *testing.T) {
 
 	out, _, _ = gongkai(t, "export", "--data", data, "--format", "csv", "--table", "3", "--wide", "--no-bom", "--region", "4302")
 	rows = readCSV(t, out)
-	if strings.HasPrefix(out, "\uFEFF") || strings.Join(rows[0], ",") != "report_id,organ,region,region_code,department,year,row_key,natural_person,commercial,research,social_org,legal_service,other_org,org_subtotal,total" {
+	if strings.HasPrefix(out, "\uFEFF") || strings.Join(rows[0], ",") != "report_id,organ,region,region_code,department,year,row_key,natural_person,commercial,research,social_org,legal_service,other_org,org_subtotal,total,region_name" {
 		t.Fatalf("wide table 3: %.200q", out)
 	}
 	// 株洲's table 3 as printed in the 2021 format: 25 rows (other_total is not printed).
-	if len(rows)-1 != 25 || strings.Join(rows[1], ",") != "3,株洲市天元区金融办,株洲市天元区,430211,金融办,2022,new_received,0,0,0,0,0,0,,0" {
+	if len(rows)-1 != 25 || strings.Join(rows[1], ",") != "3,株洲市天元区金融办,株洲市天元区,430211,金融办,2022,new_received,0,0,0,0,0,0,,0,湖南省株洲市天元区" {
 		t.Errorf("%d rows; first %v", len(rows)-1, rows[1])
 	}
 	out, _, _ = gongkai(t, "export", "--data", data, "--format", "csv", "--table", "4", "--wide", "--year", "2019")
 	rows = readCSV(t, out)
-	if len(rows) != 4 || strings.Join(rows[1], ",") != "2,,,,,2019,review,,,,," {
+	if len(rows) != 4 || strings.Join(rows[1], ",") != "2,,,,,2019,review,,,,,," {
 		t.Errorf("wide table 4 of 2019: %v", rows)
 	}
 	out, _, _ = gongkai(t, "export", "--data", data, "--format", "csv", "--table", "checks", "--year", "2016")
 	rows = readCSV(t, out)
 	if len(rows) != 3 || !has(rows, "1,平潭综合实验区,平潭综合实验区,,,2016,archive,timeliness,1,"+
-		"published 2017-01-18, by the 2017-03-31 deadline for a government,,,") {
+		"published 2017-01-18, by the 2017-03-31 deadline for a government,,,,") {
 		t.Errorf("checks of 2016: %v", rows)
 	}
 }

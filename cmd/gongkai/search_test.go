@@ -139,7 +139,9 @@ var qualityCases = []qualityCase{
 	{[]string{"--year", "2021-2022", "复议"}, and(has("复议"), years(2021, 2022)), []string{"雄县财政局/2022", "株洲市天元区教育局/2021"},
 		[]string{"雄县财政局/2023", "雄县财政局/2021"}}, // the 2021 report is in an attachment that holds no text
 	{[]string{"复议", "--year", "2020"}, and(has("复议"), years(2020, 2020)), []string{"雄县财政局/2020"}, []string{"雄县财政局/2021"}},
-	{[]string{"--region", "雄县", "公开"}, func(r storedReport) bool { return strings.Contains(r.region, "雄县") && r.contains("公开") },
+	{[]string{"--region", "雄县", "公开"}, func(r storedReport) bool {
+		return strings.Contains(r.region+" "+report.RegionFullName(r.regionCode), "雄县") && r.contains("公开")
+	},
 		[]string{"雄县财政局/2022"}, []string{"榆社县教育科技局/2018"}},
 	{[]string{"--region", "4302"}, func(r storedReport) bool { return strings.HasPrefix(r.regionCode, "4302") },
 		[]string{"株洲市天元区财政局/2022"}, []string{"雄县财政局/2022"}},

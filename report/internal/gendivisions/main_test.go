@@ -51,3 +51,22 @@ func TestBuildRejectsBadCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildTowns(t *testing.T) {
+	rows := [][3]string{{"430000", "湖南省", ""}, {"430200", "株洲市", "430000"}, {"430211", "天元区", "430200"}, {"", "株洲高新区", "430200"}}
+	towns := []town{
+		{Code: "430211101", Name: "群丰镇", Area: "430211"},
+		{Code: "430211001", Name: "嵩山路街道", Area: "430211"},
+		{Code: "430271001", Name: "某街道", Area: "430271"}, // a zone's: no code to hang on
+	}
+	got, err := buildTowns(rows, towns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"430211\t001嵩山路街道 101群丰镇"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("buildTowns = %q, want %q", got, want)
+	}
+	if _, err := buildTowns(rows, []town{{Code: "43021110", Name: "群丰镇", Area: "430211"}}); err == nil {
+		t.Error("buildTowns accepted an 8-digit code")
+	}
+}
