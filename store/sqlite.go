@@ -102,7 +102,7 @@ var migrations = sync.OnceValue(func() []migration {
 
 // afterMigration are the steps in Go that complete a migration, in its transaction.
 var afterMigration = map[int]func(context.Context, *sql.Tx) error{
-	5: fillRegions, // the regions table, for the versions written before it
+	6: fillRegions, // the regions table, for the versions written before it
 }
 
 // SchemaVersion is the schema this code creates and upgrades to.

@@ -1,4 +1,4 @@
--- Schema 5: one place per region.
+-- Schema 6: one place per region.
 --
 -- documents.region is the GB/T 2260 or NBS township code of the region a
 -- document was published for (a portal's configured region, or ingest --region):
