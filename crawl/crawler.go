@@ -675,6 +675,12 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, doc *goquer
 	title := strings.TrimSpace(doc.Find("title").First().Text())
 	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, IsReport: isReport, InReportColumn: it.InReportColumn}
 	found := discover(doc, base)
+	apiMore := false
+	if it.Via == viaJpaas || it.Via == viaGkmlpt {
+		var raw []rawLink
+		raw, apiMore = apiAnswer(it, doc.Text())
+		found = resolveLinks(raw, base)
+	}
 	var items []Item
 	for _, t := range choose(pg, found, portal, c.opts.MaxDepth) {
 		key := Canonical(t.URL.String())
@@ -692,10 +698,30 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, doc *goquer
 		} else {
 			items = append(items, hanwebNext(it, fresh)...)
 		}
+	case it.Via == viaJpaas || it.Via == viaGkmlpt:
+		if apiMore && fresh > 0 {
+			items = append(items, apiNext(it)...)
+		}
 	case it.Via == "" && it.Kind == KindList && !isReport:
 		items = append(items, hanwebStart(it, doc, base, pg.inReportColumn())...)
+		items = append(items, jpaasStart(it, doc, base, pg.inReportColumn())...)
+		items = append(items, gkmlptStart(it, doc, base)...)
 	}
 	c.enqueue(ctx, s, it, items)
+}
+
+// resolveLinks turns links found as text into links of the page at base.
+func resolveLinks(raw []rawLink, base *url.URL) []link {
+	var out []link
+	for _, r := range raw {
+		u, err := base.Parse(strings.TrimSpace(r.raw))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			continue
+		}
+		u.Fragment = ""
+		out = append(out, link{URL: u, Text: r.text})
+	}
+	return out
 }
 
 // firstSeen counts the links that no page of the run listed before, and

@@ -81,6 +81,7 @@ func parseDocument(in Input) (*report.Record, error) {
 			return nil, &NotReportError{Name: in.Name, Reason: "JSON data, not a report"}
 		}
 		medium = "text"
+		text = embeddedArticle(text)
 		if looksHTML(text) {
 			medium = "html"
 			var err error
