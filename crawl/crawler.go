@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gocolly/colly/v2"
@@ -506,6 +507,8 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		}
 		a.fetched = true
 		return a
+	case it.Kind == KindList && it.Via == "" && log.doc != nil && c.scriptShell(it, log.doc, mustURL(final.URL)):
+		return attempt{outcome: OutcomeNeedsBrowser, detail: "the page builds its list by script, and no list mechanism the crawler knows reads it", fetched: true}
 	case log.body != nil && log.doc != nil && isStub(log.body, log.doc.Find("body").Text(), len(discover(log.doc, mustURL(final.URL)))):
 		return attempt{outcome: OutcomeStub, detail: fmt.Sprintf("a %d-byte body with nothing in it", len(log.body)), fetched: true}
 	}
@@ -708,6 +711,27 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, doc *goquer
 		items = append(items, gkmlptStart(it, doc, base)...)
 	}
 	c.enqueue(ctx, s, it, items)
+}
+
+// scriptShell says whether a list page is an empty shell that scripts fill: it
+// has scripts, next to no words, no link the crawl would follow and no list
+// mechanism the crawler reads (a client-rendered column, portals.md F2d).
+func (c *Crawler) scriptShell(it Item, doc *goquery.Selection, base *url.URL) bool {
+	if doc.Find("script").Length() == 0 {
+		return false
+	}
+	if utf8.RuneCountInString(strings.Join(strings.Fields(doc.Find("body").Text()), "")) >= 200 {
+		return false
+	}
+	portal := c.portal(it.Portal)
+	if portal == nil {
+		return false
+	}
+	pg := page{URL: base, Kind: it.Kind, Depth: it.Depth}
+	if len(choose(pg, discover(doc, base), portal, c.opts.MaxDepth)) > 0 {
+		return false
+	}
+	return len(hanwebStart(it, doc, base, false))+len(jpaasStart(it, doc, base, false))+len(gkmlptStart(it, doc, base)) == 0
 }
 
 // resolveLinks turns links found as text into links of the page at base.

@@ -200,3 +200,98 @@ func (s *SQLite) queuedURLs(ctx context.Context, query string, args ...any) ([]Q
 	}
 	return out, s.wrap(rows.Err())
 }
+
+// CrawlRun is one run of the crawler as crawl --status shows it.
+type CrawlRun struct {
+	ID      int64
+	Started time.Time
+	Ended   time.Time // zero while running or when interrupted
+	Status  string
+	Stats   string // the run's counts as JSON (crawl.Stats), "" before it ended
+	// Outcomes counts the run's URLs per portal and outcome, from its frontier.
+	Outcomes map[string]map[string]int
+}
+
+// CrawlRuns returns the last runs, newest first, with their outcome counts.
+func (s *SQLite) CrawlRuns(ctx context.Context, limit int) ([]CrawlRun, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, started_at, coalesce(ended_at, ''), status, coalesce(stats, '')
+		FROM crawl_runs ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	var runs []CrawlRun
+	for rows.Next() {
+		var r CrawlRun
+		var started, ended string
+		if err := rows.Scan(&r.ID, &started, &ended, &r.Status, &r.Stats); err != nil {
+			rows.Close()
+			return nil, s.wrap(err)
+		}
+		r.Started, _ = time.Parse(time.RFC3339, started)
+		r.Ended, _ = time.Parse(time.RFC3339, ended)
+		runs = append(runs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err)
+	}
+	for i := range runs {
+		runs[i].Outcomes = map[string]map[string]int{}
+		rows, err := s.db.QueryContext(ctx, `SELECT portal, coalesce(outcome, 'pending'), count(*) FROM crawl_queue
+			WHERE run_id = ? GROUP BY portal, outcome`, runs[i].ID)
+		if err != nil {
+			return nil, s.wrap(err)
+		}
+		for rows.Next() {
+			var portal, outcome string
+			var n int
+			if err := rows.Scan(&portal, &outcome, &n); err != nil {
+				rows.Close()
+				return nil, s.wrap(err)
+			}
+			if runs[i].Outcomes[portal] == nil {
+				runs[i].Outcomes[portal] = map[string]int{}
+			}
+			runs[i].Outcomes[portal][outcome] = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, s.wrap(err)
+		}
+	}
+	return runs, nil
+}
+
+// CrawlStep is one URL of a run, as the path a crawl took shows it.
+type CrawlStep struct {
+	URL, FoundOn, Kind, Via, Outcome, Detail string
+	Depth                                    int
+}
+
+// CrawlPath returns the list pages a run fetched for a portal, in the order it
+// queued them, and the URLs that ended without content (where the crawl
+// stopped), at most limit of each.
+func (s *SQLite) CrawlPath(ctx context.Context, runID int64, portal string, limit int) (lists, stops []CrawlStep, err error) {
+	query := func(where string) ([]CrawlStep, error) {
+		rows, err := s.db.QueryContext(ctx, `SELECT url, coalesce(found_on, ''), kind, coalesce(via, ''), coalesce(outcome, 'pending'),
+			coalesce(detail, ''), depth FROM crawl_queue WHERE run_id = ? AND portal = ? AND `+where+` ORDER BY seq LIMIT ?`, runID, portal, limit)
+		if err != nil {
+			return nil, s.wrap(err)
+		}
+		defer rows.Close()
+		var out []CrawlStep
+		for rows.Next() {
+			var c CrawlStep
+			if err := rows.Scan(&c.URL, &c.FoundOn, &c.Kind, &c.Via, &c.Outcome, &c.Detail, &c.Depth); err != nil {
+				return nil, s.wrap(err)
+			}
+			out = append(out, c)
+		}
+		return out, s.wrap(rows.Err())
+	}
+	if lists, err = query(`kind = 'list' AND outcome IN ('list', 'unchanged')`); err != nil {
+		return nil, nil, err
+	}
+	stops, err = query(`(outcome IS NULL OR outcome NOT IN ('list', 'unchanged', 'report', 'not a report', 'look-alike', 'redirected'))`)
+	return lists, stops, err
+}

@@ -28,6 +28,7 @@ func init() {
 	commands["crawl"] = command{
 		summary: "find, archive and store the reports of the configured portals",
 		usage: usageText("gongkai crawl --config FILE [--data DIR] [--schedule CRON] [--json]",
+			"       gongkai crawl --status --config FILE [--data DIR] [--runs N]",
 			"Crawls every [[portals]] entry of the configuration file: discovers the annual-report",
 			"columns and list pages, fetches report pages and their attachments politely, archives",
 			"every response as WARC under DATA/warc/, and parses and stores the reports in",
@@ -42,7 +43,11 @@ func init() {
 			"  --data DIR        the data folder (overrides [storage] data)",
 			"  --schedule CRON   stay running and crawl on this schedule, e.g. \"0 2 * * *\"",
 			"                    (overrides [crawl] schedule)",
-			"  --json            end each crawl with one JSON object of its counts"),
+			"  --json            end each crawl with one JSON object of its counts",
+			"  --status          crawl nothing: show the last runs per portal (pages, reports",
+			"                    new/changed/gone, each outcome's count) and, for a portal with",
+			"                    no report, the path the crawl took and where it stopped",
+			"  --runs N          how many runs --status shows (default 3)"),
 		run: runCrawl,
 	}
 }
@@ -54,6 +59,8 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 	dataDir := fs.String("data", "", "")
 	schedule := fs.String("schedule", "", "")
 	asJSON := fs.Bool("json", false, "")
+	status := fs.Bool("status", false, "")
+	runs := fs.Int("runs", 3, "")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprintln(stdout, commands["crawl"].usage)
@@ -80,6 +87,19 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 	}
 	if *schedule != "" {
 		cfg.Crawl.Schedule = *schedule
+	}
+	if *status {
+		st, err := store.OpenExisting(cfg.Storage.Data)
+		if err != nil {
+			fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+			return exitFailed
+		}
+		defer st.Close()
+		if err := printCrawlStatus(context.Background(), stdout, st, *runs); err != nil {
+			fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+			return exitFailed
+		}
+		return exitOK
 	}
 	var sched interface{ Next(time.Time) time.Time }
 	if cfg.Crawl.Schedule != "" {

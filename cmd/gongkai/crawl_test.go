@@ -370,3 +370,35 @@ func startSite(t *testing.T) (*testsite.Site, *testsite.Running) {
 	t.Cleanup(func() { run.Close() })
 	return site, run
 }
+
+// crawl --status shows each portal's last runs with its outcome counts, and for
+// a portal that yielded nothing the path the crawl took and where it stopped.
+func TestCrawlStatus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls a simulated portal")
+	}
+	_, run := startSite(t)
+	var base string
+	for _, p := range run.Portals() {
+		if p.Name == "jiangan" {
+			base = p.Base
+		}
+	}
+	cfg := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("[crawl]\ndelay = \"0s\"\nmax_crawl_delay = \"50ms\"\n"+
+		"[[portals]]\nname = \"jiangan\"\nstart_urls = [%q]\n"+
+		"[[portals]]\nname = \"moved\"\nstart_urls = [%q]\n", base+"/", base+"/zwgk/zfxxgk/zfxxgknb/old/")), 0o644)
+	data := t.TempDir()
+	runCrawlJSON(t, cfg, data)
+	out, errs, status := gongkai(t, "crawl", "--status", "--config", cfg, "--data", data)
+	if status != exitOK {
+		t.Fatalf("crawl --status: %d %s", status, errs)
+	}
+	for _, want := range []string{"run 1, ", "finished", "jiangan: pages ", "reports new 21", "21 report", "not found",
+		"moved: pages 1, reports new 0", "no report; the path the crawl took:", "(no list page was read)", "where it stopped:",
+		base + "/zwgk/zfxxgk/zfxxgknb/old/: not found 404 Not Found"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("crawl --status lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"gongkai/crawl"
+	"gongkai/store"
+)
+
+// printCrawlStatus shows the last runs per portal: pages, reports new, changed
+// and gone, each outcome's count, and for a portal that yielded no report the
+// path the crawl took and where it stopped.
+func printCrawlStatus(ctx context.Context, w io.Writer, st *store.SQLite, runs int) error {
+	list, err := st.CrawlRuns(ctx, runs)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(w, "no crawl has run on this data folder yet")
+		return nil
+	}
+	for _, r := range list {
+		var stats crawl.Stats
+		if r.Stats != "" {
+			json.Unmarshal([]byte(r.Stats), &stats)
+		}
+		when := r.Started.Local().Format("2006-01-02 15:04")
+		took := ""
+		if !r.Ended.IsZero() {
+			took = fmt.Sprintf(", took %s", r.Ended.Sub(r.Started))
+		}
+		fmt.Fprintf(w, "run %d, %s, %s%s\n", r.ID, when, r.Status, took)
+		portals := make([]string, 0, len(r.Outcomes))
+		for p := range r.Outcomes {
+			portals = append(portals, p)
+		}
+		sort.Strings(portals)
+		for _, p := range portals {
+			counts := crawl.OutcomeCounts{}
+			for o, n := range r.Outcomes[p] {
+				counts[crawl.Outcome(o)] = n
+			}
+			ps := stats.Portals[p]
+			fmt.Fprintf(w, "  %s: pages %d, reports new %d, changed %d, gone %d", p, ps.Fetched, ps.ReportsNew, ps.ReportsChanged, ps.Gone)
+			if ps.Lost > 0 {
+				fmt.Fprintf(w, ", lost %d", ps.Lost)
+			}
+			fmt.Fprintf(w, "\n    outcomes: %s\n", counts)
+			if counts[crawl.OutcomeReport] > 0 || counts[crawl.OutcomeUnchanged] > 0 {
+				continue
+			}
+			if err := printPath(ctx, w, st, r.ID, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// printPath shows how a crawl that found no report went: the list pages it read
+// and the URLs where it ended without content.
+func printPath(ctx context.Context, w io.Writer, st *store.SQLite, runID int64, portal string) error {
+	const shown = 12
+	lists, stops, err := st.CrawlPath(ctx, runID, portal, shown)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "    no report; the path the crawl took:")
+	for _, l := range lists {
+		how := ""
+		if l.Via != "" {
+			how = " [" + l.Via + "]"
+		}
+		fmt.Fprintf(w, "      %s%s%s\n", strings.Repeat("  ", min(l.Depth, 6)), l.URL, how)
+	}
+	if len(lists) == 0 {
+		fmt.Fprintln(w, "      (no list page was read)")
+	}
+	if len(stops) == 0 {
+		fmt.Fprintln(w, "    it ended there: no page it read linked a report")
+	} else {
+		fmt.Fprintln(w, "    where it stopped:")
+	}
+	for _, s := range stops {
+		fmt.Fprintf(w, "      %s: %s %s\n", s.URL, s.Outcome, s.Detail)
+	}
+	return nil
+}
