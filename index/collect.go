@@ -6,6 +6,8 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -30,21 +32,47 @@ var (
 
 type columns struct {
 	snapshot index.IndexReader // what they describe: compared, not read
+	text     *textSnapshot     // the text index's segments at the same moment
 	values   [len(facetNames)][]string
-	codes    [len(facetNames)][]uint32 // document number → index in values, 0 for none
-	pub      []int64                   // document number → published (Unix seconds), 0 for none
-	all      *matches                  // every document, each scored 1 (as bleve scores match-all)
-	kept     *keptLists                // the lists searches evaluated on the snapshot
+	// By report id: its facet values (an index in values, 0 for none), its
+	// publication date (Unix seconds, 0 for none), whether bleve holds it.
+	codes [len(facetNames)][]uint32
+	pub   []int64
+	live  []bool
+	idOf  []uint32 // bleve's document number → report id
+	all   *matches // every report, each scored 1 (as bleve scores match-all)
+	kept  *keptLists
+	avgs  [3]float64 // average lengths of titles, bodies and labels, in tokens
+	once  sync.Once
 }
 
-func buildColumns(r index.IndexReader) (*columns, error) {
-	c := &columns{snapshot: r, all: &matches{}, kept: newKeptLists(keptBytes)}
+func (c *columns) alive(id uint32) bool { return int(id) < len(c.live) && c.live[id] }
+
+// avgLen is the average length of a text field over the live reports.
+func (c *columns) avgLen(field int) float64 {
+	c.once.Do(func() {
+		for f := range c.avgs {
+			var sum float64
+			lens := c.text.lens[f]
+			for _, id := range c.all.docs {
+				if int(id) < len(lens) {
+					sum += float64(lens[id])
+				}
+			}
+			c.avgs[f] = max(sum/float64(max(len(c.all.docs), 1)), 1)
+		}
+	})
+	return c.avgs[field]
+}
+
+func buildColumns(r index.IndexReader, text *textSnapshot) (*columns, error) {
+	c := &columns{snapshot: r, text: text, all: &matches{}, kept: newKeptLists(keptBytes)}
 	byValue := make([]map[string]uint32, len(facetNames))
 	for i := range facetNames {
 		c.values[i] = []string{""}
 		byValue[i] = map[string]uint32{}
 	}
-	dv, err := r.DocValueReader(slices.Concat(facetFields[:], []string{fPublished}))
+	dv, err := r.DocValueReader(slices.Concat(facetFields[:], []string{fPublished, fStamp}))
 	if err != nil {
 		return nil, err
 	}
@@ -53,29 +81,38 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 		return nil, err
 	}
 	defer ids.Close()
+	type row struct {
+		codes [len(facetNames)]uint32
+		pub   int64
+		id    uint32
+		ok    bool
+	}
 	for {
 		id, err := ids.Next()
-		if err != nil || id == nil {
-			return c, err
+		if err != nil {
+			return nil, err
+		}
+		if id == nil {
+			break
 		}
 		n := id.Value()
-		c.all.docs = append(c.all.docs, uint32(n))
-		c.all.scores = append(c.all.scores, 1)
-		for uint64(len(c.pub)) <= n {
-			c.pub = append(c.pub, 0)
-			for i := range c.codes {
-				c.codes[i] = append(c.codes[i], 0)
-			}
-		}
+		var rw row
 		err = dv.VisitDocValues(id, func(field string, term []byte) {
-			if field == fPublished {
+			switch field {
+			case fPublished:
 				// A date's doc values are its prefix-coded shifts; shift 0 is the date.
 				if p := numeric.PrefixCoded(term); len(p) > 0 {
 					if shift, err := p.Shift(); err == nil && shift == 0 {
 						if nanos, err := p.Int64(); err == nil {
-							c.pub[n] = nanos / int64(time.Second)
+							rw.pub = nanos / int64(time.Second)
 						}
 					}
+				}
+				return
+			case fStamp:
+				idText, _, _ := strings.Cut(string(term), " ")
+				if v, err := strconv.ParseUint(idText, 10, 32); err == nil {
+					rw.id, rw.ok = uint32(v), true
 				}
 				return
 			}
@@ -86,33 +123,70 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 				byValue[i][string(term)] = code
 				c.values[i] = append(c.values[i], string(term))
 			}
-			c.codes[i][n] = code
+			rw.codes[i] = code
 		})
 		if err != nil {
 			return nil, err
 		}
+		for uint64(len(c.idOf)) <= n {
+			c.idOf = append(c.idOf, 0)
+		}
+		if !rw.ok {
+			continue
+		}
+		c.idOf[n] = rw.id
+		for uint32(len(c.live)) <= rw.id {
+			c.live = append(c.live, false)
+			c.pub = append(c.pub, 0)
+			for i := range c.codes {
+				c.codes[i] = append(c.codes[i], 0)
+			}
+		}
+		c.live[rw.id], c.pub[rw.id] = true, rw.pub
+		for i := range c.codes {
+			c.codes[i][rw.id] = rw.codes[i]
+		}
 	}
+	for id, ok := range c.live {
+		if ok {
+			c.all.docs = append(c.all.docs, uint32(id))
+			c.all.scores = append(c.all.scores, 1)
+		}
+	}
+	return c, nil
 }
 
-// snapshot returns a reader of the index as it is now, and its columns.
-func (ix *Index) snapshot() (index.IndexReader, *columns, error) {
+// snapshot returns a reader of the index as it is now, and its columns; the
+// reader is closed and the columns released by done.
+func (ix *Index) snapshot() (index.IndexReader, *columns, func(), error) {
 	adv, err := ix.b.Advanced()
 	if err != nil {
-		return nil, nil, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.cols == nil || ix.cols.snapshot != r {
-		if ix.cols, err = buildColumns(r); err != nil {
-			r.Close()
-			return nil, nil, err
-		}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return r, ix.cols, nil
+	text := ix.text.snapshot()
+	if ix.cols == nil || ix.cols.snapshot != r || ix.cols.text != text {
+		cols, err := buildColumns(r, text)
+		if err != nil {
+			r.Close()
+			text.release()
+			return nil, nil, nil, err
+		}
+		if ix.cols != nil {
+			ix.cols.text.release()
+		}
+		text.refs.Add(1) // the columns' own
+		ix.cols = cols
+	}
+	cols := ix.cols
+	text.release()
+	cols.text.refs.Add(1)
+	return r, cols, func() { r.Close(); cols.text.release() }, nil
 }
 
 // match is a document found, as the collector keeps it.
@@ -240,13 +314,8 @@ func topValues(values []string, counts []int, n int) map[string]int {
 
 // hit reads a match's stored fields.
 func hit(r index.IndexReader, m match) (Hit, string, error) {
-	h := Hit{Score: m.score, Highlights: []string{}}
-	id, err := r.ExternalID(index.NewIndexInternalID(nil, m.num))
-	if err != nil {
-		return h, "", err
-	}
-	h.ID, _ = strconv.ParseInt(id, 10, 64)
-	doc, err := r.Document(id)
+	h := Hit{ID: int64(m.num), Score: m.score, Highlights: []string{}}
+	doc, err := r.Document(docID(h.ID))
 	if err != nil || doc == nil {
 		return h, "", err
 	}

@@ -165,11 +165,13 @@ type evaluator struct {
 }
 
 func (ev *evaluator) eval(ctx context.Context, q query.Query) (*matches, error) {
-	switch q.(type) {
+	switch tq := q.(type) {
 	case *query.MatchNoneQuery:
 		return &matches{}, nil
 	case *query.MatchAllQuery:
 		return ev.cols.all, nil
+	case *textQuery:
+		return ev.cols.kept.get(ctx, tq.key(), func() (*matches, error) { return ev.evalText(ctx, tq, nil) })
 	}
 	key, err := ev.key(q)
 	if err != nil {
@@ -262,38 +264,56 @@ func filter(q query.Query) bool {
 
 // within keeps the documents of found that q matches, adding q's scores.
 func (ev *evaluator) within(ctx context.Context, q query.Query, found *matches) (*matches, error) {
-	s, sctx, err := ev.searcher(ctx, q)
+	m, err := ev.restricted(ctx, q, found)
 	if err != nil {
 		return nil, err
 	}
-	defer s.Close()
-	out := &matches{}
-	var at uint64 // the document the searcher stands at
-	var score float64
-	started := false
-	for i, d := range found.docs {
-		if i%4096 == 4095 {
-			if err := ctx.Err(); err != nil {
+	return intersect2(m, found), nil
+}
+
+// restricted evaluates q only in the documents of found (its list holds no
+// other), reading of the text index only the blocks that hold them.
+func (ev *evaluator) restricted(ctx context.Context, q query.Query, found *matches) (*matches, error) {
+	switch q := q.(type) {
+	case *textQuery:
+		return ev.evalText(ctx, q, found)
+	case *query.DisjunctionQuery:
+		parts := make([]*matches, len(q.Disjuncts))
+		for i, d := range q.Disjuncts {
+			var err error
+			if parts[i], err = ev.restricted(ctx, d, found); err != nil {
 				return nil, err
 			}
 		}
-		if !started || at < uint64(d) {
-			dm, err := s.Advance(sctx, index.NewIndexInternalID(nil, uint64(d)))
+		return boosted(union(parts, int(q.Min)), q.BoostVal), nil
+	case *query.ConjunctionQuery:
+		out := found
+		for _, c := range q.Conjuncts {
+			m, err := ev.restricted(ctx, c, out)
 			if err != nil {
 				return nil, err
 			}
-			if dm == nil {
-				break
-			}
-			started, at, score = true, dm.IndexInternalID.Value(), dm.Score
-			sctx.DocumentMatchPool.Put(dm)
+			out = m
 		}
-		if at == uint64(d) {
-			out.docs = append(out.docs, d)
-			out.scores = append(out.scores, found.scores[i]+float32(score))
+		return boosted(out, q.BoostVal), nil
+	case *query.BooleanQuery:
+		if composite(q) {
+			must, err := ev.restricted(ctx, q.Must, found)
+			if err != nil || q.MustNot == nil {
+				return boosted(must, q.BoostVal), err
+			}
+			not, err := ev.restricted(ctx, q.MustNot, must)
+			if err != nil {
+				return nil, err
+			}
+			return boosted(subtract(must, not), q.BoostVal), nil
 		}
 	}
-	return out, nil
+	m, err := ev.eval(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return intersect2(found, m), nil
 }
 
 // composite says whether a boolean query is one the parser writes (must, and
@@ -332,8 +352,8 @@ func (ev *evaluator) newKey(q query.Query) (string, error) {
 	var parts []query.Query
 	var b strings.Builder
 	switch q := q.(type) {
-	case *phraseQuery:
-		return fmt.Sprintf("phrase %s %q %v %g", q.field, q.terms, q.offsets, q.boost), nil
+	case *textQuery:
+		return q.key(), nil
 	case *containsQuery:
 		return fmt.Sprintf("contains %s %q", q.field, q.sub), nil
 	case *query.ConjunctionQuery:
@@ -391,9 +411,11 @@ func (ev *evaluator) leaf(ctx context.Context, q query.Query) (*matches, error) 
 	out := &matches{}
 	for {
 		dm, err := s.Next(sctx)
-		if err != nil || dm == nil {
-			out.docs, out.scores = slices.Clip(out.docs), slices.Clip(out.scores)
-			return out, err
+		if err != nil {
+			return nil, err
+		}
+		if dm == nil {
+			return ev.byReport(out), nil
 		}
 		if len(out.docs)%4096 == 4095 {
 			if err := ctx.Err(); err != nil {
@@ -404,6 +426,28 @@ func (ev *evaluator) leaf(ctx context.Context, q query.Query) (*matches, error) 
 		out.scores = append(out.scores, float32(dm.Score))
 		sctx.DocumentMatchPool.Put(dm)
 	}
+}
+
+// byReport turns a list by bleve's document numbers into one by report id.
+func (ev *evaluator) byReport(m *matches) *matches {
+	type e struct {
+		id    uint32
+		score float32
+	}
+	es := make([]e, 0, len(m.docs))
+	for i, n := range m.docs {
+		if int(n) < len(ev.cols.idOf) {
+			if id := ev.cols.idOf[n]; ev.cols.alive(id) {
+				es = append(es, e{id, m.scores[i]})
+			}
+		}
+	}
+	slices.SortFunc(es, func(a, b e) int { return int(a.id) - int(b.id) })
+	out := &matches{docs: make([]uint32, len(es)), scores: make([]float32, len(es))}
+	for i, x := range es {
+		out.docs[i], out.scores[i] = x.id, x.score
+	}
+	return out
 }
 
 func boosted(m *matches, b *query.Boost) *matches {

@@ -2,13 +2,16 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // The joins of lists agree with joins of sets done by hand, scores included.
@@ -97,15 +100,19 @@ func TestListJoins(t *testing.T) {
 	}
 }
 
-// A search finds, and counts, the reports bleve finds for the same query, for
-// queries of words with AND, OR, NOT and filters; asked again (from the kept
-// lists) it finds them again.
-func TestEvaluationAgreesWithBleve(t *testing.T) {
+// A search finds, and counts, the reports a brute-force evaluation of the same
+// query finds (every text part by a scan of every report's terms, filters by
+// bleve, joined as sets), for queries of words with AND, OR, NOT and filters,
+// in an index of several text segments; asked again (from the kept lists) it
+// finds them again.
+func TestEvaluationAgreesWithBruteForce(t *testing.T) {
+	defer func(n int) { textChunkBytes = n }(textChunkBytes)
+	textChunkBytes = 4 << 10 // many segments
 	r := rand.New(rand.NewPCG(7, 8))
 	text := randomText(r, "政务公开", "行政复议", "依申请", "公开", "不予", "政府信息", "信访", "县", "复议", "，", " ", "3", "年", "2022")
 	regions := []string{"雄县", "株洲市天元区", "平潭综合实验区", "榆社县"}
 	departments := []string{"财政局", "教育局", "民政局"}
-	ix, _ := randomCorpus(t, r, text, func(d *Doc) {
+	ix, src := randomCorpus(t, r, text, func(d *Doc) {
 		d.Region, d.Department, d.Format = regions[r.IntN(len(regions))], departments[r.IntN(len(departments))], "2021"
 		d.Organ = d.Region + d.Department
 		d.Title = d.Organ + text(2)
@@ -156,11 +163,7 @@ func TestEvaluationAgreesWithBleve(t *testing.T) {
 		if f := req.filters(); len(f) > 0 {
 			bq = bleve.NewConjunctionQuery(append(f, c.q)...)
 		}
-		var want []int64
-		for _, id := range bleveHits(t, ix, bq) {
-			want = append(want, mustID(t, id))
-		}
-		slices.Sort(want)
+		want := bruteForce(t, ix, src, bq)
 		for run := range 2 {
 			var found []int64
 			var total uint64
@@ -187,6 +190,76 @@ func TestEvaluationAgreesWithBleve(t *testing.T) {
 	if checked < 100 {
 		t.Errorf("only %d of the queries found anything: the test says little", checked)
 	}
+}
+
+// bruteForce evaluates a query without the text index's postings or the
+// evaluator: text parts by scanning every report's terms, filters by bleve, and
+// joins as sets. Report ids in order.
+func bruteForce(t *testing.T, ix *Index, src *memSource, q query.Query) []int64 {
+	t.Helper()
+	all := map[int64]bool{}
+	for id := range src.docs {
+		all[id] = true
+	}
+	var set func(q query.Query) map[int64]bool
+	set = func(q query.Query) map[int64]bool {
+		out := map[int64]bool{}
+		switch q := q.(type) {
+		case *textQuery:
+			for _, id := range scan(src, q, nil) {
+				out[id] = true
+			}
+		case *query.MatchAllQuery:
+			return all
+		case *query.MatchNoneQuery:
+		case *query.ConjunctionQuery:
+			for id := range all {
+				out[id] = true
+			}
+			for _, c := range q.Conjuncts {
+				in := set(c)
+				for id := range out {
+					if !in[id] {
+						delete(out, id)
+					}
+				}
+			}
+		case *query.DisjunctionQuery:
+			count := map[int64]int{}
+			for _, d := range q.Disjuncts {
+				for id := range set(d) {
+					count[id]++
+				}
+			}
+			for id, n := range count {
+				if n >= max(int(q.Min), 1) {
+					out[id] = true
+				}
+			}
+		case *query.BooleanQuery:
+			if !composite(q) {
+				t.Fatalf("a boolean query the parser does not write: %+v", q)
+			}
+			out = set(q.Must)
+			if q.MustNot != nil {
+				not := set(q.MustNot)
+				for id := range not {
+					delete(out, id)
+				}
+			}
+		default:
+			for _, id := range bleveHits(t, ix, q) {
+				out[mustID(t, id)] = true
+			}
+		}
+		return out
+	}
+	var ids []int64
+	for id := range set(q) {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 func mustID(t *testing.T, id string) int64 {
@@ -245,5 +318,79 @@ func TestKeptLists(t *testing.T) {
 	}
 	if len(c.byKey) != c.parts[0].recent.Len()+c.parts[1].recent.Len() {
 		t.Errorf("%d lists known, %d kept", len(c.byKey), c.parts[0].recent.Len()+c.parts[1].recent.Len())
+	}
+}
+
+// The text index follows the store through syncs that add, change and remove
+// reports, each written as many small segments that are merged as they
+// accumulate: searches find what a scan of the store's reports finds, the
+// segments stay few, and merged segments hold no report twice.
+func TestTextSegmentsFollowTheStore(t *testing.T) {
+	defer func(n int) { textChunkBytes = n }(textChunkBytes)
+	textChunkBytes = 2 << 10
+	r := rand.New(rand.NewPCG(11, 12))
+	text := randomText(r, "政务公开", "行政复议", "依申请", "公开", "不予", "信访", "县", "复议", "，", " ", "3", "年")
+	src := &memSource{docs: map[int64]Doc{}}
+	next := int64(1)
+	newDoc := func(id int64, stamp string) Doc {
+		return Doc{ReportID: id, Stamp: stamp, Year: 2016 + r.IntN(10), Title: text(2), Text: text(5 + r.IntN(40))}
+	}
+	for range 300 {
+		src.docs[next] = newDoc(next, "1")
+		next++
+	}
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	words := []string{"行政复议", "公开", "县", "复议 -信访", "依申请公开", "不予 OR 信访", "3年", "政务公开行政复议"}
+	merged := false
+	for round := range 6 {
+		if _, err := ix.Sync(context.Background(), src); err != nil {
+			t.Fatal(err)
+		}
+		ix.text.mu.Lock()
+		segs := slices.Clone(ix.text.segs)
+		ix.text.mu.Unlock()
+		if len(segs) >= 2*mergeFactor {
+			t.Errorf("round %d: %d segments", round, len(segs))
+		}
+		for _, s := range segs {
+			if !slices.IsSorted(s.docs) || len(slices.Compact(slices.Clone(s.docs))) != len(s.docs) {
+				t.Errorf("round %d: segment %s holds reports out of order or twice", round, s.name)
+			}
+			merged = merged || len(s.docs) > 100
+		}
+		for _, w := range words {
+			c, err := newParser(ix.dictionary).compile(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := bruteForce(t, ix, src, c.q)
+			res, err := ix.Search(context.Background(), Request{Query: w, Limit: MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ids(res); res.Total != uint64(len(want)) || !slices.Equal(got, want) {
+				t.Fatalf("round %d, %s: %d found %v, the scan %d %v", round, w, res.Total, got, len(want), want)
+			}
+		}
+		// The store changes: a fifth of the reports get new text, some go, some come.
+		for id := range src.docs {
+			switch r.IntN(10) {
+			case 0, 1:
+				src.docs[id] = newDoc(id, fmt.Sprint(round+2))
+			case 2:
+				delete(src.docs, id)
+			}
+		}
+		for range 40 {
+			src.docs[next] = newDoc(next, "1")
+			next++
+		}
+	}
+	if !merged {
+		t.Error("no segment was merged: the test says little")
 	}
 }

@@ -9,16 +9,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -42,9 +44,12 @@ type Source interface {
 	SearchDocs(ctx context.Context, reportIDs []int64, fn func(Doc) error) error
 }
 
-// Index is an open bleve index. It is safe for concurrent use.
+// Index is an open index: bleve's (the reports' metadata, stored titles and
+// bodies, filters and facets) and the text index of their words (text.go). It
+// is safe for concurrent use.
 type Index struct {
-	b bleve.Index
+	b    bleve.Index
+	text *textIndex
 	// Progress, if set, is told how many of the documents a Sync indexes are done.
 	Progress func(done, total int)
 
@@ -72,18 +77,6 @@ const (
 )
 
 func newMapping() *mapping.IndexMappingImpl {
-	// Chinese text: cjk bigrams, with term vectors (phrase queries find nothing
-	// without them). Title and body are stored for hits and highlights. No doc
-	// values: nothing sorts or facets on text, and they would double its size.
-	text := func(store bool) *mapping.FieldMapping {
-		f := bleve.NewTextFieldMapping()
-		f.Analyzer = cjk.AnalyzerName
-		f.IncludeTermVectors = true
-		f.Store = store
-		f.IncludeInAll = false
-		f.DocValues = false
-		return f
-	}
 	kw := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
@@ -94,23 +87,13 @@ func newMapping() *mapping.IndexMappingImpl {
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
-	// Title and body keep their bigrams without positions: their phrases are
-	// read from the single characters (ngram.go).
+	// Titles and bodies are stored for hits and highlights; their words are
+	// in the text index.
 	for _, f := range []string{fTitle, fBody} {
-		m := text(true)
-		m.IncludeTermVectors = false
+		m := bleve.NewTextFieldMapping()
+		m.Index, m.Store, m.IncludeInAll, m.IncludeTermVectors, m.DocValues = false, true, false, false, false
 		doc.AddFieldMappingsAt(f, m)
 	}
-	for _, byN := range ngramFields {
-		for n, field := range byN {
-			f := text(false)
-			f.Analyzer = ngramAnalyzer(n)
-			// Trigrams are only searched as terms; the others as phrases too.
-			f.IncludeTermVectors = n != 3
-			doc.AddFieldMappingsAt(field, f)
-		}
-	}
-	doc.AddFieldMappingsAt(fLabels, text(false))
 	for _, f := range []string{fOrgan, fRegion, fRegionCode, fDepartment, fFormat, fFailed, fAnyFailed, fYearFacet, fStamp} {
 		doc.AddFieldMappingsAt(f, kw())
 	}
@@ -125,13 +108,9 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fPublished, pub)
 
 	m := bleve.NewIndexMapping()
-	if err := addNgramAnalyzers(m); err != nil {
-		panic(err) // the definitions are constants
-	}
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = cjk.AnalyzerName
-	// Without a default field a bare query string searches _all, which is off.
-	m.DefaultField = fBody
+	m.DefaultAnalyzer = keyword.Name
+	m.DefaultField = fRegionNames
 	m.ScoringModel = "bm25"
 	return m
 }
@@ -140,7 +119,7 @@ func newMapping() *mapping.IndexMappingImpl {
 // rebuilt rather than updated, since a bleve index keeps the mapping it was made with.
 var (
 	schemaKey     = []byte("gongkai_schema")
-	schemaVersion = []byte("6") // 2: the region facet names each coded region once; 3: n-gram fields; 4: single characters; 5: region names; 6: bigrams without positions
+	schemaVersion = []byte("7") // 2: the region facet names each coded region once; 3: n-gram fields; 4: single characters; 5: region names; 6: bigrams without positions; 7: the words in the text index
 )
 
 // ErrNoIndex says the folder holds no index yet; ErrOutdated that it holds one of
@@ -196,7 +175,12 @@ func open(dir string, readOnly bool) (*Index, error) {
 		b.Close()
 		return nil, fmt.Errorf("search index %s: %w", dir, ErrOutdated)
 	}
-	return &Index{b: b}, nil
+	text, err := openText(dir, readOnly)
+	if err != nil {
+		b.Close()
+		return nil, fmt.Errorf("search index %s: %w", dir, err)
+	}
+	return &Index{b: b, text: text}, nil
 }
 
 func emptyDir(dir string) bool {
@@ -239,7 +223,16 @@ func newAt(dir string) (bleve.Index, error) {
 }
 
 // Close closes the index.
-func (ix *Index) Close() error { return ix.b.Close() }
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	if ix.cols != nil {
+		ix.cols.text.release()
+		ix.cols = nil
+	}
+	ix.mu.Unlock()
+	ix.text.close()
+	return ix.b.Close()
+}
 
 // Count returns the number of reports indexed.
 func (ix *Index) Count() (uint64, error) { return ix.b.DocCount() }
@@ -251,11 +244,11 @@ type SyncStats struct {
 }
 
 // batchSize documents go into one bleve batch: each batch is applied whole, so a
-// killed sync leaves an index that holds whole documents and is caught up next time.
-// Smaller batches cost memory less and time more: indexing a 10,000-page crawl's
-// 4,389 reports peaks at 416 MB in batches of 100, 308 MB in batches of 25 (14
-// and 17 s).
-const batchSize = 25
+// killed sync leaves an index that holds whole documents and is caught up next
+// time. bleve holds their metadata and stored title and body only (the words
+// are in the text index), a few megabytes a batch; smaller batches make more
+// segments for bleve to merge.
+const batchSize = 250
 
 // Sync brings the index up to date with the store: new reports and reports whose
 // stamp changed are indexed, reports the store no longer holds are removed.
@@ -284,6 +277,9 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 		}
 	}
 	sort.Slice(todo, func(i, j int) bool { return todo[i] < todo[j] })
+	if len(todo) > 0 && todo[len(todo)-1] > math.MaxUint32 {
+		return st, fmt.Errorf("search index: report id %d is beyond what the index holds", todo[len(todo)-1])
+	}
 	b := ix.b.NewBatch()
 	for id := range indexed {
 		if _, ok := latest[id]; !ok {
@@ -291,23 +287,40 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 			st.Removed++
 		}
 	}
-	for start := 0; start < len(todo); start += batchSize {
-		chunk := todo[start:min(start+batchSize, len(todo))]
-		found := map[int64]bool{}
-		err := src.SearchDocs(ctx, chunk, func(d Doc) error {
-			found[d.ReportID] = true
-			st.Bytes += int64(len(d.Title) + len(d.Text) + len(strings.Join(d.Labels, "\n")))
-			return b.Index(docID(d.ReportID), toBleve(d))
-		})
+	// The reports go in chunks: a chunk's text is written as a segment of the
+	// text index, then its documents go into bleve batch by batch.
+	done := 0
+	for start := 0; start < len(todo); {
+		chunk, next, err := ix.syncText(ctx, src, todo, start, &st)
 		if err != nil {
 			return st, err
 		}
+		found := map[int64]bool{}
+		for i, d := range chunk {
+			found[d.ReportID] = true
+			if err := b.Index(docID(d.ReportID), toBleve(d)); err != nil {
+				return st, err
+			}
+			if (i+1)%batchSize == 0 || i == len(chunk)-1 {
+				if err := ix.b.Batch(b); err != nil {
+					return st, err
+				}
+				// A new batch rather than b.Reset(): bleve's analysis goroutine may
+				// still be ranging over the old one's map.
+				b = ix.b.NewBatch()
+			}
+			done++
+			if ix.Progress != nil && (done%batchSize == 0 || i == len(chunk)-1) {
+				ix.Progress(done, len(todo))
+			}
+		}
 		// A report the store dropped since SearchStamps (Reparse moved its only
 		// version) is not indexed, and goes if it was.
-		for _, id := range chunk {
+		for _, id := range todo[start:next] {
 			if found[id] {
 				continue
 			}
+			done++
 			if _, ok := indexed[id]; ok {
 				st.Updated--
 				st.Removed++
@@ -316,15 +329,7 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 				st.Added--
 			}
 		}
-		if err := ix.b.Batch(b); err != nil {
-			return st, err
-		}
-		// A new batch rather than b.Reset(): bleve's analysis goroutine may
-		// still be ranging over the old one's map.
-		b = ix.b.NewBatch()
-		if ix.Progress != nil {
-			ix.Progress(start+len(chunk), len(todo))
-		}
+		start = next
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
@@ -335,9 +340,79 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 		}
 	}
 	if st.Added+st.Updated+st.Removed > 0 {
-		err = ix.compact(ctx)
+		err = ix.text.compact(func(id uint32) bool { _, ok := latest[int64(id)]; return ok })
+		if err == nil {
+			err = ix.compact(ctx)
+		}
 	}
 	return st, err
+}
+
+// textChunkBytes is how much text goes into one segment of the text index as a
+// sync writes it: its postings take about eight times as much memory while
+// they are collected.
+var textChunkBytes = 16 << 20
+
+// syncText reads the documents of todo from start on, up to textChunkBytes of text,
+// and writes their text as a segment; it returns them and where the next chunk
+// starts.
+func (ix *Index) syncText(ctx context.Context, src Source, todo []int64, start int, st *SyncStats) ([]Doc, int, error) {
+	builder := newSegmentBuilder()
+	var docs []Doc
+	at := start
+	for at < len(todo) && builder.bytes < textChunkBytes {
+		ids := todo[at:min(at+analysisGroup, len(todo))]
+		var group []Doc
+		err := src.SearchDocs(ctx, ids, func(d Doc) error {
+			group = append(group, d)
+			return nil
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, a := range analyzeAll(group) {
+			builder.add(a)
+		}
+		for _, d := range group {
+			st.Bytes += int64(len(d.Title) + len(d.Text) + len(strings.Join(d.Labels, "\n")))
+		}
+		docs = append(docs, group...)
+		at += len(ids)
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+	}
+	if err := ix.text.add(builder); err != nil {
+		return nil, 0, err
+	}
+	return docs, at, nil
+}
+
+// analysisGroup reports are read from the store and analyzed at once, on every
+// processor.
+const analysisGroup = 64
+
+func analyzeAll(docs []Doc) []*analyzed {
+	out := make([]*analyzed, len(docs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(docs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := newAnalysisState()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(docs) {
+					return
+				}
+				d := docs[i]
+				out[i] = st.analyze(uint32(d.ReportID), d.Title, d.Text, strings.Join(d.Labels, "\n"))
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // compact merges the index's segments as bleve's merger plans it, and waits for
@@ -358,27 +433,40 @@ func (ix *Index) compact(ctx context.Context) error {
 }
 
 // Rebuild makes a new index of every report at dir and puts it in place of the
-// old one, which serves searches until then. A rebuild that is interrupted
-// leaves the old index as it was.
+// old one, which serves searches until then. A rebuild that fails leaves the
+// old index as it was; one that is interrupted (ctx ends) also keeps what it
+// built, beside it, and the next Rebuild goes on from there.
 func Rebuild(ctx context.Context, dir string, src Source, progress func(done, total int)) (SyncStats, error) {
 	if err := notBusy(dir); err != nil {
 		return SyncStats{}, err
 	}
 	tmp := dir + ".new"
-	if err := os.RemoveAll(tmp); err != nil {
-		return SyncStats{}, err
-	}
-	b, err := newAt(tmp)
+	fresh, err := open(tmp, false)
 	if err != nil {
-		return SyncStats{}, fmt.Errorf("search index %s: %w", tmp, err)
+		// Nothing to go on from (or of another layout): start anew.
+		if err := os.RemoveAll(tmp); err != nil {
+			return SyncStats{}, err
+		}
+		b, err := newAt(tmp)
+		if err == nil {
+			err = b.Close()
+		}
+		if err == nil {
+			fresh, err = open(tmp, false)
+		}
+		if err != nil {
+			return SyncStats{}, fmt.Errorf("search index %s: %w", tmp, err)
+		}
 	}
-	fresh := &Index{b: b, Progress: progress}
+	fresh.Progress = progress
 	st, err := fresh.Sync(ctx, src)
 	if cerr := fresh.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		os.RemoveAll(tmp)
+		if ctx.Err() == nil {
+			os.RemoveAll(tmp)
+		}
 		return st, err
 	}
 	// A process that has the old index open would go on using it after the swap.
@@ -455,13 +543,7 @@ func toBleve(d Doc) map[string]any {
 			doc[f] = v
 		}
 	}
-	for field, byN := range ngramFields {
-		if v, ok := doc[field]; ok {
-			for _, f := range byN {
-				doc[f] = v
-			}
-		}
-	}
+	delete(doc, fLabels) // only in the text index
 	if d.Year > 0 {
 		doc[fYear] = float64(d.Year)
 		doc[fYearFacet] = strconv.Itoa(d.Year)

@@ -11,12 +11,13 @@ import (
 	"testing"
 )
 
-// killedDocs are what the killed sync indexes: enough batches that it is killed
+// killedDocs are what the killed sync indexes: enough chunks that it is killed
 // in the middle.
-const killedDocs = 8 * batchSize
+const killedDocs = 8 * analysisGroup
 
 // announcing is a store that says on standard output which chunk of documents the
-// sync asks for: the sync asks for chunk k once batch k-1 is in the index.
+// sync asks for: with a text chunk of one group of documents, the sync asks for
+// chunk k once chunk k-1 is in the index.
 type announcing struct {
 	memSource
 	chunks int
@@ -46,6 +47,7 @@ func TestKilledSync(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		textChunkBytes = analysisGroup * len(killedSource().docs[1].Text)
 		_, err = ix.Sync(context.Background(), &announcing{memSource: *killedSource()})
 		t.Fatalf("the sync was not killed (error %v)", err)
 	}
@@ -62,9 +64,9 @@ func TestKilledSync(t *testing.T) {
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Killed while the sync indexes its second batch: the first is in.
+	// Killed while the sync indexes its third chunk: the first is in.
 	sc := bufio.NewScanner(out)
-	for sc.Scan() && sc.Text() != "chunk 2" {
+	for sc.Scan() && sc.Text() != "chunk 3" {
 	}
 	child.Process.Kill()
 	child.Wait()
@@ -78,8 +80,8 @@ func TestKilledSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d documents after the kill", n)
-	if n == 0 || n%batchSize != 0 || n >= killedDocs {
-		t.Errorf("the killed sync left %d documents: want whole batches of %d, fewer than %d", n, batchSize, killedDocs)
+	if n == 0 || n >= killedDocs {
+		t.Errorf("the killed sync left %d documents: want some, fewer than %d", n, killedDocs)
 	}
 	src := killedSource()
 	res, err := ix.Search(context.Background(), Request{Query: "行政复议"})

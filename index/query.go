@@ -39,8 +39,9 @@ type compiled struct {
 	marks []*regexp.Regexp
 }
 
-// dictionary lists a field's indexed terms that match a regular expression.
-type dictionary func(field, pattern string) ([]string, error)
+// dictionary lists a text field's indexed terms of a kind that match a regular
+// expression.
+type dictionary func(field, kind byte, pattern string) ([]string, error)
 
 type parser struct {
 	toks  []string
@@ -216,7 +217,7 @@ var (
 			panic(err)
 		}
 		out := map[int]analysis.Analyzer{}
-		for n := range ngramFields[fBody] {
+		for _, n := range []int{1, 3, 4} {
 			out[n] = m.AnalyzerNamed(ngramAnalyzer(n))
 		}
 		return out
@@ -239,15 +240,16 @@ func (p *parser) text(s string, fields []string) (query.Query, error) {
 	grams := hanGrams(s)
 	lone := slices.ContainsFunc(toks, func(t *analysis.Token) bool { return t.Type == analysis.Single })
 	var perField []query.Query
-	for _, f := range fields {
-		byN, hasGrams := ngramFields[f]
-		var q query.Query
+	for _, name := range fields {
+		f := textFieldOf[name]
+		hasGrams := f != tfLabels
+		var q *textQuery
 		var err error
 		switch {
 		case hasGrams && grams != nil:
-			q = gramQuery(byN, grams)
+			q = gramQuery(f, grams)
 		case hasGrams && (lone || len(toks) > 1):
-			q = unigramQuery(byN[1], s)
+			q = unigramQuery(f, s)
 		case len(toks) == 1 && lone:
 			q, err = p.loneChar(f, string(toks[0].Term))
 		default:
@@ -256,8 +258,12 @@ func (p *parser) text(s string, fields []string) (query.Query, error) {
 		if err != nil {
 			return nil, err
 		}
-		if f == fTitle {
-			q.(query.BoostableQuery).SetBoost(3)
+		if q == nil {
+			perField = append(perField, query.NewMatchNoneQuery())
+			continue
+		}
+		if f == tfTitle {
+			q.SetBoost(3)
 		}
 		perField = append(perField, q)
 	}
@@ -267,39 +273,38 @@ func (p *parser) text(s string, fields []string) (query.Query, error) {
 	return query.NewDisjunctionQuery(perField), nil
 }
 
-// phrase matches the tokens at consecutive positions of a field. A lone Chinese
+// textFieldOf names the text fields as the text index does.
+var textFieldOf = map[string]byte{fTitle: tfTitle, fBody: tfBody, fLabels: tfLabels}
+
+// phrase matches the bigram field's tokens at consecutive positions (in the
+// labels; a title or body is asked for one token only). A lone Chinese
 // character at either end of them (2022年, 第3) stands beside a letter or digit in
 // the query, but in the text it may be half of a bigram with the character after
 // it (2022年度) or before it (年第3): it matches any indexed term that begins (or
 // ends) with it. Between two words of letters or digits it is a lone character
-// in the text too.
-func (p *parser) phrase(field string, toks analysis.TokenStream) (query.Query, error) {
-	if len(toks) == 1 {
-		t := query.NewTermQuery(string(toks[0].Term))
-		t.SetField(field)
-		return t, nil
-	}
+// in the text too. nil matches nothing.
+func (p *parser) phrase(field byte, toks analysis.TokenStream) (*textQuery, error) {
 	terms := make([][]string, len(toks))
 	for i, t := range toks {
 		term := string(t.Term)
 		terms[i] = []string{term}
-		if t.Type != analysis.Single || (i > 0 && i < len(toks)-1) {
+		if len(toks) == 1 || t.Type != analysis.Single || (i > 0 && i < len(toks)-1) {
 			continue
 		}
 		pattern := regexp.QuoteMeta(term) + ".?"
 		if i == 0 {
 			pattern = ".?" + regexp.QuoteMeta(term)
 		}
-		alts, err := p.dict(field, pattern)
+		alts, err := p.dict(field, '2', pattern)
 		if err != nil {
 			return nil, err
 		}
 		if len(alts) == 0 {
-			return query.NewMatchNoneQuery(), nil
+			return nil, nil
 		}
 		terms[i] = alts
 	}
-	return newPhraseQuery(field, terms), nil
+	return newTextQuery(field, '2', terms...), nil
 }
 
 // hanGrams returns the 4-grams of s, or its trigram, when s is one run of three
@@ -317,42 +322,39 @@ func hanGrams(s string) analysis.TokenStream {
 	return grams
 }
 
-// gramQuery matches a run of Chinese characters in a text field's n-gram
-// fields: its trigram or 4-gram as a term, a longer run as a phrase of 4-grams
-// that cover it (依申请公开: 依申请公 and 申请公开, one position apart).
-func gramQuery(fields map[int]string, grams analysis.TokenStream) query.Query {
+// gramQuery matches a run of Chinese characters in a text field's n-grams:
+// its trigram or 4-gram as a term, a longer run as a phrase of 4-grams that
+// cover it (依申请公开: 依申请公 and 申请公开, one position apart).
+func gramQuery(field byte, grams analysis.TokenStream) *textQuery {
 	n := utf8.RuneCount(grams[0].Term)
+	kind := byte('0' + n)
 	if len(grams) == 1 {
-		t := query.NewTermQuery(string(grams[0].Term))
-		t.SetField(fields[n])
-		return t
+		return newTextQuery(field, kind, []string{string(grams[0].Term)})
 	}
-	var terms [][]string
-	var offsets []int
+	q := newTextQuery(field, kind)
 	for i := 0; ; i += n {
 		i = min(i, len(grams)-1)
-		terms = append(terms, []string{string(grams[i].Term)})
-		offsets = append(offsets, i)
+		q.terms = append(q.terms, []string{string(grams[i].Term)})
+		q.offsets = append(q.offsets, i)
 		if i == len(grams)-1 {
 			break
 		}
 	}
-	q := newPhraseQuery(fields[n], terms)
-	q.offsets = offsets
 	return q
 }
 
-// loneChar matches a Chinese character in a field indexed as bigrams only: the
-// character alone, or any bigram that begins or ends with it.
-func (p *parser) loneChar(field, c string) (query.Query, error) {
-	terms, err := p.dict(field, regexp.QuoteMeta(c)+".?|."+regexp.QuoteMeta(c))
-	if err != nil {
+// loneChar matches a Chinese character in a field indexed as bigrams only (the
+// labels): the character alone, or any bigram that begins or ends with it; nil
+// when there is none.
+func (p *parser) loneChar(field byte, c string) (*textQuery, error) {
+	terms, err := p.dict(field, '2', regexp.QuoteMeta(c)+".?|."+regexp.QuoteMeta(c))
+	if err != nil || len(terms) == 0 {
 		return nil, err
 	}
-	return anyTerm(field, terms), nil
+	return newTextQuery(field, '2', terms), nil
 }
 
-// anyTerm matches any of the terms in a field; nothing when there are none.
+// anyTerm matches any of the terms in a keyword field; nothing when there are none.
 func anyTerm(field string, terms []string) query.Query {
 	if len(terms) == 0 {
 		return query.NewMatchNoneQuery()
@@ -366,23 +368,15 @@ func anyTerm(field string, terms []string) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// unigramQuery matches s in a field of single characters and words: as a term,
+// unigramQuery matches s in a field's single characters and words: as a term,
 // or a phrase of them at the positions they have in s.
-func unigramQuery(field, s string) query.Query {
+func unigramQuery(field byte, s string) *textQuery {
 	toks := ngramAnalyzers()[1].Analyze([]byte(s))
-	if len(toks) == 1 {
-		t := query.NewTermQuery(string(toks[0].Term))
-		t.SetField(field)
-		return t
-	}
-	var terms [][]string
-	var offsets []int
+	q := newTextQuery(field, '1')
 	for _, t := range toks {
-		terms = append(terms, []string{string(t.Term)})
-		offsets = append(offsets, t.Position-toks[0].Position)
+		q.terms = append(q.terms, []string{string(t.Term)})
+		q.offsets = append(q.offsets, t.Position-toks[0].Position)
 	}
-	q := newPhraseQuery(field, terms)
-	q.offsets = offsets
 	return q
 }
 
@@ -512,18 +506,12 @@ func compileWordPattern(w string) *regexp.Regexp {
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
-// dictionary lists the terms of a field that match a regular expression.
-func (ix *Index) dictionary(field, pattern string) ([]string, error) {
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return termsMatching(r, field, pattern)
+// dictionary lists the terms of a text field and kind that match a regular
+// expression.
+func (ix *Index) dictionary(field, kind byte, pattern string) ([]string, error) {
+	ts := ix.text.snapshot()
+	defer ts.release()
+	return ts.terms(field, kind, pattern)
 }
 
 // termsMatching lists the terms of a field in a snapshot that match a regular

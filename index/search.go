@@ -85,11 +85,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	limit = min(limit, MaxLimit)
 	page := max(r.Page, 1)
-	snap, cols, err := ix.snapshot()
+	snap, cols, done, err := ix.snapshot()
 	if err != nil {
 		return nil, err
 	}
-	defer snap.Close()
+	defer done()
 	found, err := collect(ctx, snap, cols, ix.b.Mapping(), q, (page-1)*limit, limit, r.Sort == "date")
 	if err != nil {
 		return nil, err
