@@ -119,7 +119,7 @@ func newMapping() *mapping.IndexMappingImpl {
 // rebuilt rather than updated, since a bleve index keeps the mapping it was made with.
 var (
 	schemaKey     = []byte("gongkai_schema")
-	schemaVersion = []byte("7") // 2: the region facet names each coded region once; 3: n-gram fields; 4: single characters; 5: region names; 6: bigrams without positions; 7: the words in the text index
+	schemaVersion = []byte("8") // 2: the region facet names each coded region once; 3: n-gram fields; 4: single characters; 5: region names; 6: bigrams without positions; 7: the words in the text index; 8: postings hold their positions after their reports
 )
 
 // ErrNoIndex says the folder holds no index yet; ErrOutdated that it holds one of

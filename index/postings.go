@@ -421,19 +421,21 @@ func compareBytes(a, b []byte) int { return slices.Compare(a, b) }
 
 // ---- posting lists ----
 
-// A posting list is its blocks' headers, then their payloads:
+// A posting list is its blocks' headers, then their reports, then their
+// positions, so that a search that needs no positions reads only the start:
 //
 //	uvarint blocks
 //	per block: uvarint first-doc − previous block's last doc, uvarint last − first,
 //	           uvarint docs, uvarint length of the docs part, uvarint length of the positions part
 //	per block: docs part: per report its distance from the one before (none for
-//	           the first) and its count; positions part: per report its positions,
-//	           each as the distance from the one before.
+//	           the first) and its count
+//	per block: positions part: per report its positions, each as the distance
+//	           from the one before
 
 type postingBlock struct {
 	first, last uint32
 	n           int
-	docs, pos   []byte // the block's parts
+	docs, pos   []byte // the block's parts (pos nil when not read)
 }
 
 // posting is a term's list as the builder collects it.
@@ -443,15 +445,18 @@ type posting struct {
 	pos  []uint32 // all positions, report after report
 }
 
-func encodePosting(dst []byte, p *posting, keepPos bool) []byte {
+// encodePosting appends p's encoding to dst, and says how long its part before
+// the positions is.
+func encodePosting(dst []byte, p *posting, keepPos bool) ([]byte, int) {
+	start := len(dst)
 	nBlocks := (len(p.docs) + blockDocs - 1) / blockDocs
 	dst = binary.AppendUvarint(dst, uint64(nBlocks))
-	var parts [][2][]byte
+	var docs, pos []byte
 	var prevLast uint32
 	pi := 0
 	for b := 0; b < nBlocks; b++ {
 		lo, hi := b*blockDocs, min((b+1)*blockDocs, len(p.docs))
-		var docs, pos []byte
+		d0, p0 := len(docs), len(pos)
 		for i := lo; i < hi; i++ {
 			if i > lo {
 				docs = binary.AppendUvarint(docs, uint64(p.docs[i]-p.docs[i-1]))
@@ -469,21 +474,19 @@ func encodePosting(dst []byte, p *posting, keepPos bool) []byte {
 		dst = binary.AppendUvarint(dst, uint64(p.docs[lo]-prevLast))
 		dst = binary.AppendUvarint(dst, uint64(p.docs[hi-1]-p.docs[lo]))
 		dst = binary.AppendUvarint(dst, uint64(hi-lo))
-		dst = binary.AppendUvarint(dst, uint64(len(docs)))
-		dst = binary.AppendUvarint(dst, uint64(len(pos)))
-		parts = append(parts, [2][]byte{docs, pos})
+		dst = binary.AppendUvarint(dst, uint64(len(docs)-d0))
+		dst = binary.AppendUvarint(dst, uint64(len(pos)-p0))
 		prevLast = p.docs[hi-1]
 	}
-	for _, part := range parts {
-		dst = append(dst, part[0]...)
-		dst = append(dst, part[1]...)
-	}
-	return dst
+	dst = append(dst, docs...)
+	n := len(dst) - start
+	return append(dst, pos...), n
 }
 
 var errCorrupt = errors.New("search index: a text segment is damaged")
 
-// decodeBlocks reads a posting list's block headers and cuts its payload.
+// decodeBlocks reads a posting list's block headers and cuts its parts: b is
+// the whole list, or its part before the positions.
 func decodeBlocks(b []byte) ([]postingBlock, error) {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
@@ -492,7 +495,8 @@ func decodeBlocks(b []byte) ([]postingBlock, error) {
 	b = b[k:]
 	blocks := make([]postingBlock, n)
 	var last uint32
-	var lens [][2]int
+	lens := make([][2]int, n)
+	posTotal := 0
 	for i := range blocks {
 		var v [5]uint64
 		for j := range v {
@@ -505,14 +509,23 @@ func decodeBlocks(b []byte) ([]postingBlock, error) {
 		first := last + uint32(v[0])
 		blocks[i] = postingBlock{first: first, last: first + uint32(v[1]), n: int(v[2])}
 		last = blocks[i].last
-		lens = append(lens, [2]int{int(v[3]), int(v[4])})
+		lens[i] = [2]int{int(v[3]), int(v[4])}
+		posTotal += int(v[4])
 	}
 	for i, l := range lens {
-		if l[0]+l[1] > len(b) {
+		if l[0] > len(b) {
 			return nil, errCorrupt
 		}
-		blocks[i].docs, blocks[i].pos = b[:l[0]], b[l[0]:l[0]+l[1]]
-		b = b[l[0]+l[1]:]
+		blocks[i].docs, b = b[:l[0]], b[l[0]:]
+	}
+	if len(b) == 0 {
+		return blocks, nil // the positions were not read
+	}
+	if len(b) != posTotal {
+		return nil, errCorrupt
+	}
+	for i, l := range lens {
+		blocks[i].pos, b = b[:l[1]], b[l[1]:]
 	}
 	return blocks, nil
 }

@@ -30,7 +30,7 @@ import (
 const (
 	textDir      = "text"
 	manifestFile = "MANIFEST"
-	segMagic     = "GKTEXT01"
+	segMagic     = "GKTEXT02"
 )
 
 // segment is an open segment file.
@@ -43,7 +43,8 @@ type segment struct {
 	keys  []byte      // the dictionary: terms one after another, ascending
 	keyAt []uint32    // where term i starts in keys (and one more entry: the end)
 	off   []uint64    // where term i's posting list starts in the file
-	plen  []uint32
+	plen  []uint32    // its length
+	dlen  []uint32    // the length of its part before the positions
 	df    []uint32
 	refs  atomic.Int32 // snapshots using it, and 1 while it is in the index
 }
@@ -60,9 +61,13 @@ func (s *segment) find(key []byte) int {
 	return -1
 }
 
-// posting reads term i's posting list.
-func (s *segment) posting(i int) ([]byte, error) {
-	b := make([]byte, s.plen[i])
+// posting reads term i's posting list, with its positions or without.
+func (s *segment) posting(i int, positions bool) ([]byte, error) {
+	n := s.dlen[i]
+	if positions {
+		n = s.plen[i]
+	}
+	b := make([]byte, n)
 	if _, err := s.f.ReadAt(b, int64(s.off[i])); err != nil {
 		return nil, fmt.Errorf("search index: text segment %s: %w", s.name, err)
 	}
@@ -169,13 +174,15 @@ func writeSegment(dir, name string, docs []uint32, lens [3][]uint32, each func(e
 	var dict, buf []byte
 	nTerms := 0
 	err = each(func(key string, p *posting) error {
-		buf = encodePosting(buf[:0], p, positional(key[0], key[1]))
+		var docsLen int
+		buf, docsLen = encodePosting(buf[:0], p, positional(key[0], key[1]))
 		if _, err := w.Write(buf); err != nil {
 			return err
 		}
 		dict = binary.AppendUvarint(dict, uint64(len(key)))
 		dict = append(dict, key...)
 		dict = binary.AppendUvarint(dict, uint64(len(buf)))
+		dict = binary.AppendUvarint(dict, uint64(docsLen))
 		dict = binary.AppendUvarint(dict, uint64(len(p.docs)))
 		off += uint64(len(buf))
 		nTerms++
@@ -282,8 +289,9 @@ func readSegment(f *os.File, name string) (*segment, error) {
 	s.keyAt = make([]uint32, 0, nTerms+1)
 	s.off, s.plen, s.df = make([]uint64, 0, nTerms), make([]uint32, 0, nTerms), make([]uint32, 0, nTerms)
 	s.keys = make([]byte, 0, len(dict))
+	s.dlen = make([]uint32, 0, nTerms)
 	for range nTerms {
-		var v [3]uint64
+		var v [4]uint64
 		kl, k := binary.Uvarint(dict)
 		if k <= 0 || int(kl)+k > len(dict) {
 			return nil, errCorrupt
@@ -291,7 +299,7 @@ func readSegment(f *os.File, name string) (*segment, error) {
 		s.keyAt = append(s.keyAt, uint32(len(s.keys)))
 		s.keys = append(s.keys, dict[k:k+int(kl)]...)
 		dict = dict[k+int(kl):]
-		for j := 1; j < 3; j++ {
+		for j := 1; j < 4; j++ {
 			x, k := binary.Uvarint(dict)
 			if k <= 0 {
 				return nil, errCorrupt
@@ -300,7 +308,8 @@ func readSegment(f *os.File, name string) (*segment, error) {
 		}
 		s.off = append(s.off, off)
 		s.plen = append(s.plen, uint32(v[1]))
-		s.df = append(s.df, uint32(v[2]))
+		s.dlen = append(s.dlen, uint32(v[2]))
+		s.df = append(s.df, uint32(v[3]))
 		off += v[1]
 	}
 	if off != docsAt {
@@ -586,7 +595,7 @@ func mergePostings(pick []*segment, keep func(seg int, d uint32) bool, emit func
 			if at[si] >= len(s.keyAt)-1 || string(s.key(at[si])) != key {
 				continue
 			}
-			b, err := s.posting(at[si])
+			b, err := s.posting(at[si], true)
 			if err != nil {
 				return err
 			}
@@ -707,41 +716,13 @@ func (s *textSnapshot) terms(field, kind byte, pattern string) ([]string, error)
 	return out, nil
 }
 
-// termCursor walks one term's reports in every segment, in report order, with
-// their counts and positions.
-type termCursor struct {
-	parts []*segCursor
-	df    int
-}
-
+// segCursor walks one term's reports in one segment.
 type segCursor struct {
 	seg    int
 	blocks []postingBlock
 	b      int
 	c      blockCursor
 	done   bool
-}
-
-func (s *textSnapshot) cursor(key []byte) (*termCursor, error) {
-	tc := &termCursor{}
-	for si, seg := range s.segs {
-		i := seg.find(key)
-		if i < 0 {
-			continue
-		}
-		b, err := seg.posting(i)
-		if err != nil {
-			return nil, err
-		}
-		blocks, err := decodeBlocks(b)
-		if err != nil {
-			return nil, fmt.Errorf("%w (%s)", err, seg.name)
-		}
-		tc.df += int(seg.df[i])
-		sc := &segCursor{seg: si, blocks: blocks, b: -1}
-		tc.parts = append(tc.parts, sc)
-	}
-	return tc, nil
 }
 
 // advance moves a segment's cursor to its first report at or after d; false
@@ -772,6 +753,3 @@ func (c *segCursor) advance(d uint32) bool {
 	c.done = true
 	return false
 }
-
-// errReadOnly: the text index of an index opened for reading is not written.
-var errReadOnly = errors.New("search index: opened for reading only")

@@ -129,7 +129,7 @@ func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, 
 			if k < 0 {
 				continue
 			}
-			b, err := seg.posting(k)
+			b, err := seg.posting(k, len(q.terms) > 1 && positional(q.field, q.kind))
 			if err != nil {
 				return nil, 0, err
 			}
