@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"gongkai/report"
 )
@@ -23,7 +22,7 @@ import (
 //	carry_chain:total              table3 carried_over.total = last year's carried_forward.total
 //	in_force_chain:rules           (2021 format, both years) in_force = last year's in_force + issued − repealed
 //	in_force_chain:normative_docs  the same for 行政规范性文件
-//	timeliness                     published by 31 January (departments) or 31 March (governments) of the next year
+//	timeliness                     published by the deadline of the law in force for the year (report.Timeliness)
 //	copied_text:previous           body similarity to the same organ's previous report < CopiedThreshold
 //	copied_text:peers              body similarity to every other organ's report of the same year < CopiedThreshold
 //
@@ -34,7 +33,7 @@ import (
 const (
 	RuleCarryChain     = "carry_chain:total"
 	RuleInForceChain   = "in_force_chain:" // + rules, normative_docs
-	RuleTimeliness     = "timeliness"
+	RuleTimeliness     = report.RuleTimeliness
 	RuleCopiedPrevious = "copied_text:previous"
 	RuleCopiedPeers    = "copied_text:peers"
 )
@@ -53,6 +52,7 @@ type facts struct {
 	organ               string // normalised; empty for a report keyed by URI
 	printedOrgan        string
 	region, department  string
+	regionCode          string
 	year                int
 	published, format   string
 	sig                 signature
@@ -102,7 +102,7 @@ func (w *writer) mark(reportID int64, sc scope) { w.affected[reportID] |= sc }
 func factsOf(p *prepared, versionID int64) *facts {
 	rec := p.rec
 	f := &facts{versionID: versionID, organ: p.organ, printedOrgan: rec.Organ, region: rec.Region,
-		department: rec.Department, year: rec.Year, published: rec.Published, format: rec.Format, sig: p.sig,
+		regionCode: rec.RegionCode, department: rec.Department, year: rec.Year, published: rec.Published, format: rec.Format, sig: p.sig,
 		cells: map[string]cellFact{}}
 	for _, c := range rec.Cells {
 		ref := c.Ref()
@@ -139,10 +139,10 @@ func (w *writer) loadFacts(ctx context.Context, where string, args ...any) (f fa
 	}
 	f.versionID, f.reportID, f.organ = versionID.Int64, reportID, organ
 	var sig []byte
-	err = w.queryRow(ctx, `SELECT coalesce(v.organ, ''), coalesce(v.region, ''), coalesce(v.department, ''),
+	err = w.queryRow(ctx, `SELECT coalesce(v.organ, ''), coalesce(v.region, ''), coalesce(v.region_code, ''), coalesce(v.department, ''),
 		coalesce(v.year, 0), coalesce(v.published, ''), v.format, s.signature
 		FROM versions v LEFT JOIN text_signatures s ON s.version_id = v.id WHERE v.id = ?`, f.versionID).
-		Scan(&f.printedOrgan, &f.region, &f.department, &f.year, &f.published, &f.format, &sig)
+		Scan(&f.printedOrgan, &f.region, &f.regionCode, &f.department, &f.year, &f.published, &f.format, &sig)
 	if err != nil {
 		return f, false, err
 	}
@@ -474,49 +474,11 @@ func inForceChain(f, prev facts, row string) (finding, bool) {
 	}, otherReport: prev.reportID}, true
 }
 
-// isGovernment tells a government's own report from a department's: the
-// department is 人民政府 or 人民政府办公室, or there is none and the organ is the
-// region itself. known is false when the record does not say.
-func isGovernment(f facts) (government, known bool) {
-	switch {
-	case f.department == "人民政府" || f.department == "人民政府办公室":
-		return true, true
-	case f.department != "":
-		return false, true
-	case f.region != "" && NormaliseOrgan(f.printedOrgan) == NormaliseOrgan(f.region):
-		return true, true
-	}
-	return false, false
-}
-
-// timeliness compares the publication date with the legal deadline (条例 第五十条):
-// departments by 31 January, governments by 31 March of the year after the one
-// the report covers.
+// timeliness judges the publication date by the law in force for the report's
+// year (report.Timeliness).
 func timeliness(f facts) (finding, bool) {
-	if f.year == 0 || f.published == "" {
-		return finding{}, false
-	}
-	published, err := time.Parse(time.DateOnly, f.published)
-	if err != nil {
-		return finding{}, false
-	}
-	government, known := isGovernment(f)
-	if !known {
-		return finding{}, false
-	}
-	deadline, who := time.Date(f.year+1, time.January, 31, 0, 0, 0, 0, time.UTC), "a department"
-	if government {
-		deadline, who = time.Date(f.year+1, time.March, 31, 0, 0, 0, 0, time.UTC), "a government"
-	}
-	if published.After(deadline) {
-		days := int(published.Sub(deadline).Hours() / 24)
-		return finding{Check: report.Check{Rule: RuleTimeliness, OK: false,
-			Detail: fmt.Sprintf("published %s, %d days after the %s deadline for %s", f.published, days, deadline.Format(time.DateOnly), who),
-		}}, true
-	}
-	return finding{Check: report.Check{Rule: RuleTimeliness, OK: true,
-		Detail: fmt.Sprintf("published %s, by the %s deadline for %s", f.published, deadline.Format(time.DateOnly), who),
-	}}, true
+	c, ok := report.Timeliness(f.year, f.published, f.printedOrgan, f.region, f.regionCode, f.department)
+	return finding{Check: c}, ok
 }
 
 func percent(share float64) string { return strconv.Itoa(int(math.Round(share*100))) + "%" }

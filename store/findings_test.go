@@ -135,11 +135,11 @@ func TestTimeliness(t *testing.T) {
 		ok     bool
 		detail string
 	}{
-		{true, "published 2023-01-28, by the 2023-01-31 deadline for a department"},
-		{false, "published 2023-03-02, 30 days after the 2023-01-31 deadline for a department"},
-		{true, "published 2017-01-18, by the 2017-03-31 deadline for a government"},
-		{false, "published 2017-04-05, 5 days after the 2017-03-31 deadline for a government"},
-		{true, "published 2023-03-20, by the 2023-03-31 deadline for a government"},
+		{true, "published 2023-01-28, by the 2023-01-31 deadline for a department (2019 条例 第四十九条)"},
+		{false, "published 2023-03-02, 30 days after the 2023-01-31 deadline for a department (2019 条例 第四十九条)"},
+		{true, "published 2017-01-18, by the 2017-03-31 deadline for every body (2008 条例 第三十一条)"},
+		{false, "published 2017-04-05, 5 days after the 2017-03-31 deadline for every body (2008 条例 第三十一条)"},
+		{true, "published 2023-03-20, by the 2023-03-31 deadline for a government (2019 条例 第四十九条)"},
 	} {
 		f, ok := findingOf(t, s, res[i].ReportID, RuleTimeliness)
 		if !ok || f.ok != want.ok || f.detail != want.detail {

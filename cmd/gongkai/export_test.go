@@ -48,7 +48,7 @@ func TestExportJSONLReproducesTheRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := rec.Checks[len(rec.Checks)-1]
-	if rec.Organ != "平潭综合实验区" || last.Rule != "timeliness" || !last.OK || last.Detail != "published 2017-01-18, by the 2017-03-31 deadline for a government" {
+	if rec.Organ != "平潭综合实验区" || last.Rule != "timeliness" || !last.OK || last.Detail != "published 2017-01-18, by the 2017-03-31 deadline for every body (2008 条例 第三十一条)" {
 		t.Errorf("2016 record: organ %q, last check %+v", rec.Organ, last)
 	}
 }
@@ -117,7 +117,7 @@ func TestExportCSV(t *testing.T) {
 	out, _, _ = gongkai(t, "export", "--data", data, "--format", "csv", "--table", "checks", "--year", "2016")
 	rows = readCSV(t, out)
 	if len(rows) != 3 || !has(rows, "1,平潭综合实验区,平潭综合实验区,,,2016,archive,timeliness,1,"+
-		"published 2017-01-18, by the 2017-03-31 deadline for a government,,,,") {
+		"published 2017-01-18, by the 2017-03-31 deadline for every body (2008 条例 第三十一条),,,,") {
 		t.Errorf("checks of 2016: %v", rows)
 	}
 }
