@@ -5,10 +5,10 @@
 package archive
 
 import (
-	"bufio"
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -25,18 +25,32 @@ import (
 	"time"
 
 	gowarc "github.com/nlnwa/gowarc/v3"
+
+	"gongkai/internal/lockfile"
 )
 
 // openSuffix marks a WARC file still being written; a file left with it by a
 // killed process is repaired on the next Open.
 const openSuffix = ".open"
 
+// lockName is the file in the archive folder whose lock the Archive writing
+// into the folder holds: there is one writer at a time, and Repair never
+// touches the file another process is writing.
+const lockName = "writer.lock"
+
 // Archive writes WARC files into one folder.
 type Archive struct {
-	dir string
-	mu  sync.Mutex
-	w   *gowarc.WarcFileWriter
+	dir  string
+	mu   sync.Mutex
+	w    *fileWriter
+	lock *lockfile.Lock
+	// repaired says what Open repaired: one line per file.
+	repaired []string
 }
+
+// ErrWrite is what an error of Response and Revisit wraps when the archive
+// could not write (a full disk): nothing fetched can be kept until it can.
+var ErrWrite = errors.New("writing to the WARC archive")
 
 // Exchange describes one HTTP request and its response, without the body.
 type Exchange struct {
@@ -61,46 +75,45 @@ type Capture struct {
 	Date      time.Time
 }
 
-// Open opens (creating it if needed) the archive folder, repairing any WARC file
-// that a killed process left half-written.
-func Open(dir string) (*Archive, error) {
+// Open opens (creating it if needed) the archive folder for writing, repairing
+// any WARC file that a killed process or a full disk left with a broken tail.
+// One process writes into a folder at a time: while another does, Open fails
+// with a *lockfile.HeldError that names it.
+func Open(dir string) (*Archive, error) { return OpenWith(dir, CreateFile) }
+
+// OpenWith is Open with the WARC files created by create.
+func OpenWith(dir string, create func(path string) (File, error)) (*Archive, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if _, err := Repair(dir); err != nil {
+	lock, err := lockfile.Acquire(context.Background(), filepath.Join(dir, lockName), false)
+	if err != nil {
 		return nil, err
 	}
-	names := &gowarc.PatternNameGenerator{
-		Directory: dir,
-		Prefix:    "gongkai-",
-		Pattern:   "%{prefix}s%{ts}s-%05{serial}d-%{pid}d.%{ext}s",
-		Params:    map[string]any{"pid": os.Getpid()},
+	repaired, err := repair(dir)
+	if err != nil {
+		lock.Release()
+		return nil, err
 	}
-	w := gowarc.NewWarcFileWriter(
-		gowarc.WithFileNameGenerator(names),
-		gowarc.WithCompression(true),
-		gowarc.WithFlush(true), // a record the store points to must be on disk
-		gowarc.WithMaxFileSize(1<<30),
-		gowarc.WithMaxConcurrentWriters(1),
-		gowarc.WithAddWarcConcurrentToHeader(true),
-		gowarc.WithOpenFileSuffix(openSuffix),
-		gowarc.WithRecordOptions(gowarc.WithBufferTmpDir(dir), gowarc.WithBufferMaxMemBytes(4<<20)),
-		gowarc.WithWarcInfoFunc(func(b gowarc.WarcRecordBuilder) error {
-			_, err := b.WriteString("software: gongkai\r\nformat: WARC File Format 1.1\r\n")
-			return err
-		}),
-	)
-	return &Archive{dir: dir, w: w}, nil
+	return &Archive{dir: dir, w: newFileWriter(dir, create), lock: lock, repaired: repaired}, nil
 }
+
+// Repaired lists what Open found broken and repaired, for the operator.
+func (a *Archive) Repaired() []string { return a.repaired }
 
 // Dir is the archive folder.
 func (a *Archive) Dir() string { return a.dir }
 
-// Close finishes the current WARC file.
+// Close finishes the current WARC file and lets another process write.
 func (a *Archive) Close() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.w.Close()
+	err := a.w.close()
+	if a.lock != nil {
+		a.lock.Release()
+		a.lock = nil
+	}
+	return err
 }
 
 // Response archives a request and its response, streaming the body through a
@@ -253,18 +266,17 @@ func writeHeader(b *strings.Builder, h http.Header) {
 func (a *Archive) write(c Capture, recs ...gowarc.WarcRecord) (Capture, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	results := a.w.Write(recs...)
-	for _, r := range recs {
-		r.Close()
-	}
-	for _, r := range results {
-		if r.Err != nil {
-			return Capture{}, r.Err
+	defer func() {
+		for _, r := range recs {
+			r.Close()
 		}
+	}()
+	file, offsets, err := a.w.write(recs)
+	if err != nil {
+		return Capture{}, fmt.Errorf("%w in %s: %w", ErrWrite, a.dir, err)
 	}
-	last := results[len(results)-1]
-	c.File = strings.TrimSuffix(filepath.Base(last.FileName), openSuffix)
-	c.Offset = last.FileOffset
+	c.File = file
+	c.Offset = offsets[len(offsets)-1]
 	c.RecordID = recs[len(recs)-1].RecordId()
 	return c, nil
 }
@@ -381,72 +393,6 @@ func Decode(body []byte, encoding string, limit int64) []byte {
 	}
 	return out
 }
-
-// Repair closes WARC files that a killed process left open: each is cut after
-// its last whole record and renamed to its final name. It returns the files it
-// repaired.
-func Repair(dir string) ([]string, error) {
-	open, err := filepath.Glob(filepath.Join(dir, "*"+openSuffix))
-	if err != nil {
-		return nil, err
-	}
-	var repaired []string
-	for _, path := range open {
-		end, err := lastWholeRecord(path)
-		if err != nil {
-			return repaired, fmt.Errorf("repairing %s: %w", path, err)
-		}
-		if err := os.Truncate(path, end); err != nil {
-			return repaired, err
-		}
-		final := strings.TrimSuffix(path, openSuffix)
-		if err := os.Rename(path, final); err != nil {
-			return repaired, err
-		}
-		repaired = append(repaired, filepath.Base(final))
-	}
-	return repaired, nil
-}
-
-// lastWholeRecord returns the offset just after the last record that reads whole.
-func lastWholeRecord(path string) (int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	r, err := gowarc.NewWarcFileReaderFromStream(bufio.NewReader(f), 0)
-	if err != nil {
-		return 0, nil
-	}
-	defer r.Close()
-	var end int64
-	for {
-		rec, err := r.Next()
-		if err != nil {
-			return end, nil
-		}
-		// Reading the block through proves the record is whole.
-		if _, err := io.Copy(io.Discard, blockReader(rec.WarcRecord)); err != nil {
-			rec.Close()
-			return end, nil
-		}
-		end = rec.Offset + rec.Size
-		rec.Close()
-	}
-}
-
-func blockReader(r gowarc.WarcRecord) io.Reader {
-	rd, err := r.Block().RawBytes()
-	if err != nil {
-		return errReader{err}
-	}
-	return rd
-}
-
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // Location formats a capture's place for people and logs: file@offset.
 func (c Capture) Location() string { return c.File + "@" + strconv.FormatInt(c.Offset, 10) }

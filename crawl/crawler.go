@@ -8,6 +8,7 @@ package crawl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -103,6 +104,9 @@ type Crawler struct {
 	stats    Stats
 	byPortal map[string]*Stats
 	listed   map[string]bool // links the run's pages listed (see firstSeen)
+	// stop ends the run early, for a reason that concerns every host: the
+	// archive cannot write (a full disk).
+	stop context.CancelCauseFunc
 }
 
 // New prepares a crawler. The archive receives every response.
@@ -177,12 +181,15 @@ func (c *Crawler) portal(name string) *Portal {
 // Run crawls until the frontier is empty or ctx ends, and returns what it did. A
 // run cut short (ctx cancelled, process killed) is resumed by the next Run.
 func (c *Crawler) Run(ctx context.Context) (Stats, error) {
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	runID, resumed, err := c.state.BeginRun(ctx, time.Now().UTC())
 	if err != nil {
 		return Stats{}, err
 	}
 	c.mu.Lock()
 	c.runID = runID
+	c.stop = stop
 	c.listed = map[string]bool{}
 	c.stats = Stats{Outcomes: OutcomeCounts{}}
 	for name := range c.byPortal {
@@ -260,6 +267,9 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		return stats, fmt.Errorf("storing the last documents: %w", flushErr)
 	}
 	stopProgress()
+	if cause := context.Cause(ctx); errors.Is(cause, archive.ErrWrite) {
+		return stats, fmt.Errorf("the crawl stopped, its unfinished URLs kept for the next crawl to resume: %w", cause)
+	}
 	return stats, nil
 }
 
@@ -433,6 +443,11 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 	defer c.recorder.forget(id)
 	hdr.Set(fetchHeader, id)
 	reqErr := c.collector.Request(method, it.URL, body, colly.NewContext(), hdr)
+	if errors.Is(reqErr, archive.ErrWrite) {
+		// Nothing fetched can be kept: the run stops, the item stays pending.
+		c.stop(reqErr)
+		return attempt{}
+	}
 	final := log.final()
 	if final == nil {
 		if ctx.Err() != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	"gongkai/archive"
 	"gongkai/config"
 	"gongkai/crawl"
+	"gongkai/internal/lockfile"
 	"gongkai/parse"
 	"gongkai/store"
 )
@@ -27,7 +29,7 @@ import (
 func init() {
 	commands["crawl"] = command{
 		summary: "find, archive and store the reports of the configured portals",
-		usage: usageText("gongkai crawl --config FILE [--data DIR] [--schedule CRON] [--json]",
+		usage: usageText("gongkai crawl --config FILE [--data DIR] [--schedule CRON] [--wait] [--json]",
 			"       gongkai crawl --status --config FILE [--data DIR] [--runs N]",
 			"Crawls every [[portals]] entry of the configuration file: discovers the annual-report",
 			"columns and list pages, fetches report pages and their attachments politely, archives",
@@ -38,11 +40,16 @@ func init() {
 			"",
 			"On a terminal it shows progress per portal and ends with a summary.",
 			"",
+			"One crawl runs on a data folder at a time (it holds DATA/crawl.lock): another",
+			"started meanwhile says which process holds it and exits with status 1, or with",
+			"--wait waits for it; a scheduled crawl that finds it held skips that time.",
+			"",
 			"Flags:",
 			"  --config FILE     the configuration file (see config.example.toml); required",
 			"  --data DIR        the data folder (overrides [storage] data)",
 			"  --schedule CRON   stay running and crawl on this schedule, e.g. \"0 2 * * *\"",
 			"                    (overrides [crawl] schedule)",
+			"  --wait            wait for the crawl that holds the data folder, instead of exiting",
 			"  --json            end each crawl with one JSON object of its counts",
 			"  --status          crawl nothing: show the last runs per portal (pages, reports",
 			"                    new/changed/gone, each outcome's count) and, for a portal with",
@@ -61,6 +68,7 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "")
 	status := fs.Bool("status", false, "")
 	runs := fs.Int("runs", 3, "")
+	wait := fs.Bool("wait", false, "")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprintln(stdout, commands["crawl"].usage)
@@ -113,7 +121,7 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	for {
-		status := crawlOnce(ctx, cfg, stdout, stderr, *asJSON)
+		status := crawlOnce(ctx, cfg, stdout, stderr, *asJSON, *wait)
 		if sched == nil || ctx.Err() != nil {
 			return status
 		}
@@ -128,7 +136,14 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 }
 
 // crawlOnce runs one crawl (or resumes an interrupted one) and prints its summary.
-func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, asJSON bool) int {
+// It holds the data folder's crawl lock throughout: a second crawl would resume
+// the same run and fetch the same URLs beside it.
+func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, asJSON, wait bool) int {
+	lock, ok := lockDataFolder(ctx, cfg.Storage.Data, wait, stderr)
+	if !ok {
+		return exitFailed
+	}
+	defer lock.Release()
 	st, err := store.Open(cfg.Storage.Data)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
@@ -142,6 +157,9 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 		return exitFailed
 	}
 	defer arch.Close()
+	for _, r := range arch.Repaired() {
+		fmt.Fprintf(stderr, "gongkai crawl: repaired WARC file %s\n", r)
+	}
 	portals, err := crawlPortals(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
@@ -181,6 +199,32 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 	return exitOK
 }
 
+// lockDataFolder takes the data folder's crawl lock, or says who holds it.
+func lockDataFolder(ctx context.Context, data string, wait bool, stderr io.Writer) (*lockfile.Lock, bool) {
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return nil, false
+	}
+	path := filepath.Join(data, "crawl.lock")
+	lock, err := lockfile.Acquire(ctx, path, false)
+	var held *lockfile.HeldError
+	if errors.As(err, &held) && wait {
+		fmt.Fprintf(stderr, "gongkai crawl: waiting for the crawl that holds %s: %s\n", data, held.Holder)
+		lock, err = lockfile.Acquire(ctx, path, true)
+	}
+	switch {
+	case errors.As(err, &held):
+		fmt.Fprintf(stderr, "gongkai crawl: another crawl is running on %s: %s; this one exits (--wait waits for it)\n", data, held.Holder)
+		return nil, false
+	case err != nil && ctx.Err() != nil:
+		return nil, false // interrupted while waiting
+	case err != nil:
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return nil, false
+	}
+	return lock, true
+}
+
 func crawlOptions(cfg *config.Config) crawl.Options {
 	c := cfg.Crawl
 	return crawl.Options{
@@ -215,8 +259,11 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 	}
 	line := fmt.Sprintf("%s in %s: fetched %d, reports new %d, changed %d, unchanged %d, gone %d, lost %d; outcomes: %s",
 		how, took.Round(time.Second), s.Fetched, s.ReportsNew, s.ReportsChanged, s.Unchanged, s.Gone, s.Lost, s.Outcomes)
-	if s.CharsetConflicts > 0 {
-		line += fmt.Sprintf("; %d pages declared a charset their bytes are not in (read as the bytes are)", s.CharsetConflicts)
+	switch n := s.CharsetConflicts; {
+	case n == 1:
+		line += "; 1 page declared a charset its bytes are not in (read as the bytes are)"
+	case n > 1:
+		line += fmt.Sprintf("; %d pages declared a charset their bytes are not in (read as the bytes are)", n)
 	}
 	return line
 }

@@ -220,7 +220,8 @@ func checkAgainstTruth(t *testing.T, site *testsite.Site, data string) {
 }
 
 // TestCrawlChild is the crawl that TestCrawlKilledAndResumed runs in a child
-// process and kills; run alone it does nothing.
+// process and kills (and TestHostileTwoCrawls runs beside another); run alone it
+// does nothing.
 func TestCrawlChild(t *testing.T) {
 	args := os.Getenv("GONGKAI_CRAWL_CHILD")
 	if args == "" {

@@ -82,7 +82,7 @@ func demo(ctx context.Context, addr, data string, stdout, stderr io.Writer) int 
 	}
 	defer running.Close()
 	fmt.Fprintf(stderr, "gongkai demo: crawling %d simulated portals into %s …\n", len(running.StartURLs()), data)
-	if status := crawlOnce(ctx, demoConfig(running, data), stderr, stderr, false); status != exitOK {
+	if status := crawlOnce(ctx, demoConfig(running, data), stderr, stderr, false, false); status != exitOK {
 		return status
 	}
 	if ctx.Err() != nil {

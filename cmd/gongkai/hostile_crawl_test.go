@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -45,26 +47,39 @@ func (p *hostilePortal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // RSS) for BENCHMARKS.md. It returns the data folder and what crawl printed.
 func crawlHostile(t *testing.T, name string, p *hostilePortal) (data, stdout, stderr string) {
 	t.Helper()
-	srv := httptest.NewServer(p)
-	t.Cleanup(srv.Close)
-	host := strings.TrimPrefix(srv.URL, "http://")
-	cfg := filepath.Join(t.TempDir(), "config.toml")
-	conf := fmt.Sprintf("[crawl]\ndelay = \"0s\"\nmax_retries = 0\n\n[[portals]]\nname = \"平潭\"\nregion = \"福建省平潭综合实验区\"\nstart_urls = [%q]\nallowed_domains = [%q]\n",
-		srv.URL+"/zfxxgk/ndbg/", host)
-	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cfg := hostileConfig(t, p)
 	data = filepath.Join(t.TempDir(), "data")
 	start := time.Now()
 	stdout, stderr, status := gongkai(t, "crawl", "--config", cfg, "--data", data)
-	took := time.Since(start)
 	if status != exitOK {
 		t.Fatalf("crawl: status %d\n%s", status, stderr)
 	}
+	logFigures(t, name, p.requests.Load(), time.Since(start))
+	return data, stdout, stderr
+}
+
+// hostileConfig starts a hostile portal on loopback and writes a configuration
+// that crawls it from its list page /zfxxgk/ndbg/.
+func hostileConfig(t *testing.T, p http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	conf := fmt.Sprintf("[crawl]\ndelay = \"0s\"\nmax_retries = 0\n\n[[portals]]\nname = \"平潭\"\nregion = \"福建省平潭综合实验区\"\nstart_urls = [%q]\nallowed_domains = [%q]\n",
+		srv.URL+"/zfxxgk/ndbg/", strings.TrimPrefix(srv.URL, "http://"))
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// logFigures logs a hostile case's requests, time and the test process's peak
+// RSS, the figures BENCHMARKS.md records.
+func logFigures(t *testing.T, name string, requests int64, took time.Duration) {
+	t.Helper()
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	t.Logf("%s: %d requests in %s, peak RSS of the test process %d MB", name, p.requests.Load(), took.Round(time.Millisecond), ru.Maxrss>>10)
-	return data, stdout, stderr
+	t.Logf("%s: %d requests in %s, peak RSS of the test process %d MB", name, requests, took.Round(time.Millisecond), ru.Maxrss>>10)
 }
 
 // listPage is a portal's 年报 column listing one report, in the markup given.
@@ -160,5 +175,89 @@ func TestHostileNesting(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "elements deep") {
 		t.Errorf("the crawl did not warn of the flattened list page:\n%s", stderr)
+	}
+}
+
+// slowPortal answers its list page and six pages it lists, each after a pause,
+// and notes how many requests were in flight at once and how often each path
+// was asked for.
+type slowPortal struct {
+	mu             sync.Mutex
+	inFlight, most int
+	byPath         map[string]int
+	requests       atomic.Int64
+	pause          time.Duration
+}
+
+func (p *slowPortal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.requests.Add(1)
+	p.mu.Lock()
+	p.inFlight++
+	p.most = max(p.most, p.inFlight)
+	p.byPath[r.URL.Path]++
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.inFlight--
+		p.mu.Unlock()
+	}()
+	time.Sleep(p.pause)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	switch {
+	case r.URL.Path == "/zfxxgk/ndbg/":
+		var links strings.Builder
+		for i := range 6 {
+			fmt.Fprintf(&links, `<li><a href="/zfxxgk/ndbg/%d.htm">某某县第%d局2016年度政府信息公开工作年度报告</a></li>`, i, i)
+		}
+		fmt.Fprint(w, strings.Replace(listPage("<ul>"+links.String()+"</ul>"), "gb2312", "utf-8", 1))
+	case strings.HasSuffix(r.URL.Path, ".htm"):
+		fmt.Fprintf(w, "<html><head><title>年度报告</title></head><body><p>%s 本页在更新中。</p></body></html>", r.URL.Path)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// Case 6: a crawl started while another runs on the same data folder (a cron
+// run beside a --schedule daemon) says who holds the folder and exits 1; with
+// --wait it waits and crawls after it. The portal never sees two requests at
+// once, and the first crawl's live WARC file is not "repaired".
+func TestHostileTwoCrawls(t *testing.T) {
+	p := &slowPortal{byPath: map[string]int{}, pause: 150 * time.Millisecond}
+	cfg := hostileConfig(t, p)
+	data := filepath.Join(t.TempDir(), "data")
+	start := time.Now()
+	child := exec.Command(os.Args[0], "-test.run=^TestCrawlChild$")
+	child.Env = append(os.Environ(), "GONGKAI_CRAWL_CHILD="+strings.Join([]string{"crawl", "--config", cfg, "--data", data}, "\x1f"))
+	var childOut, childErr strings.Builder
+	child.Stdout, child.Stderr = &childOut, &childErr
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for p.requests.Load() < 2 { // the child holds the folder once it asks the portal
+		if time.Since(start) > 20*time.Second {
+			t.Fatalf("the first crawl did not start: %s", childErr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_, errs, status := gongkai(t, "crawl", "--config", cfg, "--data", data)
+	if status != exitFailed || !strings.Contains(errs, "another crawl is running on "+data) ||
+		!strings.Contains(errs, fmt.Sprintf("pid %d on ", child.Process.Pid)) || !strings.Contains(errs, "--wait") {
+		t.Errorf("the second crawl: status %d, stderr %q", status, errs)
+	}
+	out, errs, status := gongkai(t, "crawl", "--config", cfg, "--data", data, "--wait")
+	if err := child.Wait(); err != nil {
+		t.Fatalf("the first crawl: %v\n%s", err, childErr.String())
+	}
+	if status != exitOK || !strings.Contains(errs, "waiting for the crawl that holds "+data) || !strings.Contains(out, "crawl finished") {
+		t.Errorf("the crawl with --wait: status %d, stdout %q, stderr %q", status, out, errs)
+	}
+	if strings.Contains(childErr.String()+errs, "repaired") {
+		t.Errorf("a WARC file was repaired under its writer:\n%s%s", childErr.String(), errs)
+	}
+	logFigures(t, "case 6 two crawls", p.requests.Load(), time.Since(start))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.most != 1 || p.byPath["/zfxxgk/ndbg/"] != 2 {
+		t.Errorf("%d requests at once to the portal (want 1); the list page asked for %d times (want 2: once by each crawl, one after the other)", p.most, p.byPath["/zfxxgk/ndbg/"])
 	}
 }
