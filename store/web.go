@@ -65,8 +65,12 @@ type ReportInfo struct {
 	Year       int    `json:"year"`
 	Published  string `json:"published"`
 	Format     string `json:"format"`
-	// Failed counts the failed checks and the findings that hold against it.
-	Failed int `json:"failed"`
+	// FailedChecks counts the report's own checks that fail: its figures
+	// contradict themselves (an accounting identity does not hold).
+	FailedChecks int `json:"failed_checks"`
+	// Findings counts the findings across reports that hold against it: leads
+	// (published late, text copied, a chain with last year broken), not errors.
+	Findings int `json:"findings"`
 }
 
 // Place is the region to show for the report: the full official name of its
@@ -82,17 +86,20 @@ func (ri ReportInfo) Place() string {
 // latest version v.
 const reportInfoColumns = `r.id, coalesce(v.title, ''), coalesce(v.organ, ''), coalesce(v.region, ''),
 	coalesce(v.region_code, ''), coalesce((SELECT g.full_name FROM regions g WHERE g.code = v.region_code), ''), coalesce(v.department, ''), coalesce(v.year, 0), coalesce(v.published, ''), v.format,
-	v.n_failed_checks + (SELECT count(*) FROM findings f WHERE f.version_id = v.id AND f.ok = 0)`
+	v.n_failed_checks, (SELECT count(*) FROM findings f WHERE f.version_id = v.id AND f.ok = 0)`
 
 func (ri *ReportInfo) scanArgs() []any {
-	return []any{&ri.ID, &ri.Title, &ri.Organ, &ri.Region, &ri.RegionCode, &ri.RegionName, &ri.Department, &ri.Year, &ri.Published, &ri.Format, &ri.Failed}
+	return []any{&ri.ID, &ri.Title, &ri.Organ, &ri.Region, &ri.RegionCode, &ri.RegionName, &ri.Department, &ri.Year, &ri.Published, &ri.Format, &ri.FailedChecks, &ri.Findings}
 }
 
 // Overview is what the archive holds, for the start page.
 type Overview struct {
 	Reports       int
 	Organs        int
-	FailedReports int // reports with a failed check or a finding against them
+	// FailedReports counts the reports whose own figures do not add up (a failed
+	// check); FindingReports those with a finding across reports against them.
+	FailedReports  int
+	FindingReports int
 	LastStored    string
 	Years         []YearCount // newest first
 	// Regions counts the reports of each region and year, by region then year.
@@ -126,7 +133,7 @@ func (s *SQLite) Overview(ctx context.Context) (Overview, error) {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT coalesce(max(g.full_name), max(v.region), ''), coalesce(v.region_code, ''), coalesce(v.year, 0), count(*),
-			sum(v.n_failed_checks > 0 OR EXISTS (SELECT 1 FROM findings f WHERE f.version_id = v.id AND f.ok = 0)), max(v.stored_at)
+			sum(v.n_failed_checks > 0), sum(EXISTS (SELECT 1 FROM findings f WHERE f.version_id = v.id AND f.ok = 0)), max(v.stored_at)
 			FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id
 			LEFT JOIN regions g ON g.code = v.region_code
 			GROUP BY coalesce(v.region_code, '-' || coalesce(v.region, '')), v.year ORDER BY 2, 1, 3`)
@@ -137,15 +144,16 @@ func (s *SQLite) Overview(ctx context.Context) (Overview, error) {
 		years := map[int]int{}
 		for rows.Next() {
 			var ry RegionYear
-			var failed int
+			var failed, findings int
 			var stored string
-			if err := rows.Scan(&ry.Region, &ry.RegionCode, &ry.Year, &ry.Reports, &failed, &stored); err != nil {
+			if err := rows.Scan(&ry.Region, &ry.RegionCode, &ry.Year, &ry.Reports, &failed, &findings, &stored); err != nil {
 				return err
 			}
 			o.Regions = append(o.Regions, ry)
 			years[ry.Year] += ry.Reports
 			o.Reports += ry.Reports
 			o.FailedReports += failed
+			o.FindingReports += findings
 			o.LastStored = max(o.LastStored, stored)
 		}
 		for y, n := range years {

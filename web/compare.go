@@ -38,7 +38,9 @@ type compareRow struct {
 	ValueText string   `json:"value_text"`
 	Requests  *float64 `json:"requests"`
 	Note      string   `json:"note,omitempty"`
-	Failed    int      `json:"failed_checks"`
+	// FailedChecks and Findings are the report's counts (store.ReportInfo).
+	FailedChecks int `json:"failed_checks"`
+	Findings     int `json:"findings"`
 }
 
 // compareQuery reads region, year, figure and order, filling in what is missing:
@@ -113,7 +115,7 @@ func (s *server) compare(r *http.Request, c *compareResult) error {
 	for _, rc := range reports {
 		v := f.compute(rc.Cells, s.MinRequests)
 		row := compareRow{ReportID: rc.ID, Organ: rc.Organ, Department: rc.Department, Region: rc.Place(),
-			Value: v.JSON(), ValueText: v.Text(), Requests: requestsOf(rc), Note: v.Note, Failed: rc.Failed}
+			Value: v.JSON(), ValueText: v.Text(), Requests: requestsOf(rc), Note: v.Note, FailedChecks: rc.FailedChecks, Findings: rc.Findings}
 		if v.OK {
 			row.Note = ""
 		}

@@ -37,7 +37,9 @@ type historyRow struct {
 	Title     string `json:"title"`
 	Published string `json:"published"`
 	Format    string `json:"format"`
-	Failed    int    `json:"failed_checks"`
+	// FailedChecks and Findings are the report's counts (store.ReportInfo).
+	FailedChecks int `json:"failed_checks"`
+	Findings     int `json:"findings"`
 	// Values are the figures in the order of Figures: a count, or a rate as a
 	// fraction; null where the page shows none.
 	Values []*float64 `json:"values"`
@@ -61,7 +63,7 @@ func (s *server) history(r *http.Request, organ string) (historyResult, bool, er
 	sort.SliceStable(reports, func(i, j int) bool { return reports[i].Year < reports[j].Year })
 	h.Organ = reports[len(reports)-1].Organ // as the latest report prints it
 	for _, rc := range reports {
-		row := historyRow{ReportID: rc.ID, Year: rc.Year, Title: rc.Title, Published: rc.Published, Format: rc.Format, Failed: rc.Failed}
+		row := historyRow{ReportID: rc.ID, Year: rc.Year, Title: rc.Title, Published: rc.Published, Format: rc.Format, FailedChecks: rc.FailedChecks, Findings: rc.Findings}
 		for _, key := range historyFigures {
 			f, _ := figureByKey(key)
 			v := f.compute(rc.Cells, s.MinRequests)
@@ -80,12 +82,12 @@ func historyTable(h historyResult) ([]string, [][]string) {
 	for _, f := range h.Figures {
 		header = append(header, f.Label)
 	}
-	header = append(header, "未通过检查 failed")
+	header = append(header, "未通过检查 failed checks", "线索 findings")
 	var rows [][]string
 	for _, r := range h.Reports {
 		row := []string{strconv.Itoa(r.Year), strconv.FormatInt(r.ReportID, 10), r.Title, r.Published}
 		row = append(row, r.texts...)
-		rows = append(rows, append(row, strconv.Itoa(r.Failed)))
+		rows = append(rows, append(row, strconv.Itoa(r.FailedChecks), strconv.Itoa(r.Findings)))
 	}
 	return header, rows
 }

@@ -169,9 +169,15 @@ type reportPage struct {
 	Table3     *t3View
 	Table4     []cellView
 	Legacy     []legacyRow
-	Failed     []checkView
-	Findings   []findingView
-	Passed     int
+	// Failed are the report's own checks that fail (its figures contradict
+	// themselves); Findings the findings across reports, of which FindingsAgainst
+	// hold against it (leads, not errors).
+	Failed          []checkView
+	Findings        []findingView
+	FindingsAgainst int
+	markedFindings  int
+	ruleOf          map[int]string // the rule of each number marked on cells
+	Passed          int
 	Paragraphs []string
 	OtherYears []store.ReportInfo
 	Warnings   []string
@@ -238,6 +244,7 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 	// Number the failed checks and the findings against the report that involve its
 	// own cells; mark each cell with the numbers of those that involve it.
 	marks := map[string][]int{}
+	rules := map[int]string{}
 	for _, c := range rec.Checks {
 		if c.OK {
 			p.Passed++
@@ -245,6 +252,7 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 		}
 		cv := checkView{N: len(p.Failed) + 1, Rule: c.Rule, Label: ruleLabel(c.Rule), Detail: c.Detail}
 		cv.ID = "check-" + strconv.Itoa(cv.N)
+		rules[cv.N] = c.Rule
 		for _, ref := range c.Cells {
 			marks[ref] = append(marks[ref], cv.N)
 		}
@@ -263,15 +271,18 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 				}
 			}
 			if own {
-				fv.N = len(p.Failed) + 1
+				// Numbered after the failed checks, so that a cell's marks name both.
+				fv.N = len(p.Failed) + p.markedFindings + 1
 				fv.ID = "check-" + strconv.Itoa(fv.N)
-				p.Failed = append(p.Failed, checkView{N: fv.N, ID: fv.ID, Rule: f.Rule, Label: fv.Label, Detail: f.Detail})
+				p.markedFindings++
 				for _, ref := range f.Cells {
 					if !strings.Contains(ref, ":") {
 						marks[ref] = append(marks[ref], fv.N)
 					}
 				}
 			}
+			p.FindingsAgainst++
+			rules[fv.N] = f.Rule
 		}
 		p.Findings = append(p.Findings, fv)
 	}
@@ -296,6 +307,7 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 		cv.IDs = strings.Join(ids, " ")
 		return cv
 	}
+	p.ruleOf = rules
 	p.Table2 = table2View(rec, cell)
 	p.Table3 = table3View(rec, cell)
 	if rec.Table4 != nil || hasTable(rec, report.T4) {
@@ -447,10 +459,7 @@ func legacyView(figures map[string]map[string]any) []legacyRow {
 // the failed checks marked on it.
 func reportCSV(p reportPage) ([]string, [][]string) {
 	header := []string{"table", "row_key", "row_label", "column_key", "column_label", "raw", "kind", "failed_checks"}
-	rules := map[int]string{}
-	for _, c := range p.Failed {
-		rules[c.N] = c.Rule
-	}
+	rules := p.ruleOf
 	var rows [][]string
 	add := func(cells []cellView) {
 		for _, c := range cells {
