@@ -94,14 +94,14 @@ func (ri *ReportInfo) scanArgs() []any {
 
 // Overview is what the archive holds, for the start page.
 type Overview struct {
-	Reports       int
-	Organs        int
+	Reports int
+	Organs  int
 	// FailedReports counts the reports whose own figures do not add up (a failed
 	// check); FindingReports those with a finding across reports against them.
 	FailedReports  int
 	FindingReports int
-	LastStored    string
-	Years         []YearCount // newest first
+	LastStored     string
+	Years          []YearCount // newest first
 	// Regions counts the reports of each region and year, by region then year.
 	Regions []RegionYear
 }

@@ -160,15 +160,15 @@ type sourceView struct {
 
 type reportPage struct {
 	page
-	D          *store.ReportDetail
-	Info       store.ReportInfo
-	Rec        *report.Record
-	OrganURL   string
-	Sources    []sourceView
-	Table2     []t2Section
-	Table3     *t3View
-	Table4     []cellView
-	Legacy     []legacyRow
+	D        *store.ReportDetail
+	Info     store.ReportInfo
+	Rec      *report.Record
+	OrganURL string
+	Sources  []sourceView
+	Table2   []t2Section
+	Table3   *t3View
+	Table4   []cellView
+	Legacy   []legacyRow
 	// Failed are the report's own checks that fail (its figures contradict
 	// themselves); Findings the findings across reports, of which FindingsAgainst
 	// hold against it (leads, not errors).
@@ -178,9 +178,9 @@ type reportPage struct {
 	markedFindings  int
 	ruleOf          map[int]string // the rule of each number marked on cells
 	Passed          int
-	Paragraphs []string
-	OtherYears []store.ReportInfo
-	Warnings   []string
+	Paragraphs      []string
+	OtherYears      []store.ReportInfo
+	Warnings        []string
 }
 
 type legacyRow struct {
