@@ -47,6 +47,20 @@ var docFixtures = []struct {
 	{"hanweb-2021-labels.xlsx", "hanweb-2021-labels", "", nil},
 	{"hanweb-2021-labels.doc", "hanweb-2021-labels", "soffice", nil},
 	{"hanweb-2021-labels.xls", "hanweb-2021-labels", "soffice", nil},
+	{"wrapped-2021.docx", "wrapped-2021", "", nil},
+	{"wrapped-2021.pdf", "wrapped-2021", "", nil},
+	{"wrapped-2021.unruled-top.pdf", "wrapped-2021", "", nil},
+	{"wrapped-2021.unruled-middle.pdf", "wrapped-2021", "", nil},
+	{"wrapped-2021.unruled-bottom.pdf", "wrapped-2021", "", nil},
+	{"wrapped-2021.ruled-middle.pdf", "wrapped-2021", "", nil},
+	{"wrapped-2021.xlsx", "wrapped-2021", "", nil},
+	{"wrapped-2021.doc", "wrapped-2021", "soffice", nil},
+	{"wrapped-2021.xls", "wrapped-2021", "soffice", nil},
+	{"missing-rows-2021.docx", "missing-rows-2021", "", nil},
+	{"missing-rows-2021.pdf", "missing-rows-2021", "", nil},
+	{"missing-rows-2021.xlsx", "missing-rows-2021", "", nil},
+	{"missing-rows-2021.doc", "missing-rows-2021", "soffice", nil},
+	{"missing-rows-2021.xls", "missing-rows-2021", "soffice", nil},
 }
 
 const (

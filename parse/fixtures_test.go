@@ -193,6 +193,7 @@ func checkRecord(t *testing.T, want fixtureWant, rec *report.Record) {
 		}
 	}
 	compareCells(t, want.Cells, rec.Cells)
+	checkNoSilentLoss(t, rec)
 	for _, s := range want.TextContains {
 		if !strings.Contains(rec.Text, s) {
 			t.Errorf("text does not contain %q", s)
@@ -202,6 +203,60 @@ func checkRecord(t *testing.T, want fixtureWant, rec *report.Record) {
 		if i := strings.Index(rec.Text, s); i >= 0 {
 			t.Errorf("text contains %q, which is not part of the report: …%s…", s, excerpt(rec.Text, i, len(s)))
 		}
+	}
+}
+
+// checkNoSilentLoss holds a record to what it owes its reader: every standard row of
+// its format that it lacks is named in its warnings (or the warnings say the tables
+// are not in the text at all).
+func checkNoSilentLoss(t *testing.T, rec *report.Record) {
+	t.Helper()
+	if rec.Format == report.FormatLegacy {
+		return
+	}
+	named := func(words ...string) bool {
+		for _, w := range rec.Warnings {
+			if strings.Contains(w, "statistical tables are not in the page's text") {
+				return true
+			}
+			for _, word := range words {
+				if strings.Contains(w, word) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var rows2, rows3 []string
+	for _, r := range report.Table2RowsFor(rec.Format) {
+		rows2 = append(rows2, r.Key.Key)
+	}
+	for _, r := range report.Table3RowsFor(rec.Format) {
+		rows3 = append(rows3, r.Key.Key)
+	}
+	for _, tbl := range []struct {
+		name  string
+		found bool
+		rows  []string
+		has   func(string) bool
+	}{
+		{"table 2", rec.Table2 != nil, rows2, func(k string) bool { _, ok := rec.Table2[k]; return ok }},
+		{"table 3", rec.Table3 != nil, rows3, func(k string) bool { _, ok := rec.Table3[k]; return ok }},
+	} {
+		if !tbl.found {
+			if !named(tbl.name) {
+				t.Errorf("%s is not in the record and no warning says so: %q", tbl.name, rec.Warnings)
+			}
+			continue
+		}
+		for _, k := range tbl.rows {
+			if !tbl.has(k) && !named(k) {
+				t.Errorf("%s row %s is not in the record and no warning names it: %q", tbl.name, k, rec.Warnings)
+			}
+		}
+	}
+	if len(rec.Table4) != len(report.Table4Groups) && !named("table 4") {
+		t.Errorf("table 4 is not whole in the record (%d groups) and no warning says so: %q", len(rec.Table4), rec.Warnings)
 	}
 }
 

@@ -205,6 +205,7 @@ func compareFlowing(t *testing.T, page, flow *report.Record) []string {
 			t.Errorf("check %s fails on the flowing text and holds on the page: %s", c.Rule, c.Detail)
 		}
 	}
+	checkNoSilentLoss(t, flow)
 	sort.Strings(missing)
 	return missing
 }

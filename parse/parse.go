@@ -132,6 +132,9 @@ func parseDocument(in Input) (*report.Record, error) {
 			tr.warn("figures printed without separators, each cut into cells the only way they can be: %s", strings.Join(tr.unseparated, ", "))
 		}
 		warnings = append(warnings, tr.warnings...)
+		if rec.Table2 == nil {
+			warnings = append(warnings, "table 2 (主动公开政府信息情况) not found")
+		}
 		if rec.Table3 == nil {
 			warnings = append(warnings, "table 3 (收到和处理政府信息公开申请情况) not found")
 		}

@@ -45,7 +45,20 @@ func layoutPDF(pages []pdfPage, total int, title string) (*document, error) {
 	case chars == 0:
 		return nil, fmt.Errorf("%w on its %d pages", errNoText, total)
 	}
+	// The body's type size: that of paragraph lines, not of the tables' cells
+	// (set smaller, and in a table without rules not inside any grid).
+	var para []float64
+	for i := range laid {
+		for _, l := range textLines(laid[i].free, true) {
+			if !strings.Contains(l.text, "\t") && utf8.RuneCountInString(l.text) >= 20 {
+				para = append(para, l.size)
+			}
+		}
+	}
 	body := median(heights)
+	if len(para) > 0 {
+		body = median(para)
+	}
 	for i := range laid {
 		laid[i].emit(d, body)
 	}

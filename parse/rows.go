@@ -50,13 +50,27 @@ func splitLine(line string) []string {
 		return parts
 	}
 	if strings.Contains(line, "\t") {
-		parts := strings.Split(line, "\t")
-		for i := range parts {
-			parts[i] = strings.TrimSpace(parts[i])
+		var parts []string
+		for _, p := range strings.Split(line, "\t") {
+			parts = append(parts, splitTrailingValues(strings.TrimSpace(p))...)
 		}
 		return parts
 	}
 	return strings.FieldsFunc(line, isSpace)
+}
+
+// splitTrailingValues cuts the figures off the end of a label cell they were set
+// too close to for a tab (a PDF table whose label column is narrow: 只计这一 3).
+func splitTrailingValues(cell string) []string {
+	i := strings.LastIndexFunc(cell, isSpace)
+	if i < 0 {
+		return []string{cell}
+	}
+	head, tail := strings.TrimSpace(cell[:i]), strings.TrimSpace(cell[i:])
+	if head == "" || !isValueCell(tail) || readValue(tail).kind == "blank" || isValueCell(head) {
+		return []string{cell}
+	}
+	return append(splitTrailingValues(head), tail)
 }
 
 // splitRow separates a row's labels from the run of value cells that ends it.
@@ -181,6 +195,11 @@ func sortRows(blocks []block) sectionRows {
 		if len(labels) == 0 && len(values) == 0 {
 			continue
 		}
+		if cur == secT3 && b.table == 0 {
+			if labels = dropGroupHeadings(labels); len(labels) == 0 && len(values) == 0 {
+				continue
+			}
+		}
 		if s, ok := marker(compact(labels), len(values) > 0); ok && s != cur {
 			cur = s
 			switch s {
@@ -207,9 +226,19 @@ func sortRows(blocks []block) sectionRows {
 			last = &(*rows)[n-1]
 		}
 		switch {
-		case len(labels) > 0 && !grid && last != nil && !last.grid && !last.singles && continuesLabel(last, labels, len(values) > 0, cur):
+		case len(labels) > 0 && last != nil && grid == last.grid && !last.singles && !(grid && hasFigure(values)) &&
+			continuesLabel(last, labels, !grid && len(values) > 0, cur):
 			// A label that wrapped onto this line: its figures on the first line,
-			// on this one, or (for a middle line) on neither.
+			// on this one, or (for a middle line) on neither. A PDF table row
+			// broken across a page leaves the rest of its labels in a grid row of
+			// their own, column by column.
+			if grid && len(labels) <= len(last.labels) {
+				for i := range labels {
+					j := len(last.labels) - len(labels) + i
+					last.labels[j] = joinWrapped(last.labels[j], labels[i])
+				}
+				break
+			}
 			last.labels[len(last.labels)-1] = joinWrapped(last.labels[len(last.labels)-1], strings.Join(labels, ""))
 			if len(values) > 0 {
 				last.values = append(last.values, values...)
@@ -254,8 +283,25 @@ func continuesLabel(last *lrow, labels []string, hasValues bool, sec section) bo
 	if sec == secT2 {
 		cores = table2Cores
 	}
-	if _, score := bestMatch(l, coreKeys(cores), cores); score >= 0.75 {
-		return false
+	// The rest of a label may name its row (禁止公开 after 2.其他法律行政法规,
+	// 另行制作 after 2.没有现成信息需要); it is a row of its own when it is a short
+	// core (其他, 总计), when it names another row than the label before it does,
+	// or when it names any row of table 2, whose labels do not wrap.
+	keys := coreKeys(cores)
+	for _, cs := range cores {
+		for _, c := range cs {
+			if l == c && utf8.RuneCountInString(c) <= 2 {
+				return false
+			}
+		}
+	}
+	if k, ok := namesRow(l, keys, cores); ok {
+		if sec == secT2 {
+			return false
+		}
+		if kp, ok := namesRow(prev, keys, cores); ok && kp != k {
+			return false
+		}
 	}
 	if numbering.FindString(prev) != "" {
 		return true
@@ -272,4 +318,43 @@ func coreKeys(cores map[string][]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// namesRow returns the row a label names by a core of three characters or more,
+// or by a near miss of one; a two-character core (其他, 总计, 信访) is too common in
+// the rest of a wrapped label to tell.
+func namesRow(l string, keys []string, cores map[string][]string) (int, bool) {
+	k, score := bestMatch(l, keys, cores)
+	return k, score >= 0.75 && (score < 1 || score > 1.025)
+}
+
+// dropGroupHeadings leaves out, from a text line of table 3 that holds more, the
+// headings of the outcome groups (三、本年度办理结果, （三）不予公开 …): in a table laid
+// out without rules a heading that spans its group's rows is printed beside
+// whichever row's line is at its height. （六）其他处理 is kept when it stands alone:
+// in the 2019 format it is a row with figures.
+func dropGroupHeadings(labels []string) []string {
+	var cells []string
+	for _, l := range labels {
+		// A heading and a row's label in one cell, apart by a space: （六）其他处理 1.申请人….
+		for {
+			i := strings.IndexFunc(l, isSpace)
+			if i < 0 || !groupHeadings[stripNumbering(normLabel(l[:i]))] {
+				break
+			}
+			cells = append(cells, l[:i])
+			l = strings.TrimLeftFunc(l[i:], isSpace)
+		}
+		cells = append(cells, l)
+	}
+	labels = cells
+	var keep []string
+	for _, l := range labels {
+		bare := stripNumbering(normLabel(l))
+		if groupHeadings[bare] && (bare != "其他处理" || len(labels) > 1) {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return keep
 }

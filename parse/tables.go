@@ -682,9 +682,19 @@ func (t *tableReader) readTable2(rows []lrow, format string) {
 		}
 		t2[row.Key.Key] = fields
 	}
-	if len(t2) > 0 {
-		t.rec.Table2 = t2
+	if len(t2) == 0 {
+		return
 	}
+	var missing []string
+	for _, r := range spec {
+		if _, ok := t2[r.Key.Key]; !ok {
+			missing = append(missing, r.Key.Key)
+		}
+	}
+	if len(missing) > 0 {
+		t.warn("table 2: rows not read: %s", strings.Join(missing, ", "))
+	}
+	t.rec.Table2 = t2
 }
 
 // isTable2Header tells the header row of a sub-table (信息内容 | 本年制发件数 …) from

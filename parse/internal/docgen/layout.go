@@ -25,11 +25,21 @@ const (
 	pageBottom = 50.0
 )
 
+// tableStyle is how a layout sets its tables: with ruling lines or without (a
+// table whose borders were turned off), where a cell's text sits in a row made
+// taller by another cell's wrapped label, and how wide a column may grow (a
+// narrow label column makes the long labels of table 3 wrap over several lines).
+type tableStyle struct {
+	unruled   bool
+	valign    string // "top" (the default), "middle" or "bottom"
+	maxColumn float64
+}
+
 // layoutPDF lays a report page out as a PDF in the GBK-EUC-H font (or Identity-H
 // with a ToUnicode map): paragraphs as
 // wrapped lines, tables as ruled grids with merged cells, as a simple report
 // producer would.
-func layoutPDF(page []byte, identity bool) ([]byte, error) {
+func layoutPDF(page []byte, identity bool, style tableStyle) ([]byte, error) {
 	r, err := charset.NewReader(bytes.NewReader(page), "text/html")
 	if err != nil {
 		return nil, err
@@ -38,7 +48,10 @@ func layoutPDF(page []byte, identity bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &layout{}
+	if style.maxColumn == 0 {
+		style.maxColumn = maxColumn
+	}
+	l := &layout{style: style}
 	l.doc.Identity = identity
 	l.newPage()
 	l.walk(root)
@@ -47,10 +60,11 @@ func layoutPDF(page []byte, identity bool) ([]byte, error) {
 }
 
 type layout struct {
-	doc  pdfgen.Doc
-	page *pdfgen.Page
-	y    float64 // baseline of the next line
-	line strings.Builder
+	style tableStyle
+	doc   pdfgen.Doc
+	page  *pdfgen.Page
+	y     float64 // baseline of the next line
+	line  strings.Builder
 }
 
 func (l *layout) newPage() {
@@ -179,7 +193,7 @@ func (l *layout) table(t *html.Node) {
 	}
 	for _, c := range cells {
 		if c.cs == 1 {
-			widths[c.col] = max(widths[c.col], min(maxColumn, pdfgen.Advance(c.text, cellSize)+2*cellPad))
+			widths[c.col] = max(widths[c.col], min(l.style.maxColumn, pdfgen.Advance(c.text, cellSize)+2*cellPad))
 		}
 	}
 	total := 0.0
@@ -230,10 +244,20 @@ func (l *layout) table(t *html.Node) {
 		p := pages[c.row]
 		top, bottom := tops[c.row], tops[last]-heights[last]
 		x0, x1 := xs[c.col], xs[c.col+c.cs]
-		p.Line(x0, top, x1, top)
-		p.Line(x0, bottom, x1, bottom)
-		p.Line(x0, top, x0, bottom)
-		p.Line(x1, top, x1, bottom)
+		if !l.style.unruled {
+			p.Line(x0, top, x1, top)
+			p.Line(x0, bottom, x1, bottom)
+			p.Line(x0, top, x0, bottom)
+			p.Line(x1, top, x1, bottom)
+		}
+		// The room the cell's lines leave in its rows, above them.
+		slack := top - bottom - 2*cellPad - float64(max(1, len(c.lines)))*cellLead
+		switch l.style.valign {
+		case "middle":
+			top -= slack / 2
+		case "bottom":
+			top -= slack
+		}
 		for i, line := range c.lines {
 			p.Text(x0+cellPad, top-cellPad-cellSize-float64(i)*cellLead, cellSize, line)
 		}

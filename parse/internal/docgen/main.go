@@ -7,7 +7,8 @@
 // Run from the repository root, with LibreOffice installed
 // (apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui fonts-wqy-zenhei):
 //
-//	go run ./parse/internal/docgen
+//	go run ./parse/internal/docgen                              # all of them
+//	go run ./parse/internal/docgen -only wrapped-2021,missing-rows-2021 # some
 package main
 
 import (
@@ -28,6 +29,9 @@ type source struct {
 	charset string
 	cuts    [][2]string // none: the whole page is the document
 	font    string      // also lay it out by pdfgen in this font: "gbkcmap" or "identity"
+	// layouts are more pdfgen layouts (Identity-H font) of the page, written as
+	// NAME.KEY.pdf.
+	layouts map[string]tableStyle
 }
 
 var sources = []source{
@@ -40,6 +44,16 @@ var sources = []source{
 		{`<div class="title">`, `<div class="info">`},
 		{`<div id="zoom">`, `<div class="bdsharebuttonbox">`},
 	}},
+	// Table 3's long labels wrapped over two or three lines of a narrow column,
+	// the figures on the label's first, middle or last line, with rules and
+	// without.
+	{name: "wrapped-2021", charset: "utf-8", cuts: [][2]string{{`<div class="article">`, `<div class="footer">`}}, layouts: map[string]tableStyle{
+		"unruled-top":    {unruled: true, maxColumn: 64},
+		"unruled-middle": {unruled: true, valign: "middle", maxColumn: 64},
+		"unruled-bottom": {unruled: true, valign: "bottom", maxColumn: 90},
+		"ruled-middle":   {valign: "middle", maxColumn: 64},
+	}},
+	{name: "missing-rows-2021", charset: "utf-8", cuts: [][2]string{{`<div class="article">`, `<div class="footer">`}}},
 }
 
 // conversion is one LibreOffice export.
@@ -58,7 +72,14 @@ var conversions = []conversion{
 func main() {
 	log.SetFlags(0)
 	testdata := flag.String("testdata", "parse/testdata", "the parser's testdata folder")
+	only := flag.String("only", "", "regenerate only these sources (comma-separated names), leaving the other files as they are")
 	flag.Parse()
+	wanted := map[string]bool{}
+	for _, n := range strings.Split(*only, ",") {
+		if n != "" {
+			wanted[n] = true
+		}
+	}
 	out := filepath.Join(*testdata, "docs")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		log.Fatal(err)
@@ -73,6 +94,9 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 	for _, s := range sources {
+		if len(wanted) > 0 && !wanted[s.name] {
+			continue
+		}
 		page, err := os.ReadFile(filepath.Join(*testdata, s.name+".html"))
 		if err != nil {
 			log.Fatal(err)
@@ -94,12 +118,22 @@ func main() {
 			copyFile(filepath.Join(tmp, s.name+"."+c.ext), filepath.Join(out, s.name+"."+c.ext))
 		}
 		if s.font != "" {
-			pdf, err := layoutPDF(article, s.font == "identity")
+			pdf, err := layoutPDF(article, s.font == "identity", tableStyle{})
 			if err != nil {
 				log.Fatalf("%s: %v", s.name, err)
 			}
 			write(filepath.Join(out, s.name+"."+s.font+".pdf"), pdf)
 		}
+		for key, style := range s.layouts {
+			pdf, err := layoutPDF(article, true, style)
+			if err != nil {
+				log.Fatalf("%s: %v", s.name, err)
+			}
+			write(filepath.Join(out, s.name+"."+key+".pdf"), pdf)
+		}
+	}
+	if len(wanted) > 0 && !wanted["trs-2021-gbk"] {
+		return // the scan and the broken files stay as they are
 	}
 	write(filepath.Join(out, "scanned.pdf"), scannedPDF())
 	// Broken files: real documents cut off part-way, as an interrupted download
