@@ -57,6 +57,7 @@ type Exchange struct {
 	URL            string
 	Method         string
 	RequestHeader  http.Header
+	RequestBody    []byte // a POST's body, archived with its request
 	Proto          string // of the response, e.g. "HTTP/1.1"
 	StatusCode     int
 	ResponseHeader http.Header
@@ -208,8 +209,17 @@ func (a *Archive) requestRecord(x Exchange) (gowarc.WarcRecord, error) {
 		path, host = u.RequestURI(), u.Host
 	}
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, path, host)
-	writeHeader(&b, x.RequestHeader)
+	h := x.RequestHeader
+	if len(x.RequestBody) > 0 {
+		h = h.Clone()
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("Content-Length", strconv.Itoa(len(x.RequestBody)))
+	}
+	writeHeader(&b, h)
 	b.WriteString("\r\n")
+	b.Write(x.RequestBody)
 	if _, err := rb.WriteString(b.String()); err != nil {
 		rb.Close()
 		return nil, err

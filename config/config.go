@@ -68,6 +68,9 @@ type Portal struct {
 	// ListPatterns are extra regular expressions for URLs of list pages on sites
 	// whose report column the usual words and paths do not find.
 	ListPatterns []string `toml:"list_patterns"`
+	// APIs are the portal's own JSON list APIs, for columns whose list only an
+	// endpoint of the portal gives ([[portals.api]]).
+	APIs []ListAPI `toml:"api"`
 }
 
 // Duration is a time.Duration written as "1s", "500ms", "2m".
@@ -214,6 +217,11 @@ func (c *Config) Validate() error {
 			}
 			if len(p.AllowedDomains) > 0 && !p.covers(u.Host) {
 				return fmt.Errorf("%s.start_urls: %q is outside allowed_domains %q: the crawl could not fetch it", key, s, p.AllowedDomains)
+			}
+		}
+		for j, a := range p.APIs {
+			if err := a.validate(fmt.Sprintf("%s.api[%d]", key, j), p); err != nil {
+				return err
 			}
 		}
 		for _, pat := range p.ListPatterns {

@@ -25,7 +25,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	if cfg.Crawl.Delay.Duration != 2*time.Second || !cfg.Crawl.ObeyRobots || cfg.Serve.MinRequests != 10 {
 		t.Errorf("example differs from the defaults it documents: %+v", cfg.Crawl)
 	}
-	if len(cfg.Portals) != 1 || cfg.Portals[0].Domains()[0] != "www.tianyuan.gov.cn" {
+	if len(cfg.Portals) != 5 || cfg.Portals[0].Domains()[0] != "www.tianyuan.gov.cn" {
 		t.Errorf("portals: %+v", cfg.Portals)
 	}
 }
@@ -101,5 +101,49 @@ func TestValuesThatCannotWork(t *testing.T) {
 		if _, err := Load(write(t, content)); err != nil {
 			t.Errorf("%q: %v", content, err)
 		}
+	}
+}
+
+// A list API block's mistakes are named by their key, within the portal.
+func TestListAPIErrorsNameTheKey(t *testing.T) {
+	portal := "[[portals]]\nname = \"苏州\"\nstart_urls = [\"http://www.suzhou.gov.cn/\"]\n[[portals.api]]\n"
+	ok := "url = \"http://www.suzhou.gov.cn/szinf/info/getInfoCommon/?currpage={page}\"\nitems = \"infolist\"\n"
+	if _, err := Load(write(t, portal+ok)); err != nil {
+		t.Fatalf("a good block: %v", err)
+	}
+	refused(t, map[string]string{
+		portal + "url = \"http://www.suzhou.gov.cn/x?p={page}\"\n":                               "portals[0] (苏州).api[0].items",
+		portal + ok + "itmes = \"x\"\n":                                                          "unknown key portals.api.itmes",
+		portal + ok + "title = \"data..title\"\n":                                                "portals[0] (苏州).api[0].title",
+		portal + ok + "method = \"PUT\"\n":                                                       "portals[0] (苏州).api[0].method",
+		portal + "url = \"http://api.example.com/list?p={page}\"\nitems = \"x\"\n":               "portals[0] (苏州).api[0].url: \"http://api.example.com/list?p={page}\" is outside",
+		portal + "url = \"http://www.suzhou.gov.cn/list\"\nitems = \"x\"\n":                      "every request would ask for the same page",
+		portal + "url = \"http://www.suzhou.gov.cn/list?p={pg}\"\nitems = \"x\"\n":               "{pg} is not a placeholder",
+		portal + ok + "body = \"pageIndex={page}\"\n":                                            "portals[0] (苏州).api[0].body: a GET sends no body",
+		portal + ok + "method = \"POST\"\nbody_type = \"json\"\nbody = '{\"pageNo\":{page},}'\n": "portals[0] (苏州).api[0].body: with body_type = \"json\"",
+		portal + ok + "first_page = 2\n":                                                         "portals[0] (苏州).api[0].first_page",
+		portal + "url = \"http://www.suzhou.gov.cn/list?start={start}\"\nitems = \"x\"\n":        "portals[0] (苏州).api[0].page_size",
+		portal + ok + "headers = { \"Bad Name\" = \"x\" }\n":                                     "portals[0] (苏州).api[0].headers",
+		portal + ok + "referer = \"/zwgk/\"\n":                                                   "portals[0] (苏州).api[0].referer",
+	})
+}
+
+// The example configuration's list APIs load as the crawler takes them.
+func TestExampleListAPIs(t *testing.T) {
+	cfg, err := Load(filepath.Join("..", "config.example.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var apis int
+	for _, p := range cfg.Portals {
+		for _, a := range p.CrawlAPIs() {
+			apis++
+			if a.Referer == "" || a.Items == "" || (a.Method != "GET" && a.Method != "POST") {
+				t.Errorf("%s: %+v", p.Name, a)
+			}
+		}
+	}
+	if apis < 5 {
+		t.Errorf("the example documents %d list APIs; it shows the five real shapes of portals.md §1.5", apis)
 	}
 }

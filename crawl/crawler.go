@@ -37,6 +37,8 @@ type Portal struct {
 	StartURLs []string
 	Domains   []string // hosts the crawl may visit (a domain covers its subdomains)
 	Hints     []*regexp.Regexp
+	// APIs are the portal's own JSON list APIs, configured (portals.md F5).
+	APIs []ListAPI
 }
 
 func (p *Portal) matchesHint(u *url.URL) bool {
@@ -204,6 +206,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 					seeds = append(seeds, Item{Key: key, URL: s, Portal: p.Name, Kind: KindList, Priority: PriorityStart})
 				}
 			}
+			seeds = append(seeds, p.listAPIStarts()...)
 		}
 		known, err := c.state.KnownReports(ctx)
 		if err != nil {
@@ -439,6 +442,13 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 		hdr.Set("Content-Type", it.BodyType)
 		hdr.Set("X-Requested-With", "XMLHttpRequest")
 	}
+	if a, _, ok := c.portal(it.Portal).listAPIOf(it); ok {
+		// A configured API's own headers (X-Requested-With, an Accept the
+		// endpoint insists on) go with each of its requests.
+		for k, v := range a.Headers {
+			hdr.Set(k, v)
+		}
+	}
 	id, log := c.recorder.register(it.Kind, prevPtr)
 	defer c.recorder.forget(id)
 	hdr.Set(fetchHeader, id)
@@ -538,19 +548,31 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 			return attempt{outcome: OutcomeNotStored, detail: "recording the capture: " + err.Error(), fetched: true}
 		}
 		if log.doc != nil {
-			c.follow(ctx, s, it, log.doc, final.URL, now.IsReport)
+			c.follow(ctx, s, it, c.readLinks(it, log.doc, decodePage(log.body, log.contentType), final.URL, now.IsReport))
 		}
 		return attempt{outcome: OutcomeUnchanged, detail: "same bytes as the last capture", fetched: true}
 	}
+	var pg *readPage
+	if log.doc != nil {
+		// A list API's answer is read before the sink takes the page, so that
+		// what it held is part of the URL's outcome.
+		pg = c.readLinks(it, log.doc, decodePage(log.body, log.contentType), final.URL, false)
+	}
 	isReport, err := c.sink.Fetched(ctx, Fetched{Item: it, FinalURL: final.URL, ContentType: log.contentType, Capture: final.Capture, Body: log.body},
-		func(ing Ingested, err error) { c.stored(ctx, it, now, ing, err) })
+		func(ing Ingested, err error) {
+			if pg != nil && pg.note != "" {
+				ing.Detail = strings.TrimSpace(pg.note + "; " + ing.Detail)
+			}
+			c.stored(ctx, it, now, ing, err)
+		})
 	if err != nil {
 		c.lost(it, "storing", err)
 		return attempt{outcome: OutcomeNotStored, detail: "storing: " + err.Error(), fetched: true}
 	}
 	now.IsReport = isReport
-	if log.doc != nil {
-		c.follow(ctx, s, it, log.doc, final.URL, isReport)
+	if pg != nil {
+		pg.isReport = isReport
+		c.follow(ctx, s, it, pg)
 	}
 	return attempt{fetched: true, deferred: true}
 }
@@ -675,41 +697,76 @@ func (c *Crawler) followArchived(ctx context.Context, s *scheduler, it Item, pre
 		c.lost(it, "reading its archived copy for links", err)
 		return
 	}
-	c.follow(ctx, s, it, doc, it.URL, prev.IsReport)
+	c.follow(ctx, s, it, c.readLinks(it, doc, decodePage(p.Body, prev.ContentType), it.URL, prev.IsReport))
+}
+
+// readPage is a fetched page as the crawl reads it for links: its links, and
+// what the answer of a list API said.
+type readPage struct {
+	it       Item
+	doc      *goquery.Selection
+	url      *url.URL
+	isReport bool
+	links    []link
+	apiMore  bool     // a jpaas or gkmlpt answer had items
+	api      *apiPage // the answer of a configured list API
+	note     string   // what a list API's answer held, for the URL's outcome
+}
+
+// readLinks reads the links of a fetched page: its anchors, scripts and
+// embedded lists, or, for the answer of a list API, the items of its JSON
+// (read from the text as served: an HTML parser would take the markup inside
+// its strings for tags).
+func (c *Crawler) readLinks(it Item, doc *goquery.Selection, text, pageURL string, isReport bool) *readPage {
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return nil
+	}
+	pg := &readPage{it: it, doc: doc, url: base, isReport: isReport}
+	portal := c.portal(it.Portal)
+	switch a, _, isAPI := portal.listAPIOf(it); {
+	case isAPI:
+		resolveAt := base
+		if r, err := url.Parse(a.Referer); err == nil && a.Referer != "" {
+			resolveAt = r
+		}
+		ans := a.read(text, resolveAt, apiPageOf(it))
+		pg.api, pg.links, pg.note = &ans, ans.links, ans.note
+	case it.Via == viaJpaas || it.Via == viaGkmlpt:
+		var raw []rawLink
+		raw, pg.apiMore = apiAnswer(it, text)
+		pg.links = resolveLinks(raw, base)
+	default:
+		pg.links = discover(doc, base)
+	}
+	return pg
 }
 
 // follow queues the links of a page that the focus rules choose, and the
 // requests of the list mechanisms the page uses (Hanweb's dataproxy, jpaas and
 // gkmlpt APIs, a configured API).
-func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, doc *goquery.Selection, pageURL string, isReport bool) {
-	base, err := url.Parse(pageURL)
-	if err != nil {
-		return
-	}
+func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, rp *readPage) {
 	portal := c.portal(it.Portal)
-	if portal == nil {
+	if portal == nil || rp == nil {
 		return
 	}
+	doc, base := rp.doc, rp.url
 	title := strings.TrimSpace(doc.Find("title").First().Text())
-	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, IsReport: isReport, InReportColumn: it.InReportColumn}
-	found := discover(doc, base)
-	apiMore := false
-	if it.Via == viaJpaas || it.Via == viaGkmlpt {
-		var raw []rawLink
-		raw, apiMore = apiAnswer(it, doc.Text())
-		found = resolveLinks(raw, base)
-	}
+	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, IsReport: rp.isReport, InReportColumn: it.InReportColumn,
+		Answer: rp.api != nil || it.Via == viaJpaas || it.Via == viaGkmlpt}
 	var items []Item
-	for _, t := range choose(pg, found, portal, c.opts.MaxDepth) {
+	for _, t := range choose(pg, rp.links, portal, c.opts.MaxDepth) {
 		key := Canonical(t.URL.String())
 		if key == "" || key == it.Key {
 			continue
 		}
 		items = append(items, Item{Key: key, URL: t.URL.String(), Portal: it.Portal, Kind: t.Kind, Depth: t.Depth, From: it.URL, Text: t.Text,
-			Priority: t.Priority, InReportColumn: t.InReportColumn})
+			Priority: t.Priority, InReportColumn: t.InReportColumn, Listed: t.Listed})
 	}
-	fresh := c.firstSeen(found)
+	fresh := c.firstSeen(rp.links)
 	switch {
+	case rp.api != nil:
+		items = append(items, portal.listAPINext(it, *rp.api, fresh)...)
 	case it.Via == viaHanwebPost || it.Via == viaHanwebGet || it.Via == viaHanwebPageNum:
 		if fresh == 0 && it.From == it.Referer {
 			items = append(items, hanwebFallback(it)...)
@@ -717,10 +774,10 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, doc *goquer
 			items = append(items, hanwebNext(it, fresh)...)
 		}
 	case it.Via == viaJpaas || it.Via == viaGkmlpt:
-		if apiMore && fresh > 0 {
+		if rp.apiMore && fresh > 0 {
 			items = append(items, apiNext(it)...)
 		}
-	case it.Via == "" && it.Kind == KindList && !isReport:
+	case it.Via == "" && it.Kind == KindList && !rp.isReport:
 		items = append(items, hanwebStart(it, doc, base, pg.inReportColumn())...)
 		items = append(items, jpaasStart(it, doc, base, pg.inReportColumn())...)
 		items = append(items, gkmlptStart(it, doc, base)...)
@@ -739,7 +796,7 @@ func (c *Crawler) scriptShell(it Item, doc *goquery.Selection, base *url.URL) bo
 		return false
 	}
 	portal := c.portal(it.Portal)
-	if portal == nil {
+	if portal == nil || portal.listsWithAPI(base) {
 		return false
 	}
 	pg := page{URL: base, Kind: it.Kind, Depth: it.Depth}

@@ -19,6 +19,8 @@ type link struct {
 	// Redirect: a meta refresh or script navigation that replaces the page, so
 	// the target is what the page was meant to be.
 	Redirect bool
+	// Date is the date a list API gives the link (YYYY-MM-DD), if any.
+	Date string
 }
 
 var (

@@ -41,6 +41,7 @@ type target struct {
 	Text           string
 	Priority       int
 	InReportColumn bool
+	Listed         string // the date the list gave it
 }
 
 // page is what the crawl knows about the page links were found on.
@@ -52,6 +53,9 @@ type page struct {
 	IsReport bool // the page parsed as a report
 	// InReportColumn: the page was reached as a page of a report column's list.
 	InReportColumn bool
+	// Answer: the page is a list API's answer, whose links are its items:
+	// articles and their attachments, never columns to walk.
+	Answer bool
 }
 
 // inReportColumn says whether the page is (a page of) an annual-report column.
@@ -71,30 +75,39 @@ func choose(p page, links []link, portal *Portal, maxDepth int) []target {
 			continue
 		}
 		text := l.Text
+		n := len(out)
 		switch {
 		case l.Redirect:
-			out = append(out, target{l.URL, p.Kind, p.Depth, text, PriorityColumn, p.InReportColumn})
+			out = append(out, target{l.URL, p.Kind, p.Depth, text, PriorityColumn, p.InReportColumn, ""})
 		case isAttachment(l.URL):
 			if p.IsReport || report.IsReportTitle(text) || (inReportColumn && report.NamesReport(text)) {
-				out = append(out, target{l.URL, KindAttachment, p.Depth + 1, text, PriorityReport, false})
+				out = append(out, target{l.URL, KindAttachment, p.Depth + 1, text, PriorityReport, false, ""})
 			}
 		case report.IsReportTitle(text):
-			out = append(out, target{l.URL, KindReport, p.Depth + 1, text, PriorityReport, false})
+			out = append(out, target{l.URL, KindReport, p.Depth + 1, text, PriorityReport, false, ""})
 		case report.LookAlike(text) != "" && report.NamesReport(text):
 			// A notice about reports, a guide: never a report, never a column.
+		case p.Answer && inReportColumn:
+			out = append(out, target{l.URL, KindReport, p.Depth + 1, text, PriorityReport, false, ""})
+		case p.Answer:
+			// An item whose title names no report, of a list that is not the
+			// report column's.
 		case p.IsReport:
 			// A report page's other links are chrome: related articles, navigation.
 		case l.Paging && inReportColumn:
 			// Further pages of one list cost no depth.
-			out = append(out, target{l.URL, KindList, p.Depth, text, PriorityReportList, true})
+			out = append(out, target{l.URL, KindList, p.Depth, text, PriorityReportList, true, ""})
 		case l.Paging:
-			out = append(out, target{l.URL, KindList, p.Depth, text, PriorityOther, false})
+			out = append(out, target{l.URL, KindList, p.Depth, text, PriorityOther, false, ""})
 		case inReportColumn && articlePath.MatchString(l.URL.Path):
-			out = append(out, target{l.URL, KindReport, p.Depth + 1, text, PriorityReport, false})
+			out = append(out, target{l.URL, KindReport, p.Depth + 1, text, PriorityReport, false, ""})
 		case p.Depth+1 <= maxDepth && !articlePath.MatchString(l.URL.Path) &&
 			(columnWords.MatchString(text) || columnPaths.MatchString(l.URL.Path) || portal.matchesHint(l.URL)):
 			// An article about 政务公开 is not a column: only column-shaped URLs are.
-			out = append(out, target{l.URL, KindList, p.Depth + 1, text, columnPriority(l.URL, text), false})
+			out = append(out, target{l.URL, KindList, p.Depth + 1, text, columnPriority(l.URL, text), false, ""})
+		}
+		if len(out) > n {
+			out[n].Listed = l.Date
 		}
 	}
 	return out

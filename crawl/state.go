@@ -33,6 +33,9 @@ type Item struct {
 	// InReportColumn marks a page of an annual-report column's list (a further
 	// page, a list API's answer): every article it lists is a candidate report.
 	InReportColumn bool
+	// Listed is the date the list gave the item (YYYY-MM-DD), if it gave one: a
+	// page whose text states no date is dated by it.
+	Listed string
 }
 
 // Priorities of the frontier: what leads to reports first, so that

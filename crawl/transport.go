@@ -25,6 +25,10 @@ import (
 // strips it before the request leaves.
 const fetchHeader = "X-Gongkai-Fetch"
 
+// maxRequestBody bounds the body of a request the crawler sends (a list API's
+// form or JSON), which is archived with it.
+const maxRequestBody = 1 << 20
+
 // hop is one response of a fetch: the final one, or a redirect before it.
 type hop struct {
 	URL     string
@@ -106,6 +110,18 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	out := req.Clone(req.Context())
 	out.Header.Del(fetchHeader)
+	var reqBody []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		// A list API's POST body (a form or JSON of a few hundred bytes) is
+		// archived with its request: it is what the answer answers.
+		b, err := io.ReadAll(io.LimitReader(req.Body, maxRequestBody))
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		reqBody = b
+		out.Body, out.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+	}
 	var ip string
 	out = out.WithContext(httptrace.WithClientTrace(out.Context(), &httptrace.ClientTrace{
 		GotConn: func(info httptrace.GotConnInfo) {
@@ -123,7 +139,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	defer resp.Body.Close()
 	x := archive.Exchange{
-		URL: req.URL.String(), Method: req.Method, RequestHeader: out.Header,
+		URL: req.URL.String(), Method: req.Method, RequestHeader: out.Header, RequestBody: reqBody,
 		Proto: resp.Proto, StatusCode: resp.StatusCode, ResponseHeader: resp.Header,
 		Date: time.Now().UTC(), IP: ip,
 	}

@@ -27,6 +27,7 @@ type QueuedURL struct {
 	Referer      string
 	Via          string
 	ReportColumn bool
+	Listed       string // the date the list gave it
 }
 
 // Capture is the last capture of a URL, for conditional requests.
@@ -84,8 +85,8 @@ func (s *SQLite) EnqueueURLs(ctx context.Context, runID int64, urls []QueuedURL)
 		return nil, s.wrap(err)
 	}
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO crawl_queue (run_id, url_key, seq, url, portal, kind, depth, found_on, link_text,
-		priority, method, body, body_type, referer, via, report_column)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+		priority, method, body, body_type, referer, via, report_column, listed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
@@ -94,7 +95,7 @@ func (s *SQLite) EnqueueURLs(ctx context.Context, runID int64, urls []QueuedURL)
 	for _, u := range urls {
 		seq++
 		res, err := ins.ExecContext(ctx, runID, u.Key, seq, u.URL, u.Portal, u.Kind, u.Depth, u.FoundOn, u.Text,
-			u.Priority, nullable(u.Method), nullable(u.Body), nullable(u.BodyType), nullable(u.Referer), nullable(u.Via), u.ReportColumn)
+			u.Priority, nullable(u.Method), nullable(u.Body), nullable(u.BodyType), nullable(u.Referer), nullable(u.Via), u.ReportColumn, nullable(u.Listed))
 		if err != nil {
 			return nil, s.wrap(err)
 		}
@@ -108,7 +109,7 @@ func (s *SQLite) EnqueueURLs(ctx context.Context, runID int64, urls []QueuedURL)
 // queueColumns are the columns queuedURLs scans, in QueuedURL's order.
 const queueColumns = `q.url_key, q.url, q.portal, q.kind, q.depth, coalesce(q.found_on, ''), coalesce(q.link_text, ''),
 	q.priority, coalesce(q.method, ''), coalesce(q.body, ''), coalesce(q.body_type, ''), coalesce(q.referer, ''),
-	coalesce(q.via, ''), q.report_column`
+	coalesce(q.via, ''), q.report_column, coalesce(q.listed, '')`
 
 // PendingURLs returns a run's URLs that have no outcome yet, best first (by
 // priority, then in the order queued): after a kill, those waiting and those
@@ -193,7 +194,7 @@ func (s *SQLite) queuedURLs(ctx context.Context, query string, args ...any) ([]Q
 	for rows.Next() {
 		var u QueuedURL
 		if err := rows.Scan(&u.Key, &u.URL, &u.Portal, &u.Kind, &u.Depth, &u.FoundOn, &u.Text,
-			&u.Priority, &u.Method, &u.Body, &u.BodyType, &u.Referer, &u.Via, &u.ReportColumn); err != nil {
+			&u.Priority, &u.Method, &u.Body, &u.BodyType, &u.Referer, &u.Via, &u.ReportColumn, &u.Listed); err != nil {
 			return nil, s.wrap(err)
 		}
 		out = append(out, u)

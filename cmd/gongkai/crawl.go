@@ -239,7 +239,7 @@ func crawlOptions(cfg *config.Config) crawl.Options {
 func crawlPortals(cfg *config.Config) ([]crawl.Portal, error) {
 	var out []crawl.Portal
 	for _, p := range cfg.Portals {
-		cp := crawl.Portal{Name: p.Name, Region: p.Region, StartURLs: p.StartURLs, Domains: p.Domains()}
+		cp := crawl.Portal{Name: p.Name, Region: p.Region, StartURLs: p.StartURLs, Domains: p.Domains(), APIs: p.CrawlAPIs()}
 		for _, h := range p.ListPatterns {
 			re, err := regexp.Compile(h)
 			if err != nil {

@@ -32,7 +32,7 @@ func (c crawlState) Enqueue(ctx context.Context, runID int64, items []crawl.Item
 	urls := make([]store.QueuedURL, len(items))
 	for i, it := range items {
 		urls[i] = store.QueuedURL{Key: it.Key, URL: it.URL, Portal: it.Portal, Kind: string(it.Kind), Depth: it.Depth, FoundOn: it.From, Text: it.Text,
-			Priority: it.Priority, Method: it.Method, Body: it.Body, BodyType: it.BodyType, Referer: it.Referer, Via: it.Via, ReportColumn: it.InReportColumn}
+			Priority: it.Priority, Method: it.Method, Body: it.Body, BodyType: it.BodyType, Referer: it.Referer, Via: it.Via, ReportColumn: it.InReportColumn, Listed: it.Listed}
 	}
 	added, err := c.st.EnqueueURLs(ctx, runID, urls)
 	return toItems(added), err
@@ -47,7 +47,7 @@ func toItems(urls []store.QueuedURL) []crawl.Item {
 	out := make([]crawl.Item, len(urls))
 	for i, u := range urls {
 		out[i] = crawl.Item{Key: u.Key, URL: u.URL, Portal: u.Portal, Kind: crawl.Kind(u.Kind), Depth: u.Depth, From: u.FoundOn, Text: u.Text,
-			Priority: u.Priority, Method: u.Method, Body: u.Body, BodyType: u.BodyType, Referer: u.Referer, Via: u.Via, InReportColumn: u.ReportColumn}
+			Priority: u.Priority, Method: u.Method, Body: u.Body, BodyType: u.BodyType, Referer: u.Referer, Via: u.Via, InReportColumn: u.ReportColumn, Listed: u.Listed}
 	}
 	return out
 }
