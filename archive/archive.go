@@ -173,7 +173,7 @@ func (a *Archive) Revisit(x Exchange, of Capture, targetURL string, notModified 
 		profile = gowarc.ProfileServerNotModifiedV1_1
 	}
 	rb.AddWarcHeader(gowarc.WarcProfile, profile)
-	rb.AddWarcHeader(gowarc.WarcRefersTo, of.RecordID)
+	rb.AddWarcHeader(gowarc.WarcRefersTo, "<"+of.RecordID+">") // a record id is written in angle brackets
 	rb.AddWarcHeader(gowarc.WarcRefersToTargetURI, targetURL)
 	rb.AddWarcHeaderTime(gowarc.WarcRefersToDate, of.Date)
 	rb.AddWarcHeader(gowarc.WarcPayloadDigest, "sha256:"+of.SHA256)
@@ -192,6 +192,32 @@ func (a *Archive) Revisit(x Exchange, of Capture, targetURL string, notModified 
 	c := of
 	c.Date = x.Date
 	return a.write(c, req, rec)
+}
+
+// Conversion archives another form of an archived response's content: the DOM
+// of a page as a browser left it once its scripts had run. The record refers
+// to the response it was made from (WARC-Refers-To); truncated says the
+// content was cut at a size limit.
+func (a *Archive) Conversion(targetURL string, of Capture, contentType string, content []byte, truncated bool) (Capture, error) {
+	rb := gowarc.NewRecordBuilder(gowarc.Conversion, gowarc.WithBufferTmpDir(a.dir), gowarc.WithBufferMaxMemBytes(4<<20))
+	now := time.Now().UTC()
+	warcHeaders(rb, Exchange{URL: targetURL, Date: now})
+	rb.AddWarcHeader(gowarc.WarcRefersTo, "<"+of.RecordID+">") // a record id is written in angle brackets
+	rb.AddWarcHeader(gowarc.ContentType, contentType)
+	if truncated {
+		rb.AddWarcHeader(gowarc.WarcTruncated, "length")
+	}
+	if _, err := rb.Write(content); err != nil {
+		rb.Close()
+		return Capture{}, err
+	}
+	rec, _, err := rb.Build()
+	if err != nil {
+		rb.Close()
+		return Capture{}, err
+	}
+	sum := sha256.Sum256(content)
+	return a.write(Capture{Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:]), Date: now, Truncated: truncated}, rec)
 }
 
 func (a *Archive) requestRecord(x Exchange) (gowarc.WarcRecord, error) {

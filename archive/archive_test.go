@@ -55,6 +55,19 @@ func TestResponseRoundTrip(t *testing.T) {
 	if p.Header.Get("Transfer-Encoding") != "" {
 		t.Errorf("transfer-encoding kept for a de-chunked body")
 	}
+	post := exchange("http://a.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=1")
+	post.Method, post.RequestBody = "POST", []byte("col=1&columnid=33718&unitid=212860")
+	if _, err := a.Response(post, strings.NewReader("<datastore></datastore>"), false); err != nil {
+		t.Fatal(err)
+	}
+	dom := "<html><body><ul><li><a href=\"/art/1.html\">2024年报告</a></li></ul></body></html>"
+	conv, err := a.Conversion("http://a.gov.cn/1.html", c1, "text/html; charset=utf-8", []byte(dom), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conv.Size != int64(len(dom)) || conv.RecordID == "" || conv.RecordID == c1.RecordID {
+		t.Errorf("conversion %+v", conv)
+	}
 	rv, err := a.Revisit(exchange("http://a.gov.cn/1.html"), c1, "http://a.gov.cn/1.html", true)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +97,9 @@ func TestResponseRoundTrip(t *testing.T) {
 	}
 	all, _ := io.ReadAll(zr)
 	for _, want := range []string{"WARC/1.1", "WARC-Type: warcinfo", "WARC-Type: request", "WARC-Type: response", "WARC-Type: revisit",
-		"WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified", "WARC-Truncated: length", "WARC-Concurrent-To"} {
+		"WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified", "WARC-Truncated: length", "WARC-Concurrent-To",
+		"POST /module/web/jpage/dataproxy.jsp?startrecord=1 HTTP/1.1", "Content-Length: 34\r\n", "\r\n\r\ncol=1&columnid=33718&unitid=212860",
+		"WARC-Type: conversion", "WARC-Refers-To: <" + c1.RecordID + ">", "2024年报告"} {
 		if !bytes.Contains(all, []byte(want)) {
 			t.Errorf("archive lacks %q", want)
 		}

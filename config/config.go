@@ -49,6 +49,11 @@ type Crawl struct {
 	MaxPageBytes      int64    `toml:"max_page_bytes"`
 	MaxAttachmentByte int64    `toml:"max_attachment_bytes"`
 	Schedule          string   `toml:"schedule"`
+	// Render says whether a column that only its scripts fill is rendered in
+	// headless Chromium: "auto" (when Chromium is installed) or "never".
+	Render        string   `toml:"render"`
+	RenderTimeout Duration `toml:"render_timeout"`
+	Chromium      string   `toml:"chromium"`
 }
 
 // Serve holds the web server's settings.
@@ -106,6 +111,8 @@ func Default() *Config {
 			FailureBudget:     20,
 			MaxPageBytes:      20 << 20,
 			MaxAttachmentByte: 200 << 20,
+			Render:            "auto",
+			RenderTimeout:     Duration{30 * time.Second},
 		},
 		Serve: Serve{Addr: "127.0.0.1:8080", MinRequests: 10},
 	}
@@ -167,6 +174,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("crawl.max_page_bytes: %d is too small for any report page; give at least %d (64 KB)", cr.MaxPageBytes, minBodyBytes)
 	case cr.MaxAttachmentByte < minBodyBytes:
 		return fmt.Errorf("crawl.max_attachment_bytes: %d is too small for any report; give at least %d (64 KB)", cr.MaxAttachmentByte, minBodyBytes)
+	case cr.Render != "auto" && cr.Render != "never":
+		return fmt.Errorf("crawl.render: %q: write \"auto\" (render in Chromium when it is installed) or \"never\"", cr.Render)
+	case cr.RenderTimeout.Duration < minTimeout:
+		return fmt.Errorf("crawl.render_timeout: %s is too short for a page's scripts to run; give at least %s", cr.RenderTimeout.Duration, minTimeout)
 	case c.Serve.MinRequests < 1:
 		return errors.New("serve.min_requests: must be at least 1")
 	}

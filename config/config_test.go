@@ -48,6 +48,8 @@ func TestErrorsNameTheKey(t *testing.T) {
 		"[crawl]\nparalelism = 3\n":                               "unknown key crawl.paralelism",
 		"[crawl]\nparallelism = 0\n":                              "crawl.parallelism",
 		"[crawl]\nschedule = \"every night\"\n":                   "crawl.schedule",
+		"[crawl]\nrender = \"always\"\n":                          "crawl.render",
+		"[crawl]\nrender_timeout = \"100ms\"\n":                   "crawl.render_timeout",
 		"[storage]\ndata = \"\"\n":                                "storage.data",
 		"[[portals]]\nname = \"a\"\n":                             "portals[0] (a).start_urls",
 		"[[portals]]\nname = \"a\"\nstart_urls = [\"ftp://x\"]\n": "portals[0] (a).start_urls",

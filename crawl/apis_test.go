@@ -123,32 +123,3 @@ func TestGkmlptPlatform(t *testing.T) {
 		t.Errorf("a document that is not a report was fetched: %s", got)
 	}
 }
-
-// A column that shows its list only once scripts run, and that no list
-// mechanism reads, is recorded as needing a browser, not as a column without
-// reports.
-func TestScriptOnlyColumnNeedsABrowser(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/":
-			fmt.Fprint(w, `<html><body><a href="/zwgk/zfxxgknb/">政府信息公开年报</a></body></html>`)
-		case "/zwgk/zfxxgknb/":
-			fmt.Fprint(w, `<html><head><title>政府信息公开年报</title><script src="/js/datacall.js"></script></head><body><div id="list"></div>
-<script>loadList({el: "#list", channel: "c1f2e3"});</script></body></html>`)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer srv.Close()
-	c, st, _ := newTestCrawler(t, testOptions(), Portal{Name: "济南", StartURLs: []string{srv.URL + "/"}})
-	stats, err := c.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := st.outcome(1, srv.URL+"/zwgk/zfxxgknb/"); !strings.HasPrefix(got, string(OutcomeNeedsBrowser)) {
-		t.Errorf("the script-only column ended as %q", got)
-	}
-	if stats.Outcomes.Problems() == 0 {
-		t.Errorf("a column that needs a browser is not counted as a problem: %v", stats.Outcomes)
-	}
-}

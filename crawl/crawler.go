@@ -77,6 +77,13 @@ type Options struct {
 	// Logger receives what an operator must see: work lost (a failed database
 	// write, an unreadable archive record), hosts left alone. Default: discarded.
 	Logger *slog.Logger
+	// Render says whether a column that only scripts fill is rendered in
+	// headless Chromium: RenderAuto ("" too) when Chromium is installed,
+	// RenderNever never. Chromium is its path ("": looked up on PATH);
+	// RenderTimeout bounds one page (default 30s).
+	Render        string
+	Chromium      string
+	RenderTimeout time.Duration
 }
 
 // Progress is a snapshot of a running crawl, per portal and in all.
@@ -100,6 +107,10 @@ type Crawler struct {
 	client    *http.Client
 	collector *colly.Collector
 	robots    *robots
+	// renderer renders script-only columns; nil when it may not, and noRender
+	// says why.
+	renderer *renderer
+	noRender string
 
 	mu       sync.Mutex
 	runID    int64
@@ -168,6 +179,18 @@ func New(opts Options, portals []Portal, st State, sink Sink, arch *archive.Arch
 		c.recorder.setDoc(e.Request.Headers.Get(fetchHeader), e.DOM)
 	})
 	c.robots = newRobots(c.client, opts.UserAgent, robotsRetry(opts.Delay))
+	switch path := FindChromium(opts.Chromium); {
+	case opts.Render == RenderNever:
+		c.noRender = `[crawl] render = "never"`
+	case opts.Render != "" && opts.Render != RenderAuto:
+		return nil, fmt.Errorf("render %q: the modes are %q and %q", opts.Render, RenderAuto, RenderNever)
+	case path == "" && opts.Chromium != "":
+		c.noRender = fmt.Sprintf("[crawl] chromium = %q is not there", opts.Chromium)
+	case path == "":
+		c.noRender = "no Chromium on this machine (Debian: apt-get install chromium)"
+	default:
+		c.renderer = newRenderer(path, opts.RenderTimeout, opts.MaxPageBytes)
+	}
 	return c, nil
 }
 
@@ -251,6 +274,9 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		}()
 	}
 	wg.Wait()
+	if c.renderer != nil {
+		c.renderer.close() // one browser for a run
+	}
 	// What was fetched is stored, and the run's end recorded, even when ctx is
 	// cancelled (Ctrl-C): use a context without its cancellation.
 	endCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
@@ -300,14 +326,7 @@ type attempt struct {
 func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Duration {
 	a := c.fetch(ctx, s, it)
 	host := hostOf(it.URL)
-	delay := c.opts.Delay
-	if c.opts.ObeyRobots {
-		if rules := c.robots.cached(host); rules != nil {
-			if cd := rules.crawlDelay(); cd > delay {
-				delay = min(cd, c.opts.MaxCrawlDelay)
-			}
-		}
-	}
+	delay := c.hostDelay(host)
 	if ctx.Err() != nil {
 		return 0 // not finished: the item stays pending for the next run
 	}
@@ -343,6 +362,20 @@ func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Durat
 		}
 	}
 	return max(a.wait, delay+jitter(delay))
+}
+
+// hostDelay is how long a host rests between two requests: delay, or its
+// robots.txt Crawl-delay when longer (up to max_crawl_delay).
+func (c *Crawler) hostDelay(host string) time.Duration {
+	delay := c.opts.Delay
+	if c.opts.ObeyRobots {
+		if rules := c.robots.cached(host); rules != nil {
+			if cd := rules.crawlDelay(); cd > delay {
+				delay = min(cd, c.opts.MaxCrawlDelay)
+			}
+		}
+	}
+	return delay
 }
 
 // jitter spreads requests a little so that many crawlers never beat in step.
@@ -533,7 +566,7 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		a.fetched = true
 		return a
 	case it.Kind == KindList && it.Via == "" && log.doc != nil && c.scriptShell(it, log.doc, mustURL(final.URL)):
-		return attempt{outcome: OutcomeNeedsBrowser, detail: "the page builds its list by script, and no list mechanism the crawler knows reads it", fetched: true}
+		return c.renderShell(ctx, s, it, log, final)
 	case log.body != nil && log.doc != nil && isStub(log.body, log.doc.Find("body").Text(), len(discover(log.doc, mustURL(final.URL)))):
 		return attempt{outcome: OutcomeStub, detail: fmt.Sprintf("a %d-byte body with nothing in it", len(log.body)), fetched: true}
 	}

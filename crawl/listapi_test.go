@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -111,6 +112,7 @@ func TestListAPIGetPages(t *testing.T) {
 		var page, size int
 		fmt.Sscan(r.URL.Query().Get("currpage"), &page)
 		fmt.Sscan(r.URL.Query().Get("pagesize"), &size)
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		json.NewEncoder(w).Encode(map[string]any{"infolist": apiItems((page-1)*size, page*size, "title", "link", "pubtime"), "total": len(apiTitles)})
 	})
 	portal := Portal{Name: "吴江区", StartURLs: []string{srv.URL + "/"}, APIs: []ListAPI{{
@@ -185,21 +187,8 @@ func TestListAPIPostJSON(t *testing.T) {
 		t.Errorf("the API was asked %d times, want 3: %q", len(p.asked), p.asked)
 	}
 	// The archive holds each POST with its body.
-	warcs, _ := filepath.Glob(filepath.Join(c.archive.Dir(), "*.warc.gz*"))
-	var all strings.Builder
-	for _, f := range warcs {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		zr, err := gzip.NewReader(fh)
-		if err == nil {
-			zr.Multistream(true)
-			io.Copy(&all, zr)
-		}
-		fh.Close()
-	}
-	if !strings.Contains(all.String(), `POST /api/data/affair HTTP/1.1`) || !strings.Contains(all.String(), `{"channelList":["5144"],"pageSize":4,"pageNo":1}`) {
+	all := archivedText(t, c.archive.Dir())
+	if !strings.Contains(all, `POST /api/data/affair HTTP/1.1`) || !strings.Contains(all, `{"channelList":["5144"],"pageSize":4,"pageNo":1}`) {
 		t.Errorf("the archive lacks the POST request with its body")
 	}
 }
@@ -225,4 +214,21 @@ func TestListAPIWrongPath(t *testing.T) {
 	if got := st.outcome(1, srv.URL+"/api/loadData?pageIndex=1"); !strings.Contains(got, `no array of items at "data.list" (it has arrays at data.rows (7))`) {
 		t.Errorf("outcome of the misread answer: %q", got)
 	}
+}
+
+// archivedText is every record of an archive folder's WARC files, as text.
+func archivedText(t *testing.T, dir string) string {
+	t.Helper()
+	warcs, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz*"))
+	var all strings.Builder
+	for _, f := range warcs {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if zr, err := gzip.NewReader(bytes.NewReader(raw)); err == nil {
+			io.Copy(&all, zr)
+		}
+	}
+	return all.String()
 }

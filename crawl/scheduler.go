@@ -257,3 +257,42 @@ func (s *scheduler) pending() (queued, inflight int) {
 	}
 	return queued, s.inflight
 }
+
+// borrow waits until a host is free and rested, and takes its turn for a
+// request that is not an item of the frontier (a rendered page's request to
+// another host of the portal). It gives up when ctx ends or the host is left
+// alone; giveBack returns the turn.
+func (s *scheduler) borrow(ctx context.Context, host string) bool {
+	for {
+		s.mu.Lock()
+		q := s.host(host)
+		if q.blocked || ctx.Err() != nil {
+			s.mu.Unlock()
+			return false
+		}
+		now := time.Now()
+		if q.inflight < s.perHost && !q.next.After(now) {
+			q.inflight++
+			s.mu.Unlock()
+			return true
+		}
+		changed := s.changed
+		wait := max(time.Until(q.next), time.Millisecond)
+		s.mu.Unlock()
+		select {
+		case <-ctx.Done():
+		case <-changed:
+		case <-time.After(wait):
+		}
+	}
+}
+
+// giveBack returns a borrowed turn; the host rests wait before its next request.
+func (s *scheduler) giveBack(host string, wait time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.host(host)
+	q.inflight--
+	q.next = time.Now().Add(wait)
+	s.signal()
+}

@@ -78,8 +78,11 @@ type Stats struct {
 	Lost int `json:"lost"`
 	// CharsetConflicts counts pages whose bytes are not in the charset their
 	// header or <meta> declares; they are read as the bytes are.
-	CharsetConflicts int           `json:"charset_conflicts"`
-	Outcomes         OutcomeCounts `json:"outcomes"`
+	CharsetConflicts int `json:"charset_conflicts"`
+	// Rendered counts the pages rendered in Chromium (their scripts' requests
+	// are counted in Fetched).
+	Rendered int           `json:"rendered"`
+	Outcomes OutcomeCounts `json:"outcomes"`
 	// Portals holds each portal's own counts (in a run's total only).
 	Portals map[string]Stats `json:"portals,omitempty"`
 }

@@ -199,7 +199,9 @@ func isPageType(contentType, path string) bool {
 	if err != nil || mt == "" {
 		return true // undeclared: most portals serve pages without a proper type
 	}
-	return strings.HasPrefix(mt, "text/") || strings.Contains(mt, "html") || strings.Contains(mt, "xml")
+	// JSON (list APIs' answers) and scripts (a rendered page's) are read as text too.
+	return strings.HasPrefix(mt, "text/") || strings.Contains(mt, "html") || strings.Contains(mt, "xml") ||
+		strings.Contains(mt, "json") || strings.Contains(mt, "javascript")
 }
 
 func isAttachmentPath(p string) bool { return attachmentExt.MatchString(p) }

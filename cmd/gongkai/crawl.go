@@ -232,7 +232,7 @@ func crawlOptions(cfg *config.Config) crawl.Options {
 		MaxPagesPerHost: c.MaxPagesPerHost, Timeout: c.Timeout.Duration, ConnectTimeout: c.ConnectTimeout.Duration,
 		HeaderTimeout: c.HeaderTimeout.Duration, ObeyRobots: c.ObeyRobots, MaxCrawlDelay: c.MaxCrawlDelay.Duration,
 		MaxRetries: c.MaxRetries, FailureBudget: c.FailureBudget, MaxPageBytes: c.MaxPageBytes,
-		MaxAttachmentBytes: c.MaxAttachmentByte,
+		MaxAttachmentBytes: c.MaxAttachmentByte, Render: c.Render, RenderTimeout: c.RenderTimeout.Duration, Chromium: c.Chromium,
 	}
 }
 
@@ -259,6 +259,9 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 	}
 	line := fmt.Sprintf("%s in %s: fetched %d, reports new %d, changed %d, unchanged %d, gone %d, lost %d; outcomes: %s",
 		how, took.Round(time.Second), s.Fetched, s.ReportsNew, s.ReportsChanged, s.Unchanged, s.Gone, s.Lost, s.Outcomes)
+	if s.Rendered > 0 {
+		line += fmt.Sprintf("; %d pages rendered in Chromium", s.Rendered)
+	}
 	switch n := s.CharsetConflicts; {
 	case n == 1:
 		line += "; 1 page declared a charset its bytes are not in (read as the bytes are)"
