@@ -10,20 +10,26 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	_ "modernc.org/sqlite"
 )
 
-// The search benchmark builds a bleve index and, as the baseline, a SQLite FTS5
-// trigram table of the same generated reports, and times a fixed query mix with
-// facets on both:
+// The search benchmark builds gongkai's index and, as the baselines, a SQLite
+// FTS5 trigram table and (with GONGKAI_SEARCH_BENCH_PG=1) a PostgreSQL table
+// with CJK tsvectors of the same generated reports (corpus_test.go), and times a
+// fixed query mix with facets on each:
 //
-//	GONGKAI_SEARCH_BENCH=100000 go test ./index/ -run TestSearchBenchmark -v -timeout 3h
+//	GONGKAI_SEARCH_BENCH=100000 GONGKAI_SEARCH_BENCH_PG=1 go test ./index/ -run TestSearchBenchmark -v -timeout 6h
 //
-// GONGKAI_SEARCH_BENCH_DIR=DIR keeps the index and the database in DIR, and a later
-// run with the same DIR times the queries without building again.
+// GONGKAI_SEARCH_BENCH_DIR=DIR keeps the index and the databases in DIR, and a
+// later run with the same DIR times the queries without building again.
+// GONGKAI_SEARCH_BENCH_FTS=0 leaves FTS5 out (at a million reports its
+// database would take 30 GB more).
 func TestSearchBenchmark(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("GONGKAI_SEARCH_BENCH"))
 	if n <= 0 {
@@ -36,27 +42,33 @@ func TestSearchBenchmark(t *testing.T) {
 	c := newCorpus(t, n)
 	ctx := context.Background()
 	ixDir, dbPath := filepath.Join(dir, "index"), filepath.Join(dir, "fts.db")
+	withFTS, withPG := os.Getenv("GONGKAI_SEARCH_BENCH_FTS") != "0", os.Getenv("GONGKAI_SEARCH_BENCH_PG") == "1"
+	var pool *pgxpool.Pool
+	if withPG {
+		pool = startPG(t, filepath.Join(dir, "pg"))
+	}
 	built := filepath.Join(dir, fmt.Sprintf("built-%d", n))
 	if _, err := os.Stat(built); err != nil {
 		os.RemoveAll(ixDir)
 		os.Remove(dbPath)
-		ix, err := Open(ixDir)
+		fmt.Printf("load before the build: %s\n", loadAverage())
+		start, cpu := time.Now(), cpuTime()
+		st, err := Rebuild(ctx, ixDir, c, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		start := time.Now()
-		st, err := ix.Sync(ctx, c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := ix.Close(); err != nil {
-			t.Fatal(err)
-		}
-		took := time.Since(start)
-		fmt.Printf("bleve build: %d reports, %.1f MB of text in %s: %.0f reports/s, %.2f MB/s; index %.0f MB (%.1f× the text)\n",
+		took, used := time.Since(start), cpuTime()-cpu
+		size, text := dirSize(t, ixDir), dirSize(t, filepath.Join(ixDir, textDir))
+		fmt.Printf("gongkai build: %d reports, %.1f MB of text in %s: %.0f reports/s, %.2f MB/s, %.2f ms of CPU a report; index %.0f MB (%.2f× the text: text index %.2f×, bleve %.2f×); load %s\n",
 			st.Added, float64(st.Bytes)/1e6, took.Round(time.Second), float64(st.Added)/took.Seconds(),
-			float64(st.Bytes)/1e6/took.Seconds(), float64(dirSize(t, ixDir))/1e6, float64(dirSize(t, ixDir))/float64(st.Bytes))
-		buildFTS(t, c, dbPath)
+			float64(st.Bytes)/1e6/took.Seconds(), float64(used.Microseconds())/1000/float64(st.Added), float64(size)/1e6,
+			float64(size)/float64(st.Bytes), float64(text)/float64(st.Bytes), float64(size-text)/float64(st.Bytes), loadAverage())
+		if withFTS {
+			buildFTS(t, c, dbPath)
+		}
+		if withPG {
+			buildPG(t, c, pool)
+		}
 		if err := os.WriteFile(built, nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -87,13 +99,31 @@ func TestSearchBenchmark(t *testing.T) {
 		t.Fatalf("sync of an index that is up to date: %+v %v", st, err)
 	}
 	fmt.Printf("sync with nothing to do: %s (reads the %d indexed stamps)\n", time.Since(start).Round(time.Millisecond), n)
-	db, err := sql.Open("sqlite", dbPath+"?_pragma=cache_size(-262144)&_pragma=query_only(1)")
-	if err != nil {
-		t.Fatal(err)
+	var db *sql.DB
+	if withFTS {
+		db, err = sql.Open("sqlite", dbPath+"?_pragma=cache_size(-262144)&_pragma=query_only(1)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		db.SetMaxOpenConns(1)
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	runMix(t, ix, db)
+	fmt.Printf("load before the queries: %s\n", loadAverage())
+	runMix(t, ix, db, pool)
+	fmt.Printf("load after the queries: %s\n", loadAverage())
+}
+
+// loadAverage is the machine's load, as uptime gives it.
+func loadAverage() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+// cpuTime is the CPU time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // ---- the FTS5 baseline ----
@@ -193,10 +223,12 @@ const mixRuns = 10 // timed runs of each query, after one untimed
 
 // A query is timed cold, each run evaluated from the index alone (the lists a
 // search keeps for the snapshot dropped before it), and warm, as a server
-// answers a search whose words and filters earlier searches used.
-func runMix(t *testing.T, ix *Index, db *sql.DB) {
+// answers a search whose words and filters earlier searches used. The
+// baselines (db, pool: each may be nil) run each query as often.
+func runMix(t *testing.T, ix *Index, db *sql.DB, pool *pgxpool.Pool) {
 	ctx := context.Background()
-	var cold, warm, fts, coldMulti, warmMulti, ftsMulti []time.Duration
+	type times struct{ cold, warm, fts, pg []time.Duration }
+	var all, multi times
 	search := func(q mixQuery, forget bool) (uint64, time.Duration) {
 		if forget {
 			ix.mu.Lock()
@@ -213,36 +245,65 @@ func runMix(t *testing.T, ix *Index, db *sql.DB) {
 		}
 		return res.Total, took
 	}
+	timed := func(f func()) time.Duration {
+		start := time.Now()
+		f()
+		return time.Since(start)
+	}
 	fmt.Println()
-	fmt.Println("| query | bleve hits | cold p50 | cold p95 | warm p50 | warm p95 | FTS5 hits | FTS5 p50 | FTS5 p95 |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| query | hits | cold p50 | cold p95 | warm p50 | warm p95 | FTS5 hits | FTS5 p50 | FTS5 p95 | PostgreSQL hits | PostgreSQL p50 | PostgreSQL p95 |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, q := range queryMix {
 		total, _ := search(q, true)
-		ftsTotal := ftsSearch(t, db, q)
-		var c, w, f []time.Duration
+		var ftsTotal, pgTotal uint64
+		if db != nil {
+			ftsTotal = ftsSearch(t, db, q)
+		}
+		if pool != nil {
+			pgTotal = pgSearch(t, pool, q)
+		}
+		var m times
 		for range mixRuns {
 			_, took := search(q, true)
-			c = append(c, took)
+			m.cold = append(m.cold, took)
 		}
 		for range mixRuns {
 			_, took := search(q, false)
-			w = append(w, took)
-			start := time.Now()
-			ftsSearch(t, db, q)
-			f = append(f, time.Since(start))
+			m.warm = append(m.warm, took)
+			if db != nil {
+				m.fts = append(m.fts, timed(func() { ftsSearch(t, db, q) }))
+			}
+			if pool != nil {
+				m.pg = append(m.pg, timed(func() { pgSearch(t, pool, q) }))
+			}
 		}
-		fmt.Printf("| %s | %d | %s | %s | %s | %s | %d | %s | %s |\n", q.name, total, ms(pct(c, 50)), ms(pct(c, 95)),
-			ms(pct(w, 50)), ms(pct(w, 95)), ftsTotal, ms(pct(f, 50)), ms(pct(f, 95)))
-		cold, warm, fts = append(cold, c...), append(warm, w...), append(fts, f...)
+		fmt.Printf("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", q.name, total, ms(pct(m.cold, 50)), ms(pct(m.cold, 95)),
+			ms(pct(m.warm, 50)), ms(pct(m.warm, 95)), count(db != nil, ftsTotal), ms(pct(m.fts, 50)), ms(pct(m.fts, 95)),
+			count(pool != nil, pgTotal), ms(pct(m.pg, 50)), ms(pct(m.pg, 95)))
+		join := func(a *times) {
+			a.cold, a.warm, a.fts, a.pg = append(a.cold, m.cold...), append(a.warm, m.warm...), append(a.fts, m.fts...), append(a.pg, m.pg...)
+		}
+		join(&all)
 		if !strings.Contains(q.name, " char") {
-			coldMulti, warmMulti, ftsMulti = append(coldMulti, c...), append(warmMulti, w...), append(ftsMulti, f...)
+			join(&multi)
 		}
 	}
 	fmt.Println()
-	fmt.Printf("mix of %d queries × %d runs: bleve cold p50 %s p95 %s, warm p50 %s p95 %s; FTS5 p50 %s p95 %s\n", len(queryMix), mixRuns,
-		ms(pct(cold, 50)), ms(pct(cold, 95)), ms(pct(warm, 50)), ms(pct(warm, 95)), ms(pct(fts, 50)), ms(pct(fts, 95)))
-	fmt.Printf("without the 1- and 2-character queries (which FTS5 answers by LIKE): bleve cold p50 %s p95 %s, warm p50 %s p95 %s; FTS5 p50 %s p95 %s\n",
-		ms(pct(coldMulti, 50)), ms(pct(coldMulti, 95)), ms(pct(warmMulti, 50)), ms(pct(warmMulti, 95)), ms(pct(ftsMulti, 50)), ms(pct(ftsMulti, 95)))
+	for _, x := range []struct {
+		what string
+		t    times
+	}{{"all queries", all}, {"without the 1- and 2-character queries (which FTS5 answers by LIKE)", multi}} {
+		fmt.Printf("%s (%d × %d runs): gongkai cold p50 %s p95 %s, warm p50 %s p95 %s; FTS5 p50 %s p95 %s; PostgreSQL p50 %s p95 %s\n", x.what,
+			len(x.t.cold)/mixRuns, mixRuns, ms(pct(x.t.cold, 50)), ms(pct(x.t.cold, 95)), ms(pct(x.t.warm, 50)), ms(pct(x.t.warm, 95)),
+			ms(pct(x.t.fts, 50)), ms(pct(x.t.fts, 95)), ms(pct(x.t.pg, 50)), ms(pct(x.t.pg, 95)))
+	}
+}
+
+func count(ran bool, n uint64) string {
+	if !ran {
+		return "–"
+	}
+	return strconv.FormatUint(n, 10)
 }
 
 // ftsSearch answers a query of the mix as the baseline: the first 20 matches by
@@ -298,12 +359,20 @@ func ftsSearch(t *testing.T, db *sql.DB, q mixQuery) uint64 {
 }
 
 func pct(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return -1
+	}
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[min(len(s)-1, (len(s)*p+99)/100-1)]
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+func ms(d time.Duration) string {
+	if d < 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+}
 
 func dirSize(t *testing.T, dir string) int64 {
 	var n int64

@@ -412,3 +412,56 @@ func TestSyncWaitsForMerges(t *testing.T) {
 		t.Error("a sync that changed a report did not merge")
 	}
 }
+
+// A rebuild that is interrupted keeps what it built beside the old index,
+// which still serves; the next rebuild goes on from there rather than anew.
+func TestRebuildResumes(t *testing.T) {
+	defer func(n int) { textChunkBytes = n }(textChunkBytes)
+	textChunkBytes = 1 // a segment per group of reports
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, err := Rebuild(context.Background(), dir, testDocs(), nil); err != nil {
+		t.Fatal(err)
+	}
+	big := &memSource{docs: map[int64]Doc{}}
+	for i := range int64(3*batchSize + 10) {
+		big.docs[i+100] = Doc{ReportID: i + 100, Stamp: "x", Title: "某某局报告", Text: "行政复议"}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stopped int
+	_, err := Rebuild(ctx, dir, big, func(done, total int) {
+		if done >= batchSize && stopped == 0 {
+			stopped = done
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("the interrupted rebuild: %v", err)
+	}
+	if _, err := os.Stat(dir + ".new"); err != nil {
+		t.Fatalf("the interrupted rebuild kept nothing: %v", err)
+	}
+	ix, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != 3 {
+		t.Errorf("the old index holds %d reports while the rebuild is interrupted, want 3", n)
+	}
+	ix.Close()
+	st, err := Rebuild(context.Background(), dir, big, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Unchanged < stopped || st.Added+st.Unchanged != len(big.docs) {
+		t.Errorf("the resumed rebuild: %+v; %d were in before the interruption", st, stopped)
+	}
+	ix, err = OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(context.Background(), Request{Query: "行政复议"})
+	if err != nil || res.Total != uint64(len(big.docs)) {
+		t.Errorf("after the resumed rebuild: %v, %d found, want %d", err, res.Total, len(big.docs))
+	}
+}

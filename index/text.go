@@ -568,9 +568,32 @@ func (t *textIndex) merge(pick []*segment, live func(uint32) bool) error {
 }
 
 // mergePostings emits, term by term, the postings of some segments that keep
-// keeps.
+// keeps. Segments whose reports follow one another (as a rebuild writes them)
+// are appended in turn; others are sorted together.
 func mergePostings(pick []*segment, keep func(seg int, d uint32) bool, emit func(string, *posting) error) error {
+	order := make([]int, len(pick))
+	for i := range order {
+		order[i] = i
+	}
+	first := func(s *segment) uint32 {
+		if len(s.docs) == 0 {
+			return 0
+		}
+		return s.docs[0]
+	}
+	slices.SortFunc(order, func(a, b int) int { return int(first(pick[a])) - int(first(pick[b])) })
+	disjoint := true
+	for i := 1; i < len(order); i++ {
+		prev, cur := pick[order[i-1]], pick[order[i]]
+		if len(prev.docs) > 0 && len(cur.docs) > 0 && prev.docs[len(prev.docs)-1] >= cur.docs[0] {
+			disjoint = false
+		}
+	}
 	at := make([]int, len(pick))
+	var p posting
+	type entry struct{ doc, tf, from, to uint32 } // positions p.pos[from:to]
+	var entries []entry
+	var c blockCursor
 	for {
 		var least []byte
 		for si, s := range pick {
@@ -584,14 +607,9 @@ func mergePostings(pick []*segment, keep func(seg int, d uint32) bool, emit func
 			return nil
 		}
 		key := string(least)
-		var p posting
-		type entry struct {
-			doc uint32
-			tf  uint32
-			pos []uint32
-		}
-		var entries []entry
-		for si, s := range pick {
+		p.docs, p.tfs, p.pos, entries = p.docs[:0], p.tfs[:0], p.pos[:0], entries[:0]
+		for _, si := range order {
+			s := pick[si]
 			if at[si] >= len(s.keyAt)-1 || string(s.key(at[si])) != key {
 				continue
 			}
@@ -604,29 +622,35 @@ func mergePostings(pick []*segment, keep func(seg int, d uint32) bool, emit func
 			if err != nil {
 				return err
 			}
-			var c blockCursor
 			for bi := range blocks {
 				c.reset(&blocks[bi])
 				for c.next() {
 					if !keep(si, c.doc) {
 						continue
 					}
-					e := entry{doc: c.doc, tf: c.tf}
+					from := uint32(len(p.pos))
 					if len(c.blk.pos) > 0 {
-						e.pos = c.positions(nil)
+						p.pos = c.positions(p.pos)
 					}
-					entries = append(entries, e)
+					if disjoint {
+						p.docs, p.tfs = append(p.docs, c.doc), append(p.tfs, c.tf)
+					} else {
+						entries = append(entries, entry{c.doc, c.tf, from, uint32(len(p.pos))})
+					}
 				}
 			}
 		}
-		if len(entries) == 0 {
-			continue
+		if !disjoint {
+			slices.SortFunc(entries, func(a, b entry) int { return int(a.doc) - int(b.doc) })
+			pos := p.pos
+			p.pos = nil
+			for _, e := range entries {
+				p.docs, p.tfs = append(p.docs, e.doc), append(p.tfs, e.tf)
+				p.pos = append(p.pos, pos[e.from:e.to]...)
+			}
 		}
-		slices.SortFunc(entries, func(a, b entry) int { return int(a.doc) - int(b.doc) })
-		for _, e := range entries {
-			p.docs = append(p.docs, e.doc)
-			p.tfs = append(p.tfs, e.tf)
-			p.pos = append(p.pos, e.pos...)
+		if len(p.docs) == 0 {
+			continue
 		}
 		if err := emit(key, &p); err != nil {
 			return err

@@ -24,7 +24,10 @@ func init() {
 			"store; run it when one of them says it could not, or with --rebuild to index every",
 			"report again into a new index, which replaces the old one once it is complete.",
 			"",
-			"An interrupted run leaves a usable index: the next run completes it.",
+			"It shows how far it is and about how long it has left. An interrupted run (Ctrl-C)",
+			"leaves a usable index: the next run completes it; an interrupted --rebuild keeps",
+			"the new index it was making (DIR/index.new) beside the old one, which still serves,",
+			"and the next --rebuild goes on from there.",
 			"",
 			"Exit status: 0 done; 1 the archive or the index could not be read or written.",
 			"",
@@ -54,18 +57,19 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := interruptible()
 	defer cancel()
 
-	var progress func(done, total int)
-	if isTerminal(stderr) {
-		progress = func(done, total int) {
-			fmt.Fprintf(stderr, "\r\x1b[2Kindexed %d of %d reports", done, total)
-			if done == total {
-				fmt.Fprintln(stderr)
-			}
-		}
-	}
 	start := time.Now()
-	st, err := updateIndex(ctx, s, *dataDir, *rebuild, progress)
-	if err != nil {
+	p := &progress{w: stderr, terminal: isTerminal(stderr), start: start, every: 30 * time.Second}
+	st, err := updateIndex(ctx, s, *dataDir, *rebuild, p.report)
+	p.end()
+	switch {
+	case err != nil && ctx.Err() != nil && *rebuild:
+		fmt.Fprintf(stderr, "gongkai index: interrupted with %d of %d reports in the new index (%s.new); the old index still serves; gongkai index --rebuild --data %s goes on from there\n",
+			p.done, p.total, indexDir(*dataDir), *dataDir)
+		return exitFailed
+	case err != nil && ctx.Err() != nil:
+		fmt.Fprintf(stderr, "gongkai index: interrupted with %d of %d reports indexed; gongkai index --data %s completes it\n", p.done, p.total, *dataDir)
+		return exitFailed
+	case err != nil:
 		fmt.Fprintf(stderr, "gongkai index: %v\n", err)
 		return exitFailed
 	}
@@ -74,6 +78,50 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 		st.Added, st.Updated, st.Removed, st.Unchanged, st.Added+st.Updated+st.Unchanged,
 		float64(st.Bytes)/1e6, took.Round(10*time.Millisecond))
 	return exitOK
+}
+
+// progress shows how far an index run is and about how long it has left: on a
+// terminal in one line kept up to date, elsewhere (a log) a line every so often.
+type progress struct {
+	w           io.Writer
+	terminal    bool
+	start       time.Time
+	every       time.Duration // between lines in a log
+	last        time.Time
+	done, total int
+}
+
+func (p *progress) report(done, total int) {
+	p.done, p.total = done, total
+	now := time.Now()
+	if p.terminal && now.Sub(p.last) < 200*time.Millisecond && done < total || !p.terminal && now.Sub(p.last) < p.every {
+		return
+	}
+	if p.last.IsZero() && !p.terminal {
+		p.last = now // the first line of a log after a while, so short runs print none
+		return
+	}
+	p.last = now
+	line := fmt.Sprintf("indexed %d of %d reports (%.0f%%)", done, total, 100*float64(done)/float64(max(total, 1)))
+	if took := now.Sub(p.start); done > 0 && took > time.Second {
+		rate := float64(done) / took.Seconds()
+		line += fmt.Sprintf(", %.0f reports/s", rate)
+		if left := time.Duration(float64(total-done) / rate * float64(time.Second)); done < total {
+			line += ", about " + left.Round(time.Second).String() + " left"
+		}
+	}
+	if p.terminal {
+		fmt.Fprintf(p.w, "\r\x1b[2K%s", line)
+	} else {
+		fmt.Fprintln(p.w, line)
+	}
+}
+
+// end ends the terminal's progress line.
+func (p *progress) end() {
+	if p.terminal && !p.last.IsZero() {
+		fmt.Fprintln(p.w)
+	}
 }
 
 // indexDir is the search index's folder inside the data folder.

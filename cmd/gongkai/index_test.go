@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // ingestInto ingests corpus files into a new data folder.
@@ -150,5 +151,27 @@ func TestSearchArguments(t *testing.T) {
 	}
 	if strings.Contains(out, "<mark>") {
 		t.Errorf("HTML marks on the terminal:\n%s", out)
+	}
+}
+
+// Progress in a log is a line now and then with the rate and the time left; on
+// a terminal one line kept up to date, ended when the run ends.
+func TestIndexProgress(t *testing.T) {
+	var log strings.Builder
+	p := &progress{w: &log, start: time.Now().Add(-10 * time.Second)}
+	p.report(1000, 4000) // the first report starts the clock of the log's lines
+	p.report(2000, 4000)
+	p.report(4000, 4000)
+	p.end()
+	want := "indexed 2000 of 4000 reports (50%), 200 reports/s, about 10s left\nindexed 4000 of 4000 reports (100%), 400 reports/s\n"
+	if log.String() != want {
+		t.Errorf("log:\n%s\nwant:\n%s", log.String(), want)
+	}
+	var term strings.Builder
+	p = &progress{w: &term, terminal: true, start: time.Now().Add(-10 * time.Second)}
+	p.report(1000, 4000)
+	p.end()
+	if got := term.String(); got != "\r\x1b[2Kindexed 1000 of 4000 reports (25%), 100 reports/s, about 30s left\n" {
+		t.Errorf("terminal: %q", got)
 	}
 }
