@@ -7,9 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -390,4 +393,153 @@ func dirSize(t *testing.T, dir string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// ---- memory under load, and of an update ----
+
+// TestSearchBenchmarkLoad serves searches from a benchmark's index as a web node
+// does, for 30 s: 32 clients, each search distinct (words × second words ×
+// filters × sort × page, as web/internal/loadgen/search-distinct.lua asks),
+// as many at once as there are processors (as gongkai serve runs them), and
+// says how fast and how much memory the process holds (kept lists included):
+//
+//	GONGKAI_SEARCH_BENCH=1000000 GONGKAI_SEARCH_BENCH_DIR=DIR go test ./index/ -run TestSearchBenchmarkLoad -v
+func TestSearchBenchmarkLoad(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("GONGKAI_SEARCH_BENCH"))
+	dir := os.Getenv("GONGKAI_SEARCH_BENCH_DIR")
+	if n <= 0 || dir == "" {
+		t.Skip("set GONGKAI_SEARCH_BENCH and GONGKAI_SEARCH_BENCH_DIR to a built benchmark's")
+	}
+	c := newCorpus(t, n)
+	start := time.Now()
+	ix, err := OpenReadOnly(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.Search(context.Background(), Request{Query: "财政局"}); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("open and first search: %s; memory %s; load %s\n", time.Since(start).Round(time.Millisecond), memory(), loadAverage())
+	words := []string{"行政复议", "不予公开", `"依申请公开"`, "信访 OR 诉讼", "政务公开", "政府信息公开",
+		"本机关不掌握相关政府信息", "复议", "行政诉讼", "国家秘密", "主动公开", "政策解读",
+		"内部事务信息", "法定期限", "信息发布", "-诉讼", "业务培训", "答复",
+		"归档流程", "三审", "工作要点", "2023年度", "应急管理局", "教育局", ""}
+	second := []string{"", "审核", "纠正", "维持", "第3区", "第12区", "2021年", "2022年", "财政局", "民政局",
+		"公安局", "信访", "-复议", "政府", "登记", "培训", "落实", "严格", "制度", "流程",
+		"加强", "丰富", "形式", "要点", "情况", "良好", "期限", "办理", "归档", "发布",
+		"解读", "事务", "内部", "三类", "主动", "行政", "诉讼", "信息", "公开", "工作"}
+	request := func(i int) Request {
+		pick := func(k int) int { v := i % k; i /= k; return v }
+		r := Request{Query: strings.TrimSpace(words[pick(len(words))] + " " + second[pick(len(second))])}
+		switch pick(6) {
+		case 1:
+			r.YearFrom = 2019 + pick(7)
+			r.YearTo = r.YearFrom + pick(3)
+		case 2:
+			d := c.doc(int64(1 + pick(n)))
+			r.Region = []string{d.Region, d.RegionCode[:min(4, len(d.RegionCode))]}[pick(2)]
+		case 3:
+			r.Department = benchDepartments[pick(len(benchDepartments))]
+		case 4:
+			r.FailedChecks = true
+			r.YearFrom, r.YearTo = 2020, 2022
+		}
+		if pick(2) == 1 {
+			r.Sort = "date"
+		}
+		r.Page = 1 + pick(3)
+		if r.Query == "" && r.YearFrom == 0 && r.Region == "" && r.Department == "" && !r.FailedChecks {
+			r.Query = "公开"
+		}
+		return r
+	}
+	const clients, duration = 32, 30 * time.Second
+	turns := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var mu sync.Mutex
+	var took []time.Duration
+	var next atomic.Int64
+	var peak atomic.Int64
+	stop := time.Now().Add(duration)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(500 * time.Millisecond):
+				if rss := rssBytes("VmRSS"); rss > peak.Load() {
+					peak.Store(rss)
+				}
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(stop) {
+				r := request(int(next.Add(1)) * 1000003 % 2_000_000_011)
+				begin := time.Now()
+				turns <- struct{}{}
+				_, err := ix.Search(context.Background(), r)
+				<-turns
+				if err != nil {
+					t.Errorf("%+v: %v", r, err)
+					return
+				}
+				mu.Lock()
+				took = append(took, time.Since(begin))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(done)
+	fmt.Printf("%d distinct searches in %s by %d clients, %d at once: %.0f/s, p50 %s, p90 %s, p99 %s; resident memory peak %.0f MB (sampled), at the end %s; load %s\n",
+		len(took), duration, clients, cap(turns), float64(len(took))/duration.Seconds(), ms(pct(took, 50)), ms(pct(took, 90)), ms(pct(took, 99)),
+		float64(peak.Load())/1e6, memory(), loadAverage())
+}
+
+// TestSearchBenchmarkUpdate indexes the next GONGKAI_SEARCH_BENCH_UPDATE
+// reports of the corpus into a benchmark's index, as a crawl's sync does, and
+// says how long it took and the process's peak memory. It changes the index:
+// it holds that many more reports after.
+func TestSearchBenchmarkUpdate(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("GONGKAI_SEARCH_BENCH"))
+	more, _ := strconv.Atoi(os.Getenv("GONGKAI_SEARCH_BENCH_UPDATE"))
+	dir := os.Getenv("GONGKAI_SEARCH_BENCH_DIR")
+	if n <= 0 || more <= 0 || dir == "" {
+		t.Skip("set GONGKAI_SEARCH_BENCH, GONGKAI_SEARCH_BENCH_UPDATE and GONGKAI_SEARCH_BENCH_DIR")
+	}
+	ix, err := Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	st, err := ix.Sync(context.Background(), newCorpus(t, n+more))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("update: %+v in %s; memory %s; load %s\n", st, time.Since(start).Round(time.Millisecond), memory(), loadAverage())
+}
+
+// memory is the process's resident memory now and at its peak.
+func memory() string {
+	return fmt.Sprintf("%.0f MB resident, peak %.0f MB", float64(rssBytes("VmRSS"))/1e6, float64(rssBytes("VmHWM"))/1e6)
+}
+
+func rssBytes(field string) int64 {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }

@@ -302,7 +302,7 @@ func bleveHits(t *testing.T, ix *Index, q query.Query) []string {
 // letters, digits, full-width characters, kana and punctuation.
 func TestAnalysisAgreesWithFilters(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	text := randomText(r, "行政复议", "公开", "县", "2022", "年", "，", "。", " ", "ＡＢ", "Shell", "3.5", "の", "カナ", "\n", "、", "𠀀", "政府信息公开", "e\u0301", "a_b", "〇", "々", "〆", "㐀", "豈", "⺀", "〡")
+	text := randomText(r, "行政复议", "公开", "县", "2022", "年", "，", "。", " ", "ＡＢ", "Shell", "3.5", "の", "カナ", "\n", "、", "𠀀", "政府信息公开", "e\u0301", "a_b", "〇", "々", "〆", "㐀", "豈", "⺀", "〡", "_", "%", "@", "#", "-", "——", "（", "）")
 	st := newAnalysisState()
 	for range 500 {
 		title, body := text(r.IntN(6)), text(r.IntN(40))

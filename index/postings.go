@@ -82,6 +82,14 @@ func tokenize(b []byte, fn func(t *analysis.Token)) {
 		if other < 0 {
 			return
 		}
+		// Punctuation (but the connectors, _) and spaces alone make no token:
+		// most stretches between characters are a comma or a full stop.
+		if !bytes.ContainsFunc(b[other:end], func(r rune) bool {
+			return !stdunicode.IsPunct(r) && !stdunicode.IsSpace(r) || stdunicode.Is(stdunicode.Pc, r)
+		}) {
+			other = -1
+			return
+		}
 		for _, t := range baseAnalysis()(b[other:end]) {
 			t.Start += other
 			t.End += other
