@@ -465,3 +465,40 @@ func TestRebuildResumes(t *testing.T) {
 		t.Errorf("after the resumed rebuild: %v, %d found, want %d", err, res.Total, len(big.docs))
 	}
 }
+
+// Reports rank by BM25: a word in the title counts three times, a word said
+// more often counts more, a rarer word more than a common one; whatever the
+// segments the reports are in.
+func TestRanking(t *testing.T) {
+	defer func(n int) { textChunkBytes = n }(textChunkBytes)
+	textChunkBytes = 1 // a segment per group of reports, merged by eights
+	body := "本年度共收到政府信息公开申请，均在法定期限内答复。"
+	src := &memSource{docs: map[int64]Doc{
+		1: {ReportID: 1, Stamp: "1", Title: "甲局报告", Text: body + "行政复议1件。"},
+		2: {ReportID: 2, Stamp: "1", Title: "乙局报告", Text: body + strings.Repeat("行政复议1件。", 4)},
+		3: {ReportID: 3, Stamp: "1", Title: "丙局行政复议报告", Text: body + "行政复议1件。"},
+		4: {ReportID: 4, Stamp: "1", Title: "丁局报告", Text: body + "行政诉讼1件。行政复议1件。"},
+	}}
+	for i := int64(5); i < 200; i++ {
+		src.docs[i] = Doc{ReportID: i, Stamp: "1", Title: "某局报告", Text: body}
+	}
+	ix := openSynced(t, src)
+	if n := len(ix.text.segs); n < 2 {
+		t.Fatalf("%d text segments, want several", n)
+	}
+	res, err := ix.Search(context.Background(), Request{Query: "行政复议"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []int64
+	for _, h := range res.Hits {
+		order = append(order, h.ID)
+	}
+	if !slices.Equal(order, []int64{3, 2, 1, 4}) {
+		t.Errorf("行政复议 ranks %v, want the title first, then the most mentions, then the shortest text", order)
+	}
+	res, _ = ix.Search(context.Background(), Request{Query: "行政诉讼 OR 法定期限"})
+	if len(res.Hits) == 0 || res.Hits[0].ID != 4 {
+		t.Errorf("the rarer word does not lead: %+v", res.Hits)
+	}
+}

@@ -55,17 +55,17 @@ const (
 func (ev *evaluator) evalText(ctx context.Context, q *textQuery, only *matches) (*matches, error) {
 	ts := ev.cols.text
 	var parts []*matches
-	df := math.MaxInt
+	dfs := make([]int, len(q.terms)) // reports of each position, in every segment
 	for si := range ts.segs {
-		m, d, err := ev.evalTextSegment(ctx, q, si, only)
+		m, err := ev.evalTextSegment(ctx, q, si, only, dfs)
 		if err != nil {
 			return nil, err
 		}
 		if m != nil {
 			parts = append(parts, m)
 		}
-		df = min(df, d)
 	}
+	df := slices.Min(dfs)
 	out := mergeDisjoint(parts)
 	if len(out.docs) == 0 {
 		return out, nil
@@ -114,13 +114,13 @@ func mergeDisjoint(parts []*matches) *matches {
 }
 
 // evalTextSegment finds a text query in the reports whose text segment si
-// holds: their list, scored by their counts (occurrences of the phrase), and
-// the rarest position's report count.
-func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, only *matches) (*matches, int, error) {
+// holds: their list, scored by their counts (occurrences of the phrase). It
+// adds each position's reports in the segment to dfs.
+func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, only *matches, dfs []int) (*matches, error) {
 	ts := ev.cols.text
 	seg := ts.segs[si]
 	positions := make([][]*segCursor, len(q.terms))
-	dfs := make([]int, len(q.terms))
+	counts := make([]int, len(q.terms))
 	lead := 0
 	for i, alts := range q.terms {
 		for _, t := range alts {
@@ -131,27 +131,28 @@ func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, 
 			}
 			b, err := seg.posting(k, len(q.terms) > 1 && positional(q.field, q.kind))
 			if err != nil {
-				return nil, 0, err
+				return nil, err
 			}
 			blocks, err := decodeBlocks(b)
 			if err != nil {
-				return nil, 0, fmt.Errorf("%w (%s)", err, seg.name)
+				return nil, fmt.Errorf("%w (%s)", err, seg.name)
 			}
 			positions[i] = append(positions[i], &segCursor{seg: si, blocks: blocks, b: -1})
-			dfs[i] += int(seg.df[k])
+			counts[i] += int(seg.df[k])
 		}
-		if dfs[i] < dfs[lead] {
+		dfs[i] += counts[i]
+		if counts[i] < counts[lead] {
 			lead = i
 		}
 	}
-	if dfs[lead] == 0 {
-		return nil, 0, nil
+	if counts[lead] == 0 {
+		return nil, nil
 	}
 	mine := func(d uint32) bool {
 		return int(d) < len(ts.owner) && int(ts.owner[d]) == si && ev.cols.alive(d)
 	}
 	if len(q.terms) == 1 && only == nil {
-		return termDocs(positions[0], mine), dfs[0], nil
+		return termDocs(positions[0], mine), nil
 	}
 	// The candidates: the lead position's reports, or those asked about.
 	var candidates []uint32
@@ -181,7 +182,7 @@ func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, 
 	for ci, d := range candidates {
 		if ci%4096 == 4095 {
 			if err := ctx.Err(); err != nil {
-				return nil, 0, err
+				return nil, err
 			}
 		}
 		if !mine(d) {
@@ -225,7 +226,7 @@ func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, 
 		out.docs = append(out.docs, d)
 		out.scores = append(out.scores, float32(tf))
 	}
-	return out, dfs[lead], nil
+	return out, nil
 }
 
 // termDocs lists the reports of one position's alternatives that keep keeps,
