@@ -1,12 +1,17 @@
 package parse
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
+	"gongkai/internal/portalpage"
 	"gongkai/report"
 )
 
@@ -121,4 +126,98 @@ func BenchmarkHTMLParse250KB(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// realShapedPages builds pages shaped like those portals serve (see
+// internal/portalpage) from the corpus's TRS page: 60 to 350 KB each.
+func realShapedPages(tb testing.TB, n int) []portalpage.Page {
+	tb.Helper()
+	tmpl, err := os.ReadFile(filepath.Join("..", "..", "shared", "corpus", "pingtan-2016-legacy.htm"))
+	if os.IsNotExist(err) {
+		tb.Skip("../shared/corpus not found")
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pages, err := portalpage.Set(tmpl, n, 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pages
+}
+
+func TestRealShapedPagesAreReports(t *testing.T) {
+	for _, p := range realShapedPages(t, 12) {
+		if len(p.HTML) < 55_000 || len(p.HTML) > 360_000 {
+			t.Errorf("%s: %d bytes, outside 60–350 KB", p.Title, len(p.HTML))
+		}
+		rec, err := Parse(Input{Name: p.Title, Data: p.HTML})
+		if err != nil {
+			t.Errorf("%s: %v", p.Title, err)
+			continue
+		}
+		if rec.Title != p.Title || rec.Year != p.Year || rec.Format != p.Format {
+			t.Errorf("%s: got title %q, year %d, format %s; want year %d, format %s", p.Title, rec.Title, rec.Year, rec.Format, p.Year, p.Format)
+		}
+		if p.Format == report.Format2021 && (len(rec.Table2) != 6 || len(rec.Table3) != 26 || len(rec.Table4) != 3 || len(rec.Failed()) > 0) {
+			t.Errorf("%s: %d table 2 rows, %d table 3 rows, %d table 4 groups, failed %v; warnings %q", p.Title, len(rec.Table2), len(rec.Table3), len(rec.Table4), rec.Failed(), rec.Warnings)
+		}
+	}
+}
+
+// The cost of the whole parse against html.Parse of the same bytes, over pages
+// shaped like real ones: run both in one go (go test -bench RealPages) and compare.
+func BenchmarkParseRealPages(b *testing.B) {
+	benchRealPages(b, func(p portalpage.Page) error {
+		_, err := Parse(Input{Name: p.Title, Data: p.HTML})
+		return err
+	})
+}
+
+func BenchmarkHTMLParseRealPages(b *testing.B) {
+	benchRealPages(b, func(p portalpage.Page) error {
+		_, err := html.Parse(bytes.NewReader(p.HTML))
+		return err
+	})
+}
+
+func benchRealPages(b *testing.B, parse func(portalpage.Page) error) {
+	pages := realShapedPages(b, 20)
+	size := 0
+	for _, p := range pages {
+		size += len(p.HTML)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range pages {
+			if err := parse(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkRealPagesRatio parses the same pages both ways in each iteration, one
+// after the other, and reports the ratio of the times: the machine's load at the
+// moment weighs on both.
+func BenchmarkRealPagesRatio(b *testing.B) {
+	pages := realShapedPages(b, 20)
+	var parse, floor time.Duration
+	for b.Loop() {
+		start := time.Now()
+		for _, p := range pages {
+			if _, err := html.Parse(bytes.NewReader(p.HTML)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		mid := time.Now()
+		for _, p := range pages {
+			if _, err := Parse(Input{Name: p.Title, Data: p.HTML}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		floor, parse = floor+mid.Sub(start), parse+time.Since(mid)
+	}
+	b.ReportMetric(float64(parse)/float64(floor), "ratio")
 }

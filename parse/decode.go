@@ -69,12 +69,25 @@ func decode(data []byte, contentType string) Decoding {
 		return fmt.Sprintf("charset conflict: %s declares %s, but the bytes are %s; read as %s", where, label, read, read)
 	}
 	e, name := encodingFor(label)
-	bad, multi := utf8Shape(data)
+	// Most pages are valid UTF-8, which the fast check tells; the slower count
+	// of bad and multi-byte sequences is for the rest, and for a declaration
+	// that the bytes may overrule.
+	valid := utf8.Valid(data)
+	bad, multi := 0, 0
+	if !valid || e != nil && name != "utf-8" {
+		bad, multi = utf8Shape(data)
+	}
 	isUTF8 := bad == 0 || mostlyUTF8(bad, multi)
+	utf8Text := func() string {
+		if valid {
+			return string(data)
+		}
+		return strings.ToValidUTF8(string(data), "\uFFFD")
+	}
 	if e != nil && name != "utf-8" {
 		switch {
 		case isUTF8 && multi >= minEvidence:
-			return Decoding{Text: strings.ToValidUTF8(string(data), "\uFFFD"), Charset: "utf-8", Conflict: conflict("UTF-8")}
+			return Decoding{Text: utf8Text(), Charset: "utf-8", Conflict: conflict("UTF-8")}
 		case !multiByteCharsets[name] && plausibleGB(data):
 			return Decoding{Text: decodeWith(simplifiedchinese.GB18030, data), Charset: "gb18030", Conflict: conflict("GB18030 (GBK)")}
 		}
@@ -82,7 +95,7 @@ func decode(data []byte, contentType string) Decoding {
 	}
 	// Declared UTF-8 is checked like undeclared bytes.
 	if isUTF8 {
-		return Decoding{Text: strings.ToValidUTF8(string(data), "\uFFFD"), Charset: "utf-8"}
+		return Decoding{Text: utf8Text(), Charset: "utf-8"}
 	}
 	d := Decoding{Text: decodeWith(simplifiedchinese.GB18030, data), Charset: "gb18030"}
 	if name == "utf-8" {

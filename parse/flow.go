@@ -20,12 +20,13 @@ import (
 // paragraph lists the sections without their numbers, so a number is required.
 var sectionHeading = regexp.MustCompile(`(?:[一二三四五六][、.．，,]|[（(][一二三四五六][)）])\s*(?:总体情况|主动公开政府信息(?:的)?情况|收到和处理政府信息公开申请(?:的)?情况|(?:政府信息公开|因政府信息公开(?:工作)?被?申请)?行政复议[、和及]?\s*(?:提起)?行政诉讼(?:的)?情况|(?:政府信息公开工作)?存在的主要问题(?:及|和)改进(?:情况|措施)|主要问题(?:及|和)改进(?:情况|措施)|其他需要报告的事项)`)
 
-// headingWords are words every section heading holds: a line without any of them
-// is not searched for headings.
-var headingWords = []string{"情况", "事项", "措施"}
+// headingWords are words that one of the section headings holds: a line without
+// any of them is not searched for headings.
+var headingWords = []string{"总体情况", "主动公开政府信息", "收到和处理政府信息公开申请", "行政诉讼", "主要问题", "其他需要报告的事项"}
 
-// splitHeadings cuts a line before and after every section heading it holds.
-func splitHeadings(line string) []string {
+// splitHeadings cuts a line before and after every section heading it holds, and
+// says which pieces are headings.
+func splitHeadings(line string) (pieces []string, heading []bool) {
 	found := false
 	for _, w := range headingWords {
 		if strings.Contains(line, w) {
@@ -34,25 +35,21 @@ func splitHeadings(line string) []string {
 		}
 	}
 	if !found {
-		return []string{line}
+		return []string{line}, []bool{false}
 	}
 	locs := sectionHeading.FindAllStringIndex(line, -1)
-	if len(locs) == 0 {
-		return []string{line}
-	}
-	var out []string
 	prev := 0
 	for _, loc := range locs {
 		if s := strings.TrimSpace(line[prev:loc[0]]); s != "" {
-			out = append(out, s)
+			pieces, heading = append(pieces, s), append(heading, false)
 		}
-		out = append(out, line[loc[0]:loc[1]])
+		pieces, heading = append(pieces, line[loc[0]:loc[1]]), append(heading, true)
 		prev = loc[1]
 	}
 	if s := strings.TrimSpace(line[prev:]); s != "" {
-		out = append(out, s)
+		pieces, heading = append(pieces, s), append(heading, false)
 	}
-	return out
+	return pieces, heading
 }
 
 // tableStarts are the words a statistical table opens with, by section; in a
@@ -89,8 +86,9 @@ func reflow(blocks []block) []block {
 			out = append(out, b)
 			continue
 		}
-		for _, line := range splitHeadings(b.cells[0]) {
-			if sectionHeading.MatchString(line) && len(line) <= maxHeadingLine {
+		lines, headings := splitHeadings(b.cells[0])
+		for i, line := range lines {
+			if headings[i] {
 				if s, ok := marker(compact([]string{line}), false); ok {
 					sec, started = s, false
 				} else {
@@ -99,7 +97,7 @@ func reflow(blocks []block) []block {
 				out = append(out, block{cells: []string{line}})
 				continue
 			}
-			if strings.ContainsAny(line, "|｜") && (sec != secNone || strongStart(line)) {
+			if hasPipe(line) && (sec != secNone || strongStart(line)) {
 				if rows := pipeRows(line); len(rows) > 1 {
 					started = started || sec != secNone
 					for _, r := range rows {
@@ -179,7 +177,7 @@ func opensRow(cell string) bool {
 // table begins with a part that names two of the tables' labels, or with one short
 // row: a legacy report's 主动公开政府信息情况 tells of 规范性文件 in sentences.
 func tablePart(line string, sec section, started bool) (prose, table string, s section) {
-	if strings.ContainsAny(line, "\t|｜") {
+	if hasPipe(line) || strings.IndexByte(line, '\t') >= 0 {
 		return line, "", sec
 	}
 	start, s := 0, sec
@@ -211,7 +209,10 @@ func tablePart(line string, sec section, started bool) (prose, table string, s s
 	}
 	part := strings.TrimSpace(line[start:])
 	if started && sec != secNone {
-		return "", part, s // relineTable tells the prose after a table
+		if sentenceFirst(part) {
+			return line, "", sec // a paragraph after the table
+		}
+		return "", part, s // relineTable tells the prose that follows rows
 	}
 	n := tableWords(part)
 	if n < 2 && !(n == 1 && len(part) <= 200 && !strings.ContainsAny(part, "。；，")) {
@@ -368,26 +369,37 @@ func flowLabelSoFar(cur flowRow, prev, t *flowToken) string {
 	return cur.label + t.text
 }
 
+// sentenceFirst says whether a line opens with a sentence: its first full stop or
+// comma comes before any of the tables' words.
+func sentenceFirst(line string) bool {
+	i := sentenceMark(line)
+	return i >= 0 && tableWords(line[:i]) == 0
+}
+
 // isProse tells a sentence from a label: labels hold commas only in parentheses
 // (（区分处理的，只计这一情形，不计其他情形）) and no full stops.
-func isProse(s string) bool {
-	if strings.ContainsAny(s, "。；！？") {
-		return true
-	}
+func isProse(s string) bool { return sentenceMark(s) >= 0 }
+
+// sentenceMark is where the first mark of a sentence stands in s: a full stop,
+// semicolon or exclamation or question mark, or a comma outside parentheses; -1
+// for none.
+func sentenceMark(s string) int {
 	depth := 0
-	for _, r := range s {
+	for i, r := range s {
 		switch r {
 		case '（', '(':
 			depth++
 		case '）', ')':
 			depth = max(0, depth-1)
+		case '。', '；', '！', '？':
+			return i
 		case '，', ',':
 			if depth == 0 {
-				return true
+				return i
 			}
 		}
 	}
-	return false
+	return -1
 }
 
 // joinCJKSpace drops the white space between two Chinese characters of a label (a

@@ -341,7 +341,7 @@ func TestSplitHeadings(t *testing.T) {
 		{"全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六部分。", []string{"全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六部分。"}},
 	}
 	for _, c := range cases {
-		if got := splitHeadings(c.line); !slices.Equal(got, c.want) {
+		if got, _ := splitHeadings(c.line); !slices.Equal(got, c.want) {
 			t.Errorf("%s:\n got %q\nwant %q", c.line, got, c.want)
 		}
 	}

@@ -127,7 +127,7 @@ func readHTML(text string) (*document, error) {
 	if warning != "" {
 		d.warnings = append(d.warnings, warning)
 	}
-	s := &scorer{score: map[*html.Node]int{}, tables: map[*html.Node]int{}}
+	s := &scorer{score: map[*html.Node]int{}, tables: map[*html.Node]int{}, chrome: map[*html.Node]bool{}}
 	var body *html.Node
 	var visit func(n *html.Node)
 	visit = func(n *html.Node) {
@@ -169,7 +169,7 @@ func readHTML(text string) (*document, error) {
 	}
 	s.measure(body)
 	article := s.article(body)
-	w := &walker{d: d, article: article}
+	w := &walker{d: d, article: article, chrome: s.chrome}
 	w.walk(body, false)
 	w.flush()
 	return d, nil
@@ -189,8 +189,9 @@ func (d *document) addHeading(n *html.Node) {
 // and every statistics table, descending from <body> for as long as one child keeps
 // nearly all of it.
 type scorer struct {
-	score  map[*html.Node]int // runes of non-link text, chrome excluded
-	tables map[*html.Node]int // statistics-looking tables inside
+	score  map[*html.Node]int  // runes of non-link text, chrome excluded
+	tables map[*html.Node]int  // statistics-looking tables inside
+	chrome map[*html.Node]bool // the chrome elements measure met, so that the walk need not test them again
 }
 
 func (s *scorer) measure(n *html.Node) (text, link, tables int) {
@@ -200,6 +201,7 @@ func (s *scorer) measure(n *html.Node) (text, link, tables int) {
 			text += countVisible(c.Data)
 		case html.ElementNode:
 			if isChrome(c) {
+				s.chrome[c] = true
 				continue
 			}
 			t, l, tb := s.measure(c)
@@ -228,7 +230,7 @@ func (s *scorer) article(body *html.Node) *html.Node {
 	for {
 		var best *html.Node
 		for c := cur.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && !isChrome(c) && (best == nil || s.score[c] > s.score[best]) {
+			if c.Type == html.ElementNode && !s.chrome[c] && (best == nil || s.score[c] > s.score[best]) {
 				best = c
 			}
 		}
@@ -299,20 +301,22 @@ func isHidden(n *html.Node) bool {
 // lowers and searches the style only when one of those properties is named at all:
 // Word pages carry long styles on every element.
 func hidesElement(style string) bool {
-	named := false
-	for i := 0; i < len(style) && !named; i++ {
-		switch style[i] | 0x20 {
-		case 'd':
-			named = len(style)-i >= 7 && strings.EqualFold(style[i:i+7], "display")
-		case 'v':
-			named = len(style)-i >= 10 && strings.EqualFold(style[i:i+10], "visibility")
+	// Both property names end in y: one fast search for it (and Y), then a look
+	// at what precedes each.
+	for _, y := range []byte{'y', 'Y'} {
+		for i := 0; ; i++ {
+			j := strings.IndexByte(style[i:], y)
+			if j < 0 {
+				break
+			}
+			i += j
+			if i >= 6 && strings.EqualFold(style[i-6:i+1], "display") || i >= 9 && strings.EqualFold(style[i-9:i+1], "visibility") {
+				s := strings.ReplaceAll(strings.ToLower(style), " ", "")
+				return strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden")
+			}
 		}
 	}
-	if !named {
-		return false
-	}
-	s := strings.ReplaceAll(strings.ToLower(style), " ", "")
-	return strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden")
+	return false
 }
 
 func findAttr(n *html.Node, key string) (string, bool) {
@@ -340,10 +344,20 @@ func isBlockElement(a atom.Atom) bool {
 // walker emits the page's lines and table rows in reading order.
 type walker struct {
 	d       *document
+	chrome  map[*html.Node]bool // the elements measure found to be chrome; nil: test each
 	article *html.Node
 	line    strings.Builder
 	inside  bool // the line being built is inside the article
 	tables  int
+}
+
+// isChrome tells chrome elements as measure found them; measure reached every
+// element the walk reaches (chrome ends both descents).
+func (w *walker) isChrome(n *html.Node) bool {
+	if w.chrome != nil {
+		return w.chrome[n]
+	}
+	return isChrome(n)
 }
 
 func (w *walker) flush() {
@@ -372,7 +386,7 @@ func (w *walker) walk(n *html.Node, inside bool) {
 			}
 			w.line.WriteString(c.Data)
 		case html.ElementNode:
-			if isChrome(c) && c != w.article {
+			if w.isChrome(c) && c != w.article {
 				continue
 			}
 			switch {

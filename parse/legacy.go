@@ -18,7 +18,7 @@ func legacyFigures(blocks []block) map[string]map[string]any {
 	for _, b := range blocks {
 		cells := b.cells
 		if b.table == 0 {
-			if !strings.ContainsAny(cells[0], "|｜\t") {
+			if !hasPipe(cells[0]) && strings.IndexByte(cells[0], '\t') < 0 {
 				continue
 			}
 			cells = splitLine(cells[0])

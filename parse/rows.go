@@ -23,13 +23,18 @@ func (r *lrow) ownLabel() string { return r.labels[len(r.labels)-1] }
 
 var mdSeparator = regexp.MustCompile(`^:?-{3,}:?$`)
 
+// hasPipe says whether a line holds a pipe, half- or full-width: the cell separator
+// of pipe-delimited and Markdown renderings. (strings.ContainsAny goes rune by
+// rune; this runs on every line of a page.)
+func hasPipe(s string) bool { return strings.IndexByte(s, '|') >= 0 || strings.Contains(s, "｜") }
+
 // splitLine cuts a text line into cells: on pipes (as in pipe-delimited and Markdown
 // renderings), else on tabs, else on runs of white space.
 func splitLine(line string) []string {
 	line = strings.TrimSpace(line)
 	line = strings.TrimLeft(line, "#> ")
 	line = strings.ReplaceAll(line, "**", "")
-	if strings.ContainsAny(line, "|｜") {
+	if hasPipe(line) {
 		parts := strings.Split(strings.ReplaceAll(line, "｜", "|"), "|")
 		if len(parts) > 0 && strings.TrimSpace(parts[0]) == "" && strings.HasPrefix(strings.TrimSpace(line), "|") {
 			parts = parts[1:]

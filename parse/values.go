@@ -90,14 +90,45 @@ func mayBeValue(s string) bool {
 }
 
 // fold applies NFKC (full-width digits and punctuation to ASCII) only where the
-// text holds a character it could change: most cells and labels need none.
+// text holds a character it could change: most cells and labels need none, and
+// most of the rest hold only full-width forms of ASCII and Chinese punctuation,
+// which are mapped here without the normaliser.
 func fold(s string) string {
-	for _, r := range s {
-		if (r >= 0xa0 && r < 0x4e00) || r >= 0xf900 {
+	i := strings.IndexFunc(s, func(r rune) bool { return r >= 0xa0 && r < 0x4e00 || r >= 0xf900 })
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			b.WriteByte(byte(r - 0xFEE0))
+		case r == 0x3000:
+			b.WriteByte(' ')
+		case r < 0xa0 || r >= 0x4e00 && r < 0xf900 || nfkcStable(r):
+			b.WriteRune(r)
+		default:
 			return norm.NFKC.String(s)
 		}
 	}
-	return s
+	return b.String()
+}
+
+// nfkcStable are the characters between U+00A0 and U+4E00 that reports print
+// often and NFKC leaves as they are: Chinese punctuation and brackets, dashes,
+// quotation marks, the middle dot.
+func nfkcStable(r rune) bool {
+	switch {
+	case r >= 0x3001 && r <= 0x3003, r >= 0x3008 && r <= 0x3011, r >= 0x3014 && r <= 0x301F:
+		return true
+	}
+	switch r {
+	case 0x00B7, 0x00D7, 0x2010, 0x2013, 0x2014, 0x2015, 0x2018, 0x2019, 0x201C, 0x201D, 0x25CB, 0x25CF, 0x3007:
+		return true
+	}
+	return false
 }
 
 // isDash reports cells that print a dash or slash to mean "none".

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/unicode/norm"
+
 	"gongkai/report"
 )
 
@@ -109,6 +111,23 @@ func TestSplitLine(t *testing.T) {
 		got := splitLine(c.line)
 		if strings.Join(got, "¦") != strings.Join(c.want, "¦") || (got == nil) != (c.want == nil) {
 			t.Errorf("splitLine(%q) = %q, want %q", c.line, got, c.want)
+		}
+	}
+}
+
+// fold's fast path gives what NFKC gives.
+func TestFoldIsNFKC(t *testing.T) {
+	var samples []string
+	for r := rune(0xa0); r < 0x4e10; r++ {
+		samples = append(samples, "第"+string(r)+"项１２", string(r))
+	}
+	for r := rune(0xf900); r < 0x10000; r++ {
+		samples = append(samples, "（一）"+string(r))
+	}
+	samples = append(samples, "（三）不予公开", "３.危及“三安全一稳定”", "本年收费金额（单位：万元）", "１，２３４", "Ⅰ、概述")
+	for _, s := range samples {
+		if got, want := fold(s), norm.NFKC.String(s); got != want {
+			t.Errorf("fold(%q) = %q, NFKC gives %q", s, got, want)
 		}
 	}
 }

@@ -147,8 +147,18 @@ type townTable struct {
 	byCounty map[string][]string // county code → its townships' codes
 }
 
+// towns parses the embedded table on first use. It is read by every process that
+// parses a report (a one-off cost of each gongkai parse), so the maps are sized
+// from the start and the 9-digit codes are cut out of one string built for them.
 var towns = sync.OnceValue(func() *townTable {
-	tt := &townTable{name: map[string]string{}, byName: map[string][]string{}, byCounty: map[string][]string{}}
+	entries := strings.Count(townsTSV, " ") + strings.Count(townsTSV, "\n")
+	tt := &townTable{name: make(map[string]string, entries), byName: make(map[string][]string, entries), byCounty: make(map[string][]string, 4096)}
+	var codes strings.Builder
+	codes.Grow(entries * 9)
+	at := make([]int, 0, entries) // where each entry's code starts in codes
+	names := make([]string, 0, entries)
+	var counties []string
+	var countyOf []int
 	for n, line := range strings.Split(townsTSV, "\n") {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -157,15 +167,26 @@ var towns = sync.OnceValue(func() *townTable {
 		if !ok || len(county) != 6 {
 			panic(fmt.Sprintf("report: towns.tsv line %d: %q", n+1, line))
 		}
-		for _, entry := range strings.Split(list, " ") {
-			if len(entry) <= 3 {
-				panic(fmt.Sprintf("report: towns.tsv line %d: entry %q", n+1, entry))
+		counties = append(counties, county)
+		for list != "" {
+			e, rest, _ := strings.Cut(list, " ")
+			list = rest
+			if len(e) <= 3 {
+				panic(fmt.Sprintf("report: towns.tsv line %d: entry %q", n+1, e))
 			}
-			code, name := county+entry[:3], entry[3:]
-			tt.name[code] = name
-			tt.byName[name] = append(tt.byName[name], code)
-			tt.byCounty[county] = append(tt.byCounty[county], code)
+			at = append(at, codes.Len())
+			codes.WriteString(county)
+			codes.WriteString(e[:3])
+			names = append(names, e[3:])
+			countyOf = append(countyOf, len(counties)-1)
 		}
+	}
+	all := codes.String()
+	for i, name := range names {
+		code, county := all[at[i]:at[i]+9], counties[countyOf[i]]
+		tt.name[code] = name
+		tt.byName[name] = append(tt.byName[name], code)
+		tt.byCounty[county] = append(tt.byCounty[county], code)
 	}
 	return tt
 })

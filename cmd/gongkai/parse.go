@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -96,6 +97,7 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 // report document may hold so that a huge file cannot exhaust memory.
 func readInput(name string) ([]byte, error) {
 	var r io.Reader
+	var buf bytes.Buffer
 	if name == "-" {
 		r = os.Stdin
 	} else {
@@ -106,12 +108,13 @@ func readInput(name string) ([]byte, error) {
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.IsDir() {
 			return nil, fmt.Errorf("%s: is a folder, not a file", name)
+		} else if err == nil {
+			buf.Grow(int(min(st.Size(), parse.MaxDocument) + 1)) // read in one go
 		}
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, parse.MaxDocument+1))
-	if err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(r, parse.MaxDocument+1)); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
