@@ -44,6 +44,10 @@ func init() {
 			"started meanwhile says which process holds it and exits with status 1, or with",
 			"--wait waits for it; a scheduled crawl that finds it held skips that time.",
 			"",
+			"Exit status: 0 done; 1 the crawl failed or another holds the data folder; 2 usage",
+			"error; 4 done, but the search index could not be brought up to date (gongkai index",
+			"does it later; not when a gongkai serve keeps the index, which indexes them itself).",
+			"",
 			"Flags:",
 			"  --config FILE     the configuration file (see config.example.toml); required",
 			"  --data DIR        the data folder (overrides [storage] data)",
@@ -150,7 +154,13 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 		return exitFailed
 	}
 	defer st.Close()
-	defer syncIndex(ctx, "crawl", st, cfg.Storage.Data, stderr)
+	// What a crawl stored before it failed is indexed too.
+	indexed := false
+	defer func() {
+		if !indexed {
+			syncIndex(ctx, "crawl", st, cfg.Storage.Data, stderr)
+		}
+	}()
 	arch, err := archive.Open(filepath.Join(cfg.Storage.Data, "warc"))
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
@@ -189,12 +199,22 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
 		return exitFailed
 	}
+	took := time.Since(start)
+	searchable, note := syncIndex(ctx, "crawl", st, cfg.Storage.Data, stderr)
+	indexed = true
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		enc.Encode(stats)
 	} else {
-		fmt.Fprintln(stdout, summaryLine(stats, time.Since(start), ctx.Err() != nil))
+		line := summaryLine(stats, took, ctx.Err() != nil)
+		if note != "" {
+			line += "; " + note
+		}
+		fmt.Fprintln(stdout, line)
+	}
+	if !searchable {
+		return exitNotIndexed
 	}
 	return exitOK
 }

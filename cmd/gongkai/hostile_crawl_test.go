@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +21,7 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"gongkai/index"
 	"gongkai/report"
 )
 
@@ -259,5 +265,109 @@ func TestHostileTwoCrawls(t *testing.T) {
 	defer p.mu.Unlock()
 	if p.most != 1 || p.byPath["/zfxxgk/ndbg/"] != 2 {
 		t.Errorf("%d requests at once to the portal (want 1); the list page asked for %d times (want 2: once by each crawl, one after the other)", p.most, p.byPath["/zfxxgk/ndbg/"])
+	}
+}
+
+// serving starts gongkai serve on the data folder, checking the archive for
+// changes every `every`; it returns the server's URL.
+func serving(t *testing.T, data string, every time.Duration) string {
+	t.Helper()
+	was := serverSyncEvery
+	serverSyncEvery = every
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr lockedBuffer
+	exited := make(chan int, 1)
+	go func() { exited <- serveArchive(ctx, "serve", ln, data, 10, &stdout, &stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		<-exited
+		serverSyncEvery = was
+	})
+	return waitServing(t, &stdout, &stderr, exited, 30*time.Second)
+}
+
+// apiTotal is how many reports the server's API finds for a query.
+func apiTotal(t *testing.T, base, q string) int {
+	t.Helper()
+	status, body := httpGet(t, base+"api/search?q="+url.QueryEscape(q))
+	var res struct{ Total int }
+	if err := json.Unmarshal([]byte(body), &res); status != http.StatusOK || err != nil {
+		t.Fatalf("search %q: %d %v %s", q, status, err, body)
+	}
+	return res.Total
+}
+
+// Case 14: a server that answers a search every few hundred milliseconds keeps
+// the index open for good. The reports a crawl or an ingest stores meanwhile
+// become searchable all the same (the server indexes them itself), the writer
+// says so in its summary, and gongkai index says who keeps the index. A writer
+// that cannot bring the index up to date, with no server to do it, exits 4 and
+// says so.
+func TestHostileBusyServer(t *testing.T) {
+	data := ingestInto(t, "zhuzhou-tianyuan-jinrongban-2022.txt")
+	base := serving(t, data, 300*time.Millisecond)
+	var searches atomic.Int64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+			if res, err := http.Get(base + "api/search?q=" + url.QueryEscape("政府信息公开")); err == nil {
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				searches.Add(1)
+			}
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	if n := apiTotal(t, base, "平潭综合实验区"); n != 0 {
+		t.Fatalf("平潭 found %d times before it was stored", n)
+	}
+	in := t.TempDir()
+	copyFile(t, corpusFile(t, "pingtan-2016-legacy.htm"), filepath.Join(in, "pingtan.htm"))
+	start := time.Now()
+	out, errs, status := gongkai(t, "ingest", "--data", data, in)
+	if status != exitOK || !strings.Contains(out, "new 1,") || !strings.Contains(out, "kept up to date by gongkai serve (pid ") {
+		t.Fatalf("ingest while the server searches: status %d, stdout %q, stderr %q", status, out, errs)
+	}
+	for apiTotal(t, base, "平潭综合实验区") != 1 {
+		if time.Since(start) > 20*time.Second {
+			t.Fatalf("the report stored while the server searched is not searchable after %s", time.Since(start))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	logFigures(t, "case 14 busy server (a search every 200 ms; requests are searches, time is until the report was found)", searches.Load(), time.Since(start))
+	if out, _, status := gongkai(t, "index", "--data", data); status != exitOK || !strings.Contains(out, "kept up to date by gongkai serve") {
+		t.Errorf("gongkai index beside the server: %d %q", status, out)
+	}
+	if _, errs, status := gongkai(t, "index", "--data", data, "--rebuild"); status != exitFailed || !strings.Contains(errs, "stop it to rebuild") {
+		t.Errorf("gongkai index --rebuild beside the server: %d %q", status, errs)
+	}
+}
+
+// A writer that could not bring the index up to date (another process keeps it
+// open, and no server indexes for it) says so in its exit status and summary.
+func TestWriterThatCannotIndexSaysSo(t *testing.T) {
+	data := ingestInto(t, "zhuzhou-tianyuan-jinrongban-2022.txt")
+	held, err := index.Open(indexDir(data)) // another process's sync
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	in := t.TempDir()
+	copyFile(t, corpusFile(t, "pingtan-2016-legacy.htm"), filepath.Join(in, "pingtan.htm"))
+	out, errs, status := gongkai(t, "ingest", "--data", data, in)
+	if status != exitNotIndexed || !strings.Contains(out, "new 1,") || !strings.Contains(out, "not searchable yet") ||
+		!strings.Contains(errs, "gongkai index --data "+data) {
+		t.Errorf("ingest with the index held: status %d, stdout %q, stderr %q", status, out, errs)
 	}
 }

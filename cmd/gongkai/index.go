@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gongkai/index"
+	"gongkai/internal/lockfile"
 	"gongkai/store"
 )
 
@@ -57,6 +58,14 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := interruptible()
 	defer cancel()
 
+	if server, ok := indexKeeper(*dataDir); ok {
+		if *rebuild {
+			fmt.Fprintf(stderr, "gongkai index: the search index is held by gongkai serve (%s); stop it to rebuild the index\n", server)
+			return exitFailed
+		}
+		fmt.Fprintln(stdout, keptBy(server))
+		return exitOK
+	}
 	start := time.Now()
 	p := &progress{w: stderr, terminal: isTerminal(stderr), start: start, every: 30 * time.Second}
 	st, err := updateIndex(ctx, s, *dataDir, *rebuild, p.report)
@@ -145,18 +154,36 @@ func updateIndex(ctx context.Context, s *store.SQLite, dataDir string, rebuild b
 	return index.Rebuild(ctx, dir, s, progress)
 }
 
-// syncIndex brings the search index up to date after a command stored reports. A
-// failure is reported and leaves what was stored as it is: `gongkai index`
-// catches the index up later.
-func syncIndex(ctx context.Context, name string, s *store.SQLite, dataDir string, stderr io.Writer) {
+// syncIndex brings the search index up to date after a command stored reports,
+// and says whether what was stored is searchable: updated here, or the index is
+// held by a gongkai serve that brings it up to date itself. Otherwise it says why
+// not on stderr (what was stored is kept: `gongkai index` catches the index up
+// later). note is what the command's summary adds, "" when the index was updated.
+func syncIndex(ctx context.Context, name string, s *store.SQLite, dataDir string, stderr io.Writer) (searchable bool, note string) {
+	if server, ok := indexKeeper(dataDir); ok {
+		return true, keptBy(server)
+	}
 	_, err := updateIndex(ctx, s, dataDir, false, nil)
 	switch {
 	case err == nil:
+		return true, ""
 	case ctx.Err() != nil:
 		fmt.Fprintf(stderr, "gongkai %s: interrupted before the search index was brought up to date; gongkai index --data %s does it\n", name, dataDir)
-	default:
-		fmt.Fprintf(stderr, "gongkai %s: the search index was not brought up to date (what was stored is kept; gongkai index --data %s updates it): %v\n", name, dataDir, err)
+		return false, "the search index was not brought up to date (interrupted)"
 	}
+	fmt.Fprintf(stderr, "gongkai %s: the search index was not brought up to date (what was stored is kept; gongkai index --data %s updates it): %v\n", name, dataDir, err)
+	return false, "the search index was not brought up to date: what was stored is not searchable yet"
+}
+
+// keptBy says that a server keeps the index up to date.
+func keptBy(server lockfile.Holder) string {
+	return fmt.Sprintf("the search index is kept up to date by gongkai serve (%s), which indexes what is stored within %s", server, serverSyncEvery)
+}
+
+// indexKeeper returns the gongkai serve that keeps the data folder's search index
+// up to date, if one runs.
+func indexKeeper(dataDir string) (lockfile.Holder, bool) {
+	return lockfile.Holding(filepath.Join(dataDir, serveLockName))
 }
 
 func isTerminal(w io.Writer) bool {

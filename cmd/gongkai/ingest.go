@@ -41,7 +41,9 @@ func init() {
 			"财政局) is placed in the region --region names: a GB/T 2260 name or code",
 			"(湖南省株洲市天元区, 430211), as a portal's region is for a crawl.",
 			"",
-			"Exit status: 0 every file was stored or skipped; 1 some file failed; 2 usage error.",
+			"Exit status: 0 every file was stored or skipped; 1 some file failed; 2 usage error;",
+			"4 every file was stored or skipped, but the search index could not be brought up",
+			"to date (gongkai index does it later).",
 			"",
 			"Flags:",
 			dataFlagUsage,
@@ -129,7 +131,13 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 	defer s.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
-	defer syncIndex(ctx, "ingest", s, *dataDir, stderr)
+	// What an ingest stored before it failed is indexed too.
+	indexed := false
+	defer func() {
+		if !indexed {
+			syncIndex(ctx, "ingest", s, *dataDir, stderr)
+		}
+	}()
 
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
@@ -175,11 +183,21 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 		}
 		out.Flush()
 	}
-	fmt.Fprintf(out, "new %d, changed %d, unchanged %d, skipped %d (not reports), failed %d\n",
+	out.Flush()
+	searchable, note := syncIndex(ctx, "ingest", s, *dataDir, stderr)
+	indexed = true
+	summary := fmt.Sprintf("new %d, changed %d, unchanged %d, skipped %d (not reports), failed %d",
 		counts[store.OutcomeNew], counts[store.OutcomeChanged], counts[store.OutcomeUnchanged]+counts[store.OutcomeNewSource],
 		counts[store.OutcomeNotReport], counts[store.OutcomeFailed])
-	if counts[store.OutcomeFailed] > 0 {
+	if note != "" {
+		summary += "; " + note
+	}
+	fmt.Fprintln(out, summary)
+	switch {
+	case counts[store.OutcomeFailed] > 0:
 		return exitFailed
+	case !searchable:
+		return exitNotIndexed
 	}
 	return exitOK
 }

@@ -25,6 +25,9 @@ const (
 	exitFailed    = 1 // some input could not be read, or the command failed
 	exitUsage     = 2
 	exitNotReport = 3 // every input was read, but some are not annual reports
+	// exitNotIndexed: everything was stored, but the search index could not be
+	// brought up to date, so it is not searchable yet (gongkai index does it).
+	exitNotIndexed = 4
 )
 
 func main() {

@@ -28,7 +28,7 @@ func init() {
 			"as unavailable.",
 			"",
 			"Exit status: 0 done; 1 some version could not be re-derived, or the archive",
-			"could not be read.",
+			"could not be read; 4 done, but the search index could not be brought up to date.",
 			"",
 			"Flags:",
 			dataFlagUsage,
@@ -64,7 +64,13 @@ func runReparse(args []string, stdout, stderr io.Writer) int {
 	defer s.Close()
 	ctx, cancel := interruptible()
 	defer cancel()
-	defer syncIndex(ctx, "reparse", s, *dataDir, stderr)
+	// What a reparse stored before it failed is indexed too.
+	indexed := false
+	defer func() {
+		if !indexed {
+			syncIndex(ctx, "reparse", s, *dataDir, stderr)
+		}
+	}()
 
 	opts := store.ReparseOptions{Parser: currentParser, LoadWARC: warcLoader(*dataDir)}
 	if *verbose {
@@ -86,10 +92,18 @@ func runReparse(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "reparsed %d versions with parser %s: changed %d (%d figures changed, %d moved to another report), unchanged %d, failed %d (kept as before)\n",
 		st.Versions, parse.Version, st.Changed, st.CellsChanged, st.Moved, st.Unchanged, st.Failed)
-	fmt.Fprintf(stdout, "retried %d documents that were not reports: %d are reports now; raw bytes not available for %d\n",
-		st.Retried, st.NowReports, st.Unavailable)
-	if st.Failed > 0 {
+	searchable, note := syncIndex(ctx, "reparse", s, *dataDir, stderr)
+	indexed = true
+	if note != "" {
+		note = "; " + note
+	}
+	fmt.Fprintf(stdout, "retried %d documents that were not reports: %d are reports now; raw bytes not available for %d%s\n",
+		st.Retried, st.NowReports, st.Unavailable, note)
+	switch {
+	case st.Failed > 0:
 		return exitFailed
+	case !searchable:
+		return exitNotIndexed
 	}
 	return exitOK
 }

@@ -133,6 +133,13 @@ func serveArchive(ctx context.Context, name string, ln net.Listener, dataDir str
 	ix := &sharedIndex{dir: indexDir(dataDir), idle: indexIdle, turns: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	defer ix.Close()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	keeping := make(chan struct{})
+	keepCtx, stopKeeping := context.WithCancel(ctx)
+	go func() {
+		defer close(keeping)
+		keepIndexed(keepCtx, name, ix, st, dataDir, serverSyncEvery, logger, stderr)
+	}()
+	defer func() { stopKeeping(); <-keeping }()
 	srv := &http.Server{
 		Handler: web.New(web.Options{Store: st, Index: ix, DataDir: dataDir,
 			MinRequests: minRequests, Logger: logger}),
@@ -177,6 +184,10 @@ type sharedIndex struct {
 	dir  string
 	idle time.Duration
 
+	// handle is held for reading by the searches that use ix, and for writing
+	// by the server's own syncs (see keepIndexed), which close ix.
+	handle sync.RWMutex
+
 	mu      sync.Mutex
 	ix      *index.Index
 	users   int
@@ -199,7 +210,13 @@ const searchCacheSize = 2000
 // Search answers from the kept results, or waits for the same search another
 // request is running, or runs it.
 func (s *sharedIndex) Search(ctx context.Context, r index.Request) (*index.Result, error) {
+	s.handle.RLock()
 	ix, res, running, call, err := s.acquire(r)
+	if ix == nil {
+		s.handle.RUnlock()
+	} else {
+		defer s.handle.RUnlock()
+	}
 	switch {
 	case err != nil || res != nil:
 		return res, err

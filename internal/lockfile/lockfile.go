@@ -82,6 +82,19 @@ func Acquire(ctx context.Context, path string, wait bool) (*Lock, error) {
 	return &Lock{f: f}, nil
 }
 
+// Holding returns the holder of the lock at path, if a process holds it.
+func Holding(path string) (Holder, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Holder{}, false
+	}
+	defer f.Close()
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB) == nil {
+		return Holder{}, false // free: a shared lock is released with f
+	}
+	return readHolder(f), true
+}
+
 func readHolder(f *os.File) Holder {
 	var h Holder
 	buf := make([]byte, 4096)
