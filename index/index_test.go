@@ -165,6 +165,10 @@ func TestFiltersFacetsAndHighlights(t *testing.T) {
 		{Request{Department: "教育局"}, []int64{2}},
 		{Request{Query: "行政复议", Region: "株洲市"}, []int64{1}},
 		{Request{Query: "行政复议", Format: "legacy", Sort: "date"}, []int64{3}},
+		// A report's own failed checks apart from the findings against it.
+		{Request{FailedRules: "t3_ t4_"}, []int64{2}},
+		{Request{FailedRules: "carry_chain copied_text"}, nil},
+		{Request{Query: "公开", FailedRules: "copied_text timeliness"}, []int64{2}},
 	} {
 		res, err := ix.Search(ctx, c.r)
 		if err != nil {

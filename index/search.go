@@ -22,10 +22,15 @@ type Request struct {
 	Organ        string
 	Department   string
 	Format       string
-	FailedChecks bool   // only reports with a failed check or a finding against them
-	Sort         string // "relevance" (default) or "date" (newest first)
-	Limit        int    // hits per page (default 20, at most MaxLimit)
-	Page         int    // 1-based
+	FailedChecks bool // only reports with a failed check or a finding against them
+	// FailedRules keeps only the reports with a failed check or a finding against
+	// them whose rule begins with one of these space-separated prefixes
+	// (report.CheckRules for the reports whose own figures do not add up,
+	// report.FindingRules for leads). A string keeps a Request comparable.
+	FailedRules string
+	Sort        string // "relevance" (default) or "date" (newest first)
+	Limit       int    // hits per page (default 20, at most MaxLimit)
+	Page        int    // 1-based
 }
 
 // MaxLimit is the most hits one page holds.
@@ -136,6 +141,15 @@ func (r Request) filters() []query.Query {
 	}
 	if r.FailedChecks {
 		out = append(out, keywordQuery(fAnyFailed, "true"))
+	}
+	if prefixes := strings.Fields(r.FailedRules); len(prefixes) > 0 {
+		rules := make([]query.Query, len(prefixes))
+		for i, prefix := range prefixes {
+			q := query.NewPrefixQuery(prefix)
+			q.SetField(fFailed)
+			rules[i] = q
+		}
+		out = append(out, bleve.NewDisjunctionQuery(rules...))
 	}
 	return out
 }

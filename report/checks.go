@@ -6,6 +6,26 @@ import (
 	"strings"
 )
 
+// CheckRules begin the rules of a record's own checks, its accounting identities
+// (t3_balance, t3_row_total, t3_outcomes, t4_sum): one that fails means the report
+// contradicts itself.
+var CheckRules = []string{"t3_", "t4_"}
+
+// FindingRules begin the rules of the findings across reports that the archive
+// adds (carry_chain:total, in_force_chain:…, timeliness, copied_text:…,
+// sources_disagree): one that holds against a report is a lead, not an error.
+var FindingRules = []string{"carry_chain", "in_force_chain", RuleTimeliness, "copied_text", "sources_disagree"}
+
+// IsFinding says whether a rule is a finding across reports rather than a check.
+func IsFinding(rule string) bool {
+	for _, prefix := range FindingRules {
+		if strings.HasPrefix(rule, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // term is one operand of an identity: a cell and its value (0 when blank).
 type term struct {
 	row, col string

@@ -24,8 +24,8 @@ func benchRecords(b testing.TB, n int) []Item {
 	for _, name := range []string{"xiling-education-2022", "zhuzhou-jinrongban-2022", "xiongxian-township-2019", "pingtan-2016-legacy"} {
 		rec := fixture(b, name)
 		bases = append(bases, rec)
-		for _, s := range strings.FieldsFunc(rec.Text, func(r rune) bool { return strings.ContainsRune(sentenceEnds, r) }) {
-			if len([]rune(s)) >= minSentence && !strings.Contains(s, "|") {
+		for _, s := range strings.FieldsFunc(rec.Text, func(r rune) bool { return strings.ContainsRune("。！？；!?;", r) }) {
+			if len([]rune(s)) >= 12 && !strings.Contains(s, "|") {
 				sentences = append(sentences, strings.ReplaceAll(s, "\n", "")+"。")
 			}
 		}

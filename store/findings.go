@@ -23,8 +23,8 @@ import (
 //	in_force_chain:rules           (2021 format, both years) in_force = last year's in_force + issued − repealed
 //	in_force_chain:normative_docs  the same for 行政规范性文件
 //	timeliness                     published by the deadline of the law in force for the year (report.Timeliness)
-//	copied_text:previous           body similarity to the same organ's previous report < CopiedThreshold
-//	copied_text:peers              body similarity to every other organ's report of the same year < CopiedThreshold
+//	copied_text:previous           share of the body found in the same organ's previous report < report.CopiedThreshold
+//	copied_text:peers              share of the body found in any other organ's report of the same year < report.CopiedThreshold
 //
 // "Last year" is the latest version of the report of the same organ (whitespace
 // removed) for the year before. A blank, dash or text cell counts as 0, as the spec
@@ -56,6 +56,7 @@ type facts struct {
 	year                int
 	published, format   string
 	sig                 signature
+	shingles            int // distinct shingles of the body
 	cells               map[string]cellFact
 }
 
@@ -103,7 +104,7 @@ func factsOf(p *prepared, versionID int64) *facts {
 	rec := p.rec
 	f := &facts{versionID: versionID, organ: p.organ, printedOrgan: rec.Organ, region: rec.Region,
 		regionCode: rec.RegionCode, department: rec.Department, year: rec.Year, published: rec.Published, format: rec.Format, sig: p.sig,
-		cells: map[string]cellFact{}}
+		shingles: p.shingles, cells: map[string]cellFact{}}
 	for _, c := range rec.Cells {
 		ref := c.Ref()
 		if _, dup := f.cells[ref]; dup || !slices.Contains(findingCells, ref) {
@@ -140,9 +141,9 @@ func (w *writer) loadFacts(ctx context.Context, where string, args ...any) (f fa
 	f.versionID, f.reportID, f.organ = versionID.Int64, reportID, organ
 	var sig []byte
 	err = w.queryRow(ctx, `SELECT coalesce(v.organ, ''), coalesce(v.region, ''), coalesce(v.region_code, ''), coalesce(v.department, ''),
-		coalesce(v.year, 0), coalesce(v.published, ''), v.format, s.signature
+		coalesce(v.year, 0), coalesce(v.published, ''), v.format, s.signature, coalesce(s.shingles, 0)
 		FROM versions v LEFT JOIN text_signatures s ON s.version_id = v.id WHERE v.id = ?`, f.versionID).
-		Scan(&f.printedOrgan, &f.region, &f.regionCode, &f.department, &f.year, &f.published, &f.format, &sig)
+		Scan(&f.printedOrgan, &f.region, &f.regionCode, &f.department, &f.year, &f.published, &f.format, &sig, &f.shingles)
 	if err != nil {
 		return f, false, err
 	}
@@ -219,13 +220,13 @@ func (w *writer) markReferrers(ctx context.Context, reportID int64) error {
 	return err
 }
 
-// offerToPeers updates the copied-text finding of each report that the version's
-// text resembles more than the report's recorded most similar peer. Recomputing
-// those reports' findings instead would cost, for a cluster of n copies, n peer
-// searches for each new copy.
+// offerToPeers updates the copied-text finding of each report whose body the
+// version's body holds more of than the report's recorded most similar peer does.
+// Recomputing those reports' findings instead would cost, for a cluster of n
+// copies, n peer searches for each new copy.
 func (w *writer) offerToPeers(ctx context.Context, versionID int64) error {
 	peers, err := w.peers(ctx, versionID)
-	if err != nil || len(peers) == 0 || peers[0].share < CopiedThreshold {
+	if err != nil || len(peers) == 0 {
 		return err
 	}
 	var self facts
@@ -234,29 +235,31 @@ func (w *writer) offerToPeers(ctx context.Context, versionID int64) error {
 		return err
 	}
 	for _, p := range peers {
-		if p.share < CopiedThreshold {
-			break // most similar first
+		if p.reverse < report.CopiedThreshold {
+			continue
 		}
-		c := copiedPeers(facts{year: self.year}, []peer{{reportID: self.reportID, printedOrgan: self.printedOrgan, share: p.share}})
+		c := copiedPeers(facts{year: self.year}, []peer{{reportID: self.reportID, printedOrgan: self.printedOrgan, share: p.reverse}})
 		if _, err := w.exec(ctx, `UPDATE findings SET ok = ?, detail = ?, other_report_id = ?, share = ?, computed_at = ?
 			WHERE rule = ? AND version_id = (SELECT latest_version_id FROM logical_reports WHERE id = ?) AND coalesce(share, 0) < ?`,
-			c.OK, c.Detail, c.otherReport, c.share, w.now, RuleCopiedPeers, p.reportID, p.share); err != nil {
+			c.OK, c.Detail, c.otherReport, c.share, w.now, RuleCopiedPeers, p.reportID, p.reverse); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// peer is another organ's report of the same year whose body resembles a version's.
 type peer struct {
 	reportID     int64
 	organ        string
 	printedOrgan string
-	share        float64
+	// share is the part of the version's body found in the peer's, reverse the
+	// part of the peer's body found in the version's (report.CopiedShare).
+	share, reverse float64
 }
 
 // peers returns the latest versions of other organs' reports of the same year that
-// share an LSH bucket with the version, with their estimated similarity, most
-// similar first.
+// share an LSH bucket with the version, the one holding most of its body first.
 func (w *writer) peers(ctx context.Context, versionID int64) ([]peer, error) {
 	if cached, ok := w.peerCache[versionID]; ok {
 		return cached, nil
@@ -271,16 +274,16 @@ func (w *writer) peers(ctx context.Context, versionID int64) ([]peer, error) {
 func (w *writer) findPeers(ctx context.Context, versionID int64) ([]peer, error) {
 	var self facts
 	var sig []byte
-	err := w.queryRow(ctx, `SELECT v.report_id, coalesce(r.organ, ''), s.signature FROM versions v
+	err := w.queryRow(ctx, `SELECT v.report_id, coalesce(r.organ, ''), s.signature, coalesce(s.shingles, 0) FROM versions v
 		JOIN logical_reports r ON r.id = v.report_id LEFT JOIN text_signatures s ON s.version_id = v.id WHERE v.id = ?`,
-		versionID).Scan(&self.reportID, &self.organ, &sig)
+		versionID).Scan(&self.reportID, &self.organ, &sig, &self.shingles)
 	if err != nil {
 		return nil, err
 	}
 	if self.sig = signatureFrom(sig); self.sig == nil {
 		return nil, nil
 	}
-	rows, err := w.QueryContext(ctx, `SELECT v.report_id, coalesce(r.organ, ''), coalesce(v.organ, ''), s.signature
+	rows, err := w.QueryContext(ctx, `SELECT v.report_id, coalesce(r.organ, ''), coalesce(v.organ, ''), s.signature, s.shingles
 		FROM (SELECT DISTINCT o.version_id FROM text_bands me
 			JOIN text_bands o ON o.year = me.year AND o.band = me.band AND o.bucket = me.bucket
 			WHERE me.version_id = ?1 AND o.version_id <> ?1 LIMIT ?2) candidate
@@ -294,13 +297,15 @@ func (w *writer) findPeers(ctx context.Context, versionID int64) ([]peer, error)
 	var out []peer
 	for rows.Next() {
 		var p peer
-		if err := rows.Scan(&p.reportID, &p.organ, &p.printedOrgan, &sig); err != nil {
+		var shingles int
+		if err := rows.Scan(&p.reportID, &p.organ, &p.printedOrgan, &sig, &shingles); err != nil {
 			return nil, err
 		}
 		if p.reportID == self.reportID || (self.organ != "" && p.organ == self.organ) {
 			continue // the same organ's report filed twice is not a peer's copy
 		}
-		p.share = self.sig.similarity(signatureFrom(sig))
+		j := self.sig.similarity(signatureFrom(sig))
+		p.share, p.reverse = report.CopiedShare(j, self.shingles, shingles), report.CopiedShare(j, shingles, self.shingles)
 		out = append(out, p)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].share > out[j].share })
@@ -481,37 +486,23 @@ func timeliness(f facts) (finding, bool) {
 	return finding{Check: c}, ok
 }
 
-func percent(share float64) string { return strconv.Itoa(int(math.Round(share*100))) + "%" }
-
 func copiedPrevious(f, prev facts) finding {
-	share := f.sig.similarity(prev.sig)
-	ok := share < CopiedThreshold
-	verdict := "below"
-	if !ok {
-		verdict = "at or above"
-	}
-	return finding{Check: report.Check{Rule: RuleCopiedPrevious, OK: ok,
-		Detail: fmt.Sprintf("body text %s the same as the %d report (report %d), %s the %s threshold (Jaccard estimate of 5-character shingles)",
-			percent(share), prev.year, prev.reportID, verdict, percent(CopiedThreshold)),
+	share := report.CopiedShare(f.sig.similarity(prev.sig), f.shingles, prev.shingles)
+	return finding{Check: report.Check{Rule: RuleCopiedPrevious, OK: share < report.CopiedThreshold,
+		Detail: report.CopiedDetail(share, fmt.Sprintf("the %d report", prev.year), prev.reportID),
 	}, otherReport: prev.reportID, share: share, hasShare: true}
 }
 
 func copiedPeers(f facts, peers []peer) finding {
 	c := finding{Check: report.Check{Rule: RuleCopiedPeers, OK: true}}
 	if len(peers) == 0 {
-		c.Detail = fmt.Sprintf("no other organ's %d report comes near the %s threshold (no LSH candidate)", f.year, percent(CopiedThreshold))
+		c.Detail = fmt.Sprintf("no other organ's %d report comes near the %s threshold (no LSH candidate)", f.year, report.Percent(report.CopiedThreshold))
 		return c
 	}
 	best := peers[0]
 	c.otherReport, c.share, c.hasShare = best.reportID, best.share, true
-	if best.share >= CopiedThreshold {
-		c.OK = false
-		c.Detail = fmt.Sprintf("body text %s the same as %s's %d report (report %d), at or above the %s threshold (Jaccard estimate of 5-character shingles)",
-			percent(best.share), best.printedOrgan, f.year, best.reportID, percent(CopiedThreshold))
-		return c
-	}
-	c.Detail = fmt.Sprintf("the most similar other organ's %d report, %s's (report %d), shares %s, below the %s threshold",
-		f.year, best.printedOrgan, best.reportID, percent(best.share), percent(CopiedThreshold))
+	c.OK = best.share < report.CopiedThreshold
+	c.Detail = report.CopiedDetail(best.share, fmt.Sprintf("%s's %d report", best.printedOrgan, f.year), best.reportID)
 	return c
 }
 

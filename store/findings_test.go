@@ -189,6 +189,42 @@ func TestCopiedText(t *testing.T) {
 	if !ok || f.ok || f.other != previousID || f.share.(float64) < 0.95 {
 		t.Errorf("copied from last year: %+v (found %v)", f, ok)
 	}
+	if want := "of the body text appears word for word in the 2021 report (report 4), at or above the 80% threshold"; !strings.Contains(f.detail, want) {
+		t.Errorf("detail %q lacks %q", f.detail, want)
+	}
+}
+
+// TestCopiedTextKeepsWhatABodyRewrote: a body that kept half of last year's
+// paragraphs and rewrote the rest did not copy its report; the share says how
+// much it kept.
+func TestCopiedTextKeepsWhatABodyRewrote(t *testing.T) {
+	s := newStore(t)
+	this := fixture(t, "zhuzhou-jinrongban-2022")
+	prev := lastYear(t, this)
+	var lines []string
+	prose := 0
+	for _, line := range strings.Split(this.Text, "\n") {
+		if len([]rune(line)) > 40 && !strings.Contains(line, "|") {
+			prose++
+			if prose%2 == 0 {
+				// Rewritten: the same subject, other words.
+				line = "这一年里围绕群众关切的事项，第" + strings.Repeat("新", prose%5+1) + "轮修订了工作制度，逐项明确办理时限和责任人员，并定期组织回头看，确保制度落到实处。"
+			}
+		}
+		lines = append(lines, line)
+	}
+	prev.Text = strings.Join(lines, "\n")
+	res := ingest(t, s, item(prev, "p", "p"), item(this, "t", "t"))
+	f, ok := findingOf(t, s, res[1].ReportID, RuleCopiedPrevious)
+	if !ok || !f.ok {
+		t.Fatalf("half kept, half rewritten: %+v (found %v)", f, ok)
+	}
+	if share := f.share.(float64); share < 0.3 || share > 0.75 {
+		t.Errorf("share %v for a report that kept about half of last year's prose", share)
+	}
+	if !strings.Contains(f.detail, "below the 80% threshold") {
+		t.Errorf("detail %q", f.detail)
+	}
 }
 
 func TestBodyTextDropsBoilerplate(t *testing.T) {
@@ -200,7 +236,24 @@ func TestBodyTextDropsBoilerplate(t *testing.T) {
 		"行政规范性文件 | 3 | 1 | 17",
 		"宜昌市西陵区教育局",
 	}, "\n")
-	if got, want := string(bodyText(text)), "全年通过区政府门户网站主动公开政府信息#条。"; got != want {
+	if got, want := string(report.BodyText(text)), "全年通过区政府门户网站主动公开政府信息#条。"; got != want {
 		t.Errorf("body %q, want %q", got, want)
+	}
+}
+
+// TestRulesAreFindingsOrChecks: every rule the archive writes is counted as a
+// finding, and none of a record's own checks is.
+func TestRulesAreFindingsOrChecks(t *testing.T) {
+	for _, rule := range []string{RuleCarryChain, RuleInForceChain + "rules", RuleInForceChain + "normative_docs", RuleTimeliness,
+		RuleCopiedPrevious, RuleCopiedPeers, RuleSourcesDisagree} {
+		if !report.IsFinding(rule) {
+			t.Errorf("%s is not among report.FindingRules", rule)
+		}
+	}
+	rec := fixture(t, "xiling-education-2022")
+	for _, c := range report.ComputeChecks(rec) {
+		if report.IsFinding(c.Rule) || !strings.HasPrefix(c.Rule, "t3_") && !strings.HasPrefix(c.Rule, "t4_") {
+			t.Errorf("check %s: IsFinding %v, not under report.CheckRules %v", c.Rule, report.IsFinding(c.Rule), report.CheckRules)
+		}
 	}
 }

@@ -232,7 +232,7 @@ func (s *SQLite) Checks(ctx context.Context, f Filter, fn func(CheckRow) error) 
 	cond, args = checkFilter(f, cond, args)
 	return s.readTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT report_id, coalesce(organ, ''), coalesce(region, ''), coalesce(year, 0),
-			scope, rule, ok, detail, cells, coalesce(other_report_id, 0) FROM checks WHERE `+cond+` ORDER BY `+viewOrder["checks"], args...)
+			scope, rule, ok, detail, cells, coalesce(other_report_id, 0), share FROM checks WHERE `+cond+` ORDER BY `+viewOrder["checks"], args...)
 		if err != nil {
 			return s.wrap(err)
 		}
@@ -240,8 +240,12 @@ func (s *SQLite) Checks(ctx context.Context, f Filter, fn func(CheckRow) error) 
 		for rows.Next() {
 			var c CheckRow
 			var refs sql.NullString
-			if err := rows.Scan(&c.ReportID, &c.Organ, &c.Region, &c.Year, &c.Scope, &c.Rule, &c.OK, &c.Detail, &refs, &c.OtherReportID); err != nil {
+			var share sql.NullFloat64
+			if err := rows.Scan(&c.ReportID, &c.Organ, &c.Region, &c.Year, &c.Scope, &c.Rule, &c.OK, &c.Detail, &refs, &c.OtherReportID, &share); err != nil {
 				return s.wrap(err)
+			}
+			if share.Valid {
+				c.Share = &share.Float64
 			}
 			if refs.Valid {
 				if err := json.Unmarshal([]byte(refs.String), &c.Cells); err != nil {

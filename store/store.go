@@ -153,6 +153,9 @@ type CheckRow struct {
 	Detail        string
 	Cells         []string
 	OtherReportID int64 // the report a finding compared against, if any
+	// Share is, for copied_text, the share of the report's body found word for
+	// word in the other report (report.CopiedShare); nil for other rules.
+	Share *float64
 }
 
 // Parser re-derives records for Reparse; the command passes the current parser in.

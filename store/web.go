@@ -71,6 +71,11 @@ type ReportInfo struct {
 	// Findings counts the findings across reports that hold against it: leads
 	// (published late, text copied, a chain with last year broken), not errors.
 	Findings int `json:"findings"`
+	// CopiedPrevious is the share of the report's body found word for word in
+	// the same body's previous report, CopiedPeers in the other body's report of
+	// the year that holds most of it (report.CopiedShare; nil: not compared).
+	CopiedPrevious *float64 `json:"copied_previous"`
+	CopiedPeers    *float64 `json:"copied_peers"`
 }
 
 // Place is the region to show for the report: the full official name of its
@@ -86,10 +91,13 @@ func (ri ReportInfo) Place() string {
 // latest version v.
 const reportInfoColumns = `r.id, coalesce(v.title, ''), coalesce(v.organ, ''), coalesce(v.region, ''),
 	coalesce(v.region_code, ''), coalesce((SELECT g.full_name FROM regions g WHERE g.code = v.region_code), ''), coalesce(v.department, ''), coalesce(v.year, 0), coalesce(v.published, ''), v.format,
-	v.n_failed_checks, (SELECT count(*) FROM findings f WHERE f.version_id = v.id AND f.ok = 0)`
+	v.n_failed_checks, (SELECT count(*) FROM findings f WHERE f.version_id = v.id AND f.ok = 0),
+	(SELECT f.share FROM findings f WHERE f.version_id = v.id AND f.rule = '` + RuleCopiedPrevious + `'),
+	(SELECT f.share FROM findings f WHERE f.version_id = v.id AND f.rule = '` + RuleCopiedPeers + `')`
 
 func (ri *ReportInfo) scanArgs() []any {
-	return []any{&ri.ID, &ri.Title, &ri.Organ, &ri.Region, &ri.RegionCode, &ri.RegionName, &ri.Department, &ri.Year, &ri.Published, &ri.Format, &ri.FailedChecks, &ri.Findings}
+	return []any{&ri.ID, &ri.Title, &ri.Organ, &ri.Region, &ri.RegionCode, &ri.RegionName, &ri.Department, &ri.Year, &ri.Published, &ri.Format,
+		&ri.FailedChecks, &ri.Findings, &ri.CopiedPrevious, &ri.CopiedPeers}
 }
 
 // Overview is what the archive holds, for the start page.
@@ -176,7 +184,9 @@ type ReportDetail struct {
 	Record *report.Record
 	// Findings are the checks across reports (scope "archive"), with the report
 	// each compared against.
-	Findings   []CheckRow
+	Findings []CheckRow
+	// Compared are the reports the findings compared against, by id.
+	Compared   map[int64]ReportInfo
 	Sources    []SourceInfo
 	OtherYears []ReportInfo // the same organ's other reports, by year
 }
@@ -216,6 +226,9 @@ func (s *SQLite) Report(ctx context.Context, id int64) (*ReportDetail, error) {
 		if d.Findings, err = findingsOf(ctx, tx, d.VersionID, id); err != nil {
 			return err
 		}
+		if d.Compared, err = comparedReports(ctx, tx, d.Findings); err != nil {
+			return err
+		}
 		if d.Sources, err = sourcesOf(ctx, tx, d.VersionID); err != nil {
 			return err
 		}
@@ -231,7 +244,7 @@ func (s *SQLite) Report(ctx context.Context, id int64) (*ReportDetail, error) {
 }
 
 func findingsOf(ctx context.Context, tx *sql.Tx, versionID, reportID int64) ([]CheckRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT rule, ok, detail, coalesce(cells, ''), coalesce(other_report_id, 0)
+	rows, err := tx.QueryContext(ctx, `SELECT rule, ok, detail, coalesce(cells, ''), coalesce(other_report_id, 0), share
 		FROM findings WHERE version_id = ? ORDER BY rule`, versionID)
 	if err != nil {
 		return nil, err
@@ -241,8 +254,12 @@ func findingsOf(ctx context.Context, tx *sql.Tx, versionID, reportID int64) ([]C
 	for rows.Next() {
 		c := CheckRow{ReportID: reportID, Scope: "archive"}
 		var cells string
-		if err := rows.Scan(&c.Rule, &c.OK, &c.Detail, &cells, &c.OtherReportID); err != nil {
+		var share sql.NullFloat64
+		if err := rows.Scan(&c.Rule, &c.OK, &c.Detail, &cells, &c.OtherReportID, &share); err != nil {
 			return nil, err
+		}
+		if share.Valid {
+			c.Share = &share.Float64
 		}
 		if cells != "" {
 			if err := json.Unmarshal([]byte(cells), &c.Cells); err != nil {
@@ -252,6 +269,25 @@ func findingsOf(ctx context.Context, tx *sql.Tx, versionID, reportID int64) ([]C
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// comparedReports reads the reports that findings compared against.
+func comparedReports(ctx context.Context, tx *sql.Tx, findings []CheckRow) (map[int64]ReportInfo, error) {
+	var ids []any
+	for _, f := range findings {
+		if f.OtherReportID != 0 {
+			ids = append(ids, f.OtherReportID)
+		}
+	}
+	out := map[int64]ReportInfo{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	infos, err := reportInfos(ctx, tx, `r.id IN (`+placeholders(len(ids))+`)`, ids...)
+	for _, ri := range infos {
+		out[ri.ID] = ri
+	}
+	return out, err
 }
 
 func sourcesOf(ctx context.Context, tx *sql.Tx, versionID int64) ([]SourceInfo, error) {

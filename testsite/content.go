@@ -103,8 +103,10 @@ func reportContent(it *reportItem, night int) string {
 	}
 	para(&b, style, "本报告依据"+basis+"要求编制。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。"+period+contact)
 	heading(&b, style, "一、总体情况")
-	para(&b, style, fmt.Sprintf("%d年，%s认真贯彻落实《条例》和上级政务公开工作部署，全年主动公开政府信息%d条，依法规范办理政府信息公开申请，持续提升政务公开工作质量。", it.year, it.titleOrgan, 40+it.id%700))
-	para(&b, style, "（一）主动公开。通过门户网站政府信息公开专栏及时发布机构职能、政策文件、财政预决算等信息。（二）依申请公开。严格登记、审核、办理、答复、归档流程，均在法定期限内答复。（三）政府信息管理。落实信息发布“三审”制度。（四）平台建设。及时更新政府信息公开指南和目录。（五）监督保障。将政务公开纳入年度目标考核。")
+	overview, problems := reportProse(it)
+	for _, p := range overview {
+		para(&b, style, p)
+	}
 	heading(&b, style, "二、主动公开政府信息情况")
 	writeTable(&b, style, table2Grid(sh))
 	heading(&b, style, "三、收到和处理政府信息公开申请情况")
@@ -120,7 +122,7 @@ func reportContent(it *reportItem, night int) string {
 	heading(&b, style, "四、政府信息公开行政复议、行政诉讼情况")
 	writeTable(&b, style, table4Grid(sh))
 	heading(&b, style, "五、存在的主要问题及改进情况")
-	para(&b, style, "一是信息公开的及时性和规范性有待提高；二是政策解读形式较为单一。下一步，将完善信息发布审核流程，丰富政策解读形式，加强业务培训。")
+	para(&b, style, problems)
 	heading(&b, style, "六、其他需要报告的事项")
 	para(&b, style, fmt.Sprintf("本年度未收取信息处理费。%d年度政务公开工作要点落实情况良好。", it.year))
 	b.WriteString(`<p style="text-align:right;">` + escape(it.organ.unit) + "</p>\n")
@@ -147,7 +149,10 @@ func legacyContent(b *strings.Builder, it *reportItem, period, contact string) {
 	st := it.legacy
 	para(b, styleLegacy, "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，特向社会公布"+it.title+"。本报告由概述、主动公开政府信息情况、依申请公开政府信息情况、政府信息公开的收费及减免情况、因政府信息公开申请行政复议和提起行政诉讼的情况、存在的主要问题及改进措施等部分组成。"+period+contact)
 	heading(b, styleLegacy, "一、概述")
-	para(b, styleLegacy, fmt.Sprintf("%d年，%s高度重视政府信息公开工作，健全工作机制，拓宽公开渠道。", it.year, it.titleOrgan))
+	overview, problems := reportProse(it)
+	for _, p := range overview {
+		para(b, styleLegacy, p)
+	}
 	heading(b, styleLegacy, "二、主动公开政府信息情况")
 	para(b, styleLegacy, fmt.Sprintf("全年主动公开政府信息%d条，其中规范性文件%d条。", st.rows[0].value, st.rows[1].value))
 	heading(b, styleLegacy, "三、依申请公开政府信息情况")
@@ -157,7 +162,7 @@ func legacyContent(b *strings.Builder, it *reportItem, period, contact string) {
 	heading(b, styleLegacy, "五、因政府信息公开申请行政复议、提起行政诉讼的情况")
 	para(b, styleLegacy, "本年度未发生因政府信息公开申请行政复议、提起行政诉讼的情况。")
 	heading(b, styleLegacy, "六、存在的主要问题及改进措施")
-	para(b, styleLegacy, "公开内容不够全面，更新不够及时。下一步将进一步规范公开程序。")
+	para(b, styleLegacy, problems)
 	heading(b, styleLegacy, "附表：政府信息公开情况统计表")
 	g := grid{{label("统计指标"), label("单位"), label("数量")}}
 	for _, r := range st.rows {

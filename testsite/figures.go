@@ -2,6 +2,7 @@ package testsite
 
 import (
 	"math/rand/v2"
+	"sort"
 	"strconv"
 
 	"gongkai/report"
@@ -392,4 +393,54 @@ func (s *sheet) record() (report.Table2, report.Table3, report.Table4) {
 		}
 	}
 	return t2, t3, t4
+}
+
+// chainInForce makes each body's 现行有效件数 of 行政规范性文件 follow from its
+// previous year's report, as the 2021 format's arithmetic has it (last year's in
+// force + issued − repealed), for three bodies in four; the others get it wrong
+// as some real bodies do, and their in_force_chain finding is a lead. Figures are
+// drawn report by report, so the chain is made afterwards, without drawing.
+func (w *world) chainInForce() {
+	const row = "normative_docs"
+	byOrgan := map[string][]*reportItem{}
+	var organs []string
+	for _, it := range w.reports {
+		if it.sheet == nil || it.format != report.Format2021 {
+			continue
+		}
+		if byOrgan[it.organ.unit] == nil {
+			organs = append(organs, it.organ.unit)
+		}
+		byOrgan[it.organ.unit] = append(byOrgan[it.organ.unit], it)
+	}
+	for _, unit := range organs {
+		if proseSeed("in force chain", unit)%4 == 0 {
+			continue
+		}
+		items := byOrgan[unit]
+		sort.SliceStable(items, func(i, j int) bool { return items[i].year < items[j].year })
+		for i := 1; i < len(items); i++ {
+			prev, cur := items[i-1], items[i]
+			if cur.year != prev.year+1 {
+				continue
+			}
+			before, ok := prev.sheetAt(1 << 30).t2[row]["in_force"].(float64)
+			if !ok {
+				continue
+			}
+			sheets := []*sheet{cur.sheet}
+			if cur.edit != nil {
+				sheets = append(sheets, cur.edit.sheet)
+			}
+			for _, s := range sheets {
+				issued, _ := s.t2[row]["issued"].(float64)
+				repealed, _ := s.t2[row]["repealed"].(float64)
+				inForce := before + issued - repealed
+				if _, err := strconv.Atoi(s.p2[row]["in_force"]); err != nil || inForce <= 0 {
+					continue // printed as a zero mark (an idle report), or it would not add up
+				}
+				s.set2(row, "in_force", inForce, strconv.FormatFloat(inForce, 'f', 0, 64))
+			}
+		}
+	}
 }

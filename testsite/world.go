@@ -234,6 +234,7 @@ func build(seed int64, o Options) *world {
 	w.buildMirror()
 	w.buildJiangan()
 	w.buildDongtai()
+	w.chainInForce()
 	for _, it := range w.reports {
 		w.registerReport(it)
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 
+	"gongkai/report"
 	"gongkai/store"
 )
 
@@ -40,6 +41,10 @@ type historyRow struct {
 	// FailedChecks and Findings are the report's counts (store.ReportInfo).
 	FailedChecks int `json:"failed_checks"`
 	Findings     int `json:"findings"`
+	// CopiedPrevious and CopiedPeers are the shares of the body found in the
+	// body's previous report and in another body's report of the year.
+	CopiedPrevious *float64 `json:"copied_previous"`
+	CopiedPeers    *float64 `json:"copied_peers"`
 	// Values are the figures in the order of Figures: a count, or a rate as a
 	// fraction; null where the page shows none.
 	Values []*float64 `json:"values"`
@@ -63,7 +68,8 @@ func (s *server) history(r *http.Request, organ string) (historyResult, bool, er
 	sort.SliceStable(reports, func(i, j int) bool { return reports[i].Year < reports[j].Year })
 	h.Organ = reports[len(reports)-1].Organ // as the latest report prints it
 	for _, rc := range reports {
-		row := historyRow{ReportID: rc.ID, Year: rc.Year, Title: rc.Title, Published: rc.Published, Format: rc.Format, FailedChecks: rc.FailedChecks, Findings: rc.Findings}
+		row := historyRow{ReportID: rc.ID, Year: rc.Year, Title: rc.Title, Published: rc.Published, Format: rc.Format,
+			FailedChecks: rc.FailedChecks, Findings: rc.Findings, CopiedPrevious: rc.CopiedPrevious, CopiedPeers: rc.CopiedPeers}
 		for _, key := range historyFigures {
 			f, _ := figureByKey(key)
 			v := f.compute(rc.Cells, s.MinRequests)
@@ -82,14 +88,29 @@ func historyTable(h historyResult) ([]string, [][]string) {
 	for _, f := range h.Figures {
 		header = append(header, f.Label)
 	}
-	header = append(header, "未通过检查 failed checks", "线索 findings")
+	threshold := report.Percent(report.CopiedThreshold)
+	header = append(header, "未通过检查 failed checks", "线索 findings",
+		"正文与上年报告相同 share of the text in last year's (≥"+threshold+" copied)",
+		"与他机关同年报告相同 in another body's (≥"+threshold+" copied)")
 	var rows [][]string
 	for _, r := range h.Reports {
 		row := []string{strconv.Itoa(r.Year), strconv.FormatInt(r.ReportID, 10), r.Title, r.Published}
 		row = append(row, r.texts...)
-		rows = append(rows, append(row, strconv.Itoa(r.FailedChecks), strconv.Itoa(r.Findings)))
+		rows = append(rows, append(row, strconv.Itoa(r.FailedChecks), strconv.Itoa(r.Findings), shareText(r.CopiedPrevious), shareText(r.CopiedPeers)))
 	}
 	return header, rows
+}
+
+// shareText is a copied-text share as tables print it: a percentage, marked ✗
+// from the threshold; empty where the text was not compared.
+func shareText(share *float64) string {
+	switch {
+	case share == nil:
+		return ""
+	case *share >= report.CopiedThreshold:
+		return report.Percent(*share) + " ✗"
+	}
+	return report.Percent(*share)
 }
 
 func (s *server) loadHistory(w http.ResponseWriter, r *http.Request, name string) (historyResult, bool) {

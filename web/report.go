@@ -54,6 +54,10 @@ type findingJSON struct {
 	Detail        string   `json:"detail"`
 	Cells         []string `json:"cells,omitempty"`
 	OtherReportID int64    `json:"other_report_id,omitempty"`
+	// Share is copied_text's share of the body found word for word in the other
+	// report, Threshold the share from which the finding holds.
+	Share     *float64 `json:"share,omitempty"`
+	Threshold *float64 `json:"threshold,omitempty"`
 }
 
 type sourceJSON struct {
@@ -65,7 +69,12 @@ func toReportJSON(d *store.ReportDetail) reportJSON {
 	out := reportJSON{ID: d.Info.ID, Version: d.Version, StoredAt: d.StoredAt, URL: reportURL(d.Info.ID), Record: d.Record,
 		Findings: []findingJSON{}, Sources: []sourceJSON{}, OtherYears: d.OtherYears}
 	for _, f := range d.Findings {
-		out.Findings = append(out.Findings, findingJSON{f.Rule, f.OK, f.Detail, f.Cells, f.OtherReportID})
+		fj := findingJSON{Rule: f.Rule, OK: f.OK, Detail: f.Detail, Cells: f.Cells, OtherReportID: f.OtherReportID, Share: f.Share}
+		if f.Share != nil {
+			threshold := report.CopiedThreshold
+			fj.Threshold = &threshold
+		}
+		out.Findings = append(out.Findings, fj)
 	}
 	for _, src := range d.Sources {
 		out.Sources = append(out.Sources, sourceJSON{src, archiveURL(src.SHA256)})
@@ -150,6 +159,10 @@ type findingView struct {
 	ID                  string
 	Other               int64
 	OtherURL            string
+	OtherText           string // the report compared with: its body and year, or its title
+	// Share is copied_text's share of the body found in the other report, as a
+	// percentage, and Threshold the share from which the finding holds.
+	Share, Threshold string
 }
 
 type sourceView struct {
@@ -177,10 +190,12 @@ type reportPage struct {
 	FindingsAgainst int
 	markedFindings  int
 	ruleOf          map[int]string // the rule of each number marked on cells
-	Passed          int
-	Paragraphs      []string
-	OtherYears      []store.ReportInfo
-	Warnings        []string
+	// CopiedNote is the copied-text threshold, when a finding shows a share.
+	CopiedNote string
+	Passed     int
+	Paragraphs []string
+	OtherYears []store.ReportInfo
+	Warnings   []string
 }
 
 type legacyRow struct {
@@ -208,19 +223,25 @@ func (s *server) reportPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "report", p)
 }
 
-// ruleLabels say in words what each check and finding compares.
+// ruleLabels say in words what each check and finding compares, by rule or by
+// the rule's part before the colon.
 var ruleLabels = map[string]string{
-	"t3_balance":     "表三勾稽：新收＋上年结转＝办理总计＋结转下年",
-	"t3_row_total":   "表三行合计：总计＝各类申请人之和",
-	"t3_outcomes":    "表三办理结果：总计＝各项结果之和",
-	"t4_sum":         "表四合计：总计＝维持＋纠正＋其他＋尚未审结",
-	"carry_chain":    "跨年衔接：上年结转＝上年报告的结转下年度",
-	"in_force_chain": "跨年衔接：现行有效件数＝上年现行有效＋制发－废止",
-	"timeliness":     "按时发布（2018年度及以前：2008 条例 第三十一条，3月31日前；2019年度起：2019 条例 第四十九条，部门1月31日、政府3月31日前）",
-	"copied_text":    "文字雷同",
+	"copied_text:previous": "文字雷同：正文与本机关上一年度报告逐字相同的比例 body text found in the body's previous report",
+	"copied_text:peers":    "文字雷同：正文与其他机关同年报告逐字相同的最高比例 body text found in another body's report of the year",
+	"sources_disagree":     "同一报告的网页与附件数字不一致 the page and its attachment print different figures",
+	"t3_balance":           "表三勾稽：新收＋上年结转＝办理总计＋结转下年",
+	"t3_row_total":         "表三行合计：总计＝各类申请人之和",
+	"t3_outcomes":          "表三办理结果：总计＝各项结果之和",
+	"t4_sum":               "表四合计：总计＝维持＋纠正＋其他＋尚未审结",
+	"carry_chain":          "跨年衔接：上年结转＝上年报告的结转下年度",
+	"in_force_chain":       "跨年衔接：现行有效件数＝上年现行有效＋制发－废止",
+	"timeliness":           "按时发布（2018年度及以前：2008 条例 第三十一条，3月31日前；2019年度起：2019 条例 第四十九条，部门1月31日、政府3月31日前）",
 }
 
 func ruleLabel(rule string) string {
+	if l, ok := ruleLabels[rule]; ok {
+		return l
+	}
 	base, _, _ := strings.Cut(rule, ":")
 	return ruleLabels[base]
 }
@@ -250,7 +271,7 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 			p.Passed++
 			continue
 		}
-		cv := checkView{N: len(p.Failed) + 1, Rule: c.Rule, Label: ruleLabel(c.Rule), Detail: c.Detail}
+		cv := checkView{N: len(p.Failed) + 1, Rule: c.Rule, Label: ruleLabel(c.Rule), Detail: report.LabelledDetail(c.Rule, c.Detail)}
 		cv.ID = "check-" + strconv.Itoa(cv.N)
 		rules[cv.N] = c.Rule
 		for _, ref := range c.Cells {
@@ -259,9 +280,17 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 		p.Failed = append(p.Failed, cv)
 	}
 	for _, f := range d.Findings {
-		fv := findingView{Rule: f.Rule, Label: ruleLabel(f.Rule), Detail: f.Detail, OK: f.OK, Other: f.OtherReportID}
+		fv := findingView{Rule: f.Rule, Label: ruleLabel(f.Rule), Detail: report.LabelledDetail(f.Rule, f.Detail), OK: f.OK, Other: f.OtherReportID}
 		if f.OtherReportID != 0 {
 			fv.OtherURL = reportURL(f.OtherReportID)
+			fv.OtherText = fmt.Sprintf("报告 %d", f.OtherReportID)
+			if o, ok := d.Compared[f.OtherReportID]; ok {
+				fv.OtherText = fmt.Sprintf("%s %d 年度", o.Organ, o.Year)
+			}
+		}
+		if f.Share != nil {
+			fv.Share, fv.Threshold = report.Percent(*f.Share), report.Percent(report.CopiedThreshold)
+			p.CopiedNote = fv.Threshold
 		}
 		if !f.OK {
 			own := false
@@ -356,14 +385,6 @@ func table2View(rec *report.Record, cell cellFunc) []t2Section {
 	return out
 }
 
-// groupHeadings are the stub headings of table 3's outcome groups.
-var groupHeadings = map[string]string{
-	report.GroupWithheld: "（三）不予公开",
-	report.GroupUnable:   "（四）无法提供",
-	report.GroupRejected: "（五）不予处理",
-	report.GroupOther:    "（六）其他处理",
-}
-
 // table3View lays table 3 out as the official format does: a stub of three
 // columns, where 三、本年度办理结果 spans the outcome rows and each outcome group's
 // heading spans its rows.
@@ -418,13 +439,13 @@ func table3View(rec *report.Record, cell cellFunc) *t3View {
 				break
 			}
 			if !groupStarted[row.Group] {
-				rv.Labels = append(rv.Labels, labelCell{Text: groupHeadings[row.Group], Rowspan: groupSize[row.Group], Colspan: 1})
+				rv.Labels = append(rv.Labels, labelCell{Text: report.GroupHeadings[row.Group], Rowspan: groupSize[row.Group], Colspan: 1})
 				groupStarted[row.Group] = true
 			}
 			rv.Labels = append(rv.Labels, labelCell{Text: row.Key.Label, Rowspan: 1, Colspan: 1})
 		}
 		label := row.Key
-		if h := groupHeadings[row.Group]; h != "" {
+		if h := report.GroupHeadings[row.Group]; h != "" {
 			label.Label = h + " " + label.Label
 		}
 		for _, c := range cols {

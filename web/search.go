@@ -12,11 +12,13 @@ import (
 	"strings"
 
 	"gongkai/index"
+	"gongkai/report"
 )
 
 // searchRequest reads a search from URL parameters, the same for the page and
 // /api/search: q, year (2022 or 2020-2022), region, organ, department, format,
-// failed (1), sort (relevance or date), page, limit.
+// failed (1: the report's own figures do not add up) or findings (1: a finding
+// across reports holds against it), sort (relevance or date), page, limit.
 func searchRequest(v url.Values) (index.Request, error) {
 	r := index.Request{
 		Query: strings.TrimSpace(v.Get("q")), Region: v.Get("region"), Organ: v.Get("organ"),
@@ -34,12 +36,17 @@ func searchRequest(v url.Values) (index.Request, error) {
 			return r, fmt.Errorf("year %q: give a year (2022) or a range (2020-2022)", y)
 		}
 	}
-	switch f := v.Get("failed"); f {
-	case "", "0", "false":
-	case "1", "true":
-		r.FailedChecks = true
-	default:
-		return r, fmt.Errorf("failed %q: give 1 or nothing", f)
+	for _, kind := range failedKinds {
+		switch f := v.Get(kind.param); f {
+		case "", "0", "false":
+		case "1", "true":
+			if r.FailedRules != "" {
+				return r, errors.New("failed=1 and findings=1: choose one (检查与线索只能选一个)")
+			}
+			r.FailedRules = kind.rules
+		default:
+			return r, fmt.Errorf("%s %q: give 1 or nothing", kind.param, f)
+		}
 	}
 	switch r.Sort {
 	case "", "relevance", "date":
@@ -60,6 +67,16 @@ func searchRequest(v url.Values) (index.Request, error) {
 		}
 	}
 	return r, nil
+}
+
+// failedKinds are the two filters on what holds against a report, each a set of
+// rule prefixes: its own checks that fail (its figures contradict themselves) and
+// the findings across reports (leads). One is chosen at a time.
+var failedKinds = []struct {
+	param, label, rules string
+}{
+	{"failed", "数字自相矛盾 figures do not add up", strings.Join(report.CheckRules, " ")},
+	{"findings", "有跨报告线索 with a finding (late, copied, chain)", strings.Join(report.FindingRules, " ")},
 }
 
 // errBadQuery marks an error in what the user asked, as opposed to a failure.
@@ -150,7 +167,8 @@ type searchPage struct {
 	Hits        []hitView
 	Facets      []facetView
 	Active      []activeFilter
-	Failed      facetItem // the failed-checks filter with its count
+	Failed      []facetItem // the failed-checks and findings filters with their counts
+	Hidden      []hiddenParam
 	Sorts       []facetItem
 	Page        int
 	Pages       int
@@ -256,13 +274,31 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Facets = facetViews(v, res)
 	p.Active = activeFilters(v)
-	// The failed-checks facet: the index counts it with a second, hit-less search.
-	failedReq := req
-	failedReq.FailedChecks, failedReq.Limit, failedReq.Page = true, 1, 1
-	if fr, err := s.search(r, failedReq); err == nil {
-		p.Failed = facetItem{Value: "1", Count: int(fr.Total), Active: req.FailedChecks, URL: searchURL(v, "failed", "1")}
-		if req.FailedChecks {
-			p.Failed.URL = searchURL(v, "failed", "")
+	// The failed-checks and findings facets: the index counts each with a hit-less search.
+	for _, kind := range failedKinds {
+		kindReq := req
+		kindReq.FailedRules, kindReq.Limit, kindReq.Page = kind.rules, 1, 1
+		fr, err := s.search(r, kindReq)
+		if err != nil {
+			continue
+		}
+		item := facetItem{Value: kind.label, Count: int(fr.Total), Active: req.FailedRules == kind.rules}
+		others := url.Values{}
+		for k, vs := range v {
+			if k != "failed" && k != "findings" {
+				others[k] = vs
+			}
+		}
+		if item.Active {
+			item.URL = searchURL(others, kind.param, "")
+		} else {
+			item.URL = searchURL(others, kind.param, "1")
+		}
+		p.Failed = append(p.Failed, item)
+	}
+	for _, name := range []string{"year", "region", "organ", "department", "format", "failed", "findings", "sort"} {
+		if val := v.Get(name); val != "" {
+			p.Hidden = append(p.Hidden, hiddenParam{name, val})
 		}
 	}
 	for _, so := range []struct{ value, label string }{{"", "相关度 relevance"}, {"date", "发布日期 date"}} {
@@ -322,8 +358,12 @@ func facetViews(v url.Values, res *index.Result) []facetView {
 }
 
 var filterLabels = []struct{ name, label string }{
-	{"year", "年度"}, {"region", "地区"}, {"organ", "机关"}, {"department", "部门"}, {"format", "格式"}, {"failed", "未通过检查"},
+	{"year", "年度"}, {"region", "地区"}, {"organ", "机关"}, {"department", "部门"}, {"format", "格式"},
+	{"failed", "数字自相矛盾"}, {"findings", "有跨报告线索"},
 }
+
+// hiddenParam is a filter the search form carries along with a new query.
+type hiddenParam struct{ Name, Value string }
 
 func activeFilters(v url.Values) []activeFilter {
 	var out []activeFilter

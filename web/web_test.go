@@ -125,6 +125,18 @@ func TestSearchAPIMatchesTheIndex(t *testing.T) {
 	if !slices.Contains(ids, f.ids["fin2022"]) || slices.Contains(ids, f.ids["jus2021"]) {
 		t.Errorf("failed=1 found %v; want the finance bureau's report (%d), not the justice bureau's (%d)", ids, f.ids["fin2022"], f.ids["jus2021"])
 	}
+	// findings=1 selects the reports with a finding against them instead; the two
+	// filters are one at a time.
+	var withFindings index.Result
+	f.getJSON(t, "/api/search?findings=1&limit=50", http.StatusOK, &withFindings)
+	ids = nil
+	for _, h := range withFindings.Hits {
+		ids = append(ids, h.ID)
+	}
+	if !slices.Contains(ids, f.ids["edu2022"]) {
+		t.Errorf("findings=1 found %v; want the education bureau's 2022 report (%d, carry chain broken)", ids, f.ids["edu2022"])
+	}
+	f.getJSON(t, "/api/search?findings=1&failed=1", http.StatusBadRequest, &struct{}{})
 	// One Chinese character finds the reports that have it.
 	var one index.Result
 	f.getJSON(t, "/api/search?q="+url.QueryEscape("局"), http.StatusOK, &one)
@@ -139,7 +151,8 @@ func TestSearchPage(t *testing.T) {
 	for _, want := range []string{
 		"<mark>行政复议</mark>",                                     // highlights
 		`href="/search?q=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE"`, // the year filter removed, the query kept
-		"未通过检查 failed checks",                                   // the failed-checks facet
+		"数字自相矛盾 figures do not add up",                          // the failed-checks facet
+		"有跨报告线索 with a finding",                                 // and the findings facet, apart
 		fmt.Sprintf(`href="/reports/%d"`, f.ids["edu2022"]),
 	} {
 		if !strings.Contains(body, want) {
@@ -165,7 +178,9 @@ func TestReportPage(t *testing.T) {
 		// Metadata, the source and its archived copy.
 		`<a href="http://example.gov.cn/jyj/2022.html" rel="noopener noreferrer nofollow"`, `href="/archive/` + f.shas["edu2022"] + `" download`,
 		// The carry chain against 2021 marks carried_over.total, links to 2021 and is listed.
-		"carry_chain:total", fmt.Sprintf(`<a href="/reports/%d">对照的报告`, f.ids["edu2021"]),
+		"carry_chain:total", fmt.Sprintf(`<a href="/reports/%d">西陵区教育局 2021 年度</a>`, f.ids["edu2021"]),
+		// Its detail names the rows as the format prints them.
+		"总计：二、上年结转政府信息公开申请数量 3 ≠ 四、结转下年度继续办理",
 		fmt.Sprintf(`<a href="/reports/%d">2021 年度`, f.ids["edu2021"]),
 		"区教育局坚持以习近平新时代中国特色社会主义思想为指导",
 	} {
@@ -195,7 +210,7 @@ func TestReportPage(t *testing.T) {
 	if len(marked) < 7 {
 		t.Errorf("%d cells marked, want the 7 of the new_received row at least", len(marked))
 	}
-	for _, want := range []string{`id="check-1"`, "t3_row_total:new_received", "new_received 5 ≠ natural_person 23", "未通过检查的单元格"} {
+	for _, want := range []string{`id="check-1"`, "t3_row_total:new_received", "一、本年新收政府信息公开申请数量：总计 5 ≠ 自然人 23", "未通过检查的单元格"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("finance bureau's page lacks %q", want)
 		}

@@ -21,9 +21,9 @@ func init() {
 			"Lists, for the latest version of every report, the accounting identities of the",
 			"report (t3_balance, t3_row_total, t3_outcomes, t4_sum) and the findings across",
 			"reports: carry_chain (上年结转 = last year's 结转下年度), in_force_chain (现行有效 =",
-			"last year's + 制发 − 废止), timeliness (published by 31 January for a department,",
-			"31 March for a government), copied_text (share of the body the same as the",
-			"organ's previous report, or as another organ's report of the year).",
+			"last year's + 制发 − 废止), timeliness (by the deadline of the 条例 in force for",
+			"the year), copied_text (the share of the body's own prose found word for word in",
+			"the organ's previous report, or in another organ's report of the year; ✗ from 80%).",
 			"",
 			"✗ marks an identity that does not hold, or a finding that holds against the",
 			"report (late, copied, chain broken). A failed check is a finding, not an error:",
@@ -74,7 +74,7 @@ func runChecks(args []string, stdout, stderr io.Writer) int {
 			notOK++
 		}
 		if *asJSON {
-			return enc.Encode(checkJSON{c.ReportID, c.Organ, c.Region, c.Year, c.Scope, c.Rule, c.OK, c.Detail, c.Cells, c.OtherReportID})
+			return enc.Encode(checkJSON{c.ReportID, c.Organ, c.Region, c.Year, c.Scope, c.Rule, c.OK, c.Detail, c.Cells, c.OtherReportID, c.Share})
 		}
 		if total == 1 {
 			fmt.Fprintln(out, checkLine("report", "organ", "year", "rule", " ", "detail"))
@@ -117,6 +117,8 @@ type checkJSON struct {
 	Detail        string   `json:"detail"`
 	Cells         []string `json:"cells,omitempty"`
 	OtherReportID int64    `json:"other_report_id,omitempty"`
+	// Share is copied_text's share of the body found in the other report.
+	Share *float64 `json:"share,omitempty"`
 }
 
 func checkLine(id, organ, year, rule, mark, detail string) string {

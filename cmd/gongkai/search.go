@@ -14,13 +14,14 @@ import (
 	"strings"
 
 	"gongkai/index"
+	"gongkai/report"
 )
 
 func init() {
 	commands["search"] = command{
 		summary: "search the archived reports: Chinese full text, filters, facets",
 		usage: usageText("gongkai search [--data DIR] [--year Y|Y1-Y2] [--region R] [--organ O] [--format F]\n"+
-			"       [--failed-checks] [--sort relevance|date] [--limit N] [--page N] [--json] QUERY",
+			"       [--failed-checks|--findings] [--sort relevance|date] [--limit N] [--page N] [--json] QUERY",
 			"Searches the index (DIR/index/) of the archive's reports and prints the reports",
 			"found, best first, with the passages that matched (【】 marks the words found) and",
 			"how the matches spread over years, regions, departments and formats.",
@@ -50,7 +51,9 @@ func init() {
 			"                       株洲市天元区), or the beginning of its code (4302)",
 			"  --organ O            reports of an organ: any part of its name",
 			"  --format F           reports in a table format: 2021, 2019 or legacy",
-			"  --failed-checks      reports with a failed check or a finding against them",
+			"  --failed-checks      reports whose own figures do not add up (a failed check)",
+			"  --findings           reports with a finding across reports against them (late,",
+			"                       copied text, a chain with last year's report broken)",
 			"  --sort relevance|date  best match first (default), or newest first",
 			"  --limit N            reports per page (default 20, at most "+strconv.Itoa(index.MaxLimit)+")",
 			"  --page N             which page (default 1)",
@@ -95,7 +98,8 @@ func runSearch(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&r.Region, "region", "", "")
 	fs.StringVar(&r.Organ, "organ", "", "")
 	fs.StringVar(&r.Format, "format", "", "")
-	fs.BoolVar(&r.FailedChecks, "failed-checks", false, "")
+	failedChecks := fs.Bool("failed-checks", false, "")
+	findings := fs.Bool("findings", false, "")
 	fs.StringVar(&r.Sort, "sort", "relevance", "")
 	fs.IntVar(&r.Limit, "limit", 20, "")
 	fs.IntVar(&r.Page, "page", 1, "")
@@ -122,13 +126,21 @@ func runSearch(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	switch {
+	case *failedChecks && *findings:
+		return usageErr("--failed-checks or --findings, not both")
+	case *failedChecks:
+		r.FailedRules = strings.Join(report.CheckRules, " ")
+	case *findings:
+		r.FailedRules = strings.Join(report.FindingRules, " ")
+	}
+	switch {
 	case r.Sort != "relevance" && r.Sort != "date":
 		return usageErr("--sort %q: relevance or date", r.Sort)
 	case r.Limit < 1 || r.Limit > index.MaxLimit:
 		return usageErr("--limit %d: from 1 to %d", r.Limit, index.MaxLimit)
 	case r.Page < 1:
 		return usageErr("--page %d: from 1", r.Page)
-	case strings.TrimSpace(r.Query) == "" && *year == "" && r.Region == "" && r.Organ == "" && r.Format == "" && !r.FailedChecks:
+	case strings.TrimSpace(r.Query) == "" && *year == "" && r.Region == "" && r.Organ == "" && r.Format == "" && r.FailedRules == "":
 		fmt.Fprintln(stderr, commands["search"].usage)
 		return exitUsage
 	}

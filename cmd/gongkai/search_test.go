@@ -21,7 +21,7 @@ type storedReport struct {
 	title, organ, region, regionCode, department, format, pub string
 	text                                                      string
 	year                                                      int
-	failed                                                    bool // a failed check or a finding against it
+	failed, finding                                           bool // a failed check; a finding against it
 }
 
 // contains is the ground truth of a word: a substring of what the index searches
@@ -34,7 +34,7 @@ func storedReports(t *testing.T, data string) []storedReport {
 	t.Helper()
 	rows, err := openDB(t, data).Query(`SELECT r.id, coalesce(r.title, ''), coalesce(r.organ, ''), coalesce(r.region, ''),
 		coalesce(r.region_code, ''), coalesce(r.department, ''), r.format, coalesce(r.published, ''),
-		coalesce(json_extract(v.record_json, '$.text'), ''), coalesce(r.year, 0), r.n_failed_checks + r.n_findings > 0
+		coalesce(json_extract(v.record_json, '$.text'), ''), coalesce(r.year, 0), r.n_failed_checks > 0, r.n_findings > 0
 		FROM reports r JOIN versions v ON v.id = r.version_id ORDER BY r.id`)
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func storedReports(t *testing.T, data string) []storedReport {
 	var out []storedReport
 	for rows.Next() {
 		var r storedReport
-		if err := rows.Scan(&r.id, &r.title, &r.organ, &r.region, &r.regionCode, &r.department, &r.format, &r.pub, &r.text, &r.year, &r.failed); err != nil {
+		if err := rows.Scan(&r.id, &r.title, &r.organ, &r.region, &r.regionCode, &r.department, &r.format, &r.pub, &r.text, &r.year, &r.failed, &r.finding); err != nil {
 			t.Fatal(err)
 		}
 		r.key = fmt.Sprintf("%s/%d", r.organ, r.year)
@@ -147,6 +147,7 @@ var qualityCases = []qualityCase{
 		[]string{"株洲市天元区财政局/2022"}, []string{"雄县财政局/2022"}},
 	{[]string{"--format", "2019"}, func(r storedReport) bool { return r.format == "2019" }, []string{"雄县财政局/2020"}, []string{"雄县财政局/2021"}},
 	{[]string{"--failed-checks", "信访"}, func(r storedReport) bool { return r.failed && r.contains("信访") }, nil, []string{"榆社县教育科技局/2016"}},
+	{[]string{"--findings", "信访"}, func(r storedReport) bool { return r.finding && r.contains("信访") }, nil, nil},
 	{[]string{"--organ", "财政局", "--year", "2023"}, func(r storedReport) bool { return strings.Contains(r.organ, "财政局") && r.year == 2023 },
 		[]string{"雄县财政局/2023", "天元区财政局/2023"}, []string{"雄县财政局/2022"}},
 	{[]string{"region:4418", "诉讼"}, func(r storedReport) bool { return strings.HasPrefix(r.regionCode, "4418") && r.contains("诉讼") },
