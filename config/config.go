@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -120,8 +121,18 @@ func Default() *Config {
 
 // Load reads a configuration file over the defaults and validates it.
 func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, string(data))
+}
+
+// Parse reads a configuration, named path in its errors, over the defaults and
+// validates it.
+func Parse(path, data string) (*Config, error) {
 	cfg := Default()
-	md, err := toml.DecodeFile(path, cfg)
+	md, err := toml.Decode(data, cfg)
 	if err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {

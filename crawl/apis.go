@@ -57,16 +57,17 @@ func jpaasStart(it Item, doc *goquery.Selection, page *url.URL, inReportColumn b
 	return []Item{req}
 }
 
-// gkmlptStart asks a gkmlpt platform for its documents of every category
-// (/gkmlpt/api/all/0), page 1.
+// gkmlptStart asks a gkmlpt platform for page 1 of its annual-report
+// categories (the TREE nodes named 年报 or 年度报告), or of every category
+// (/gkmlpt/api/all/0) when the tree names none.
 func gkmlptStart(it Item, doc *goquery.Selection, page *url.URL) []Item {
 	if !strings.Contains(page.Path, "/gkmlpt/") {
 		return nil
 	}
-	var sid string
+	var sid, js string
 	doc.Find("script").EachWithBreak(func(_ int, s *goquery.Selection) bool {
 		if m := gkmlptSID.FindStringSubmatch(s.Text()); m != nil && strings.Contains(s.Text(), "_CONFIG") {
-			sid = m[1]
+			sid, js = m[1], s.Text()
 			return false
 		}
 		return true
@@ -75,8 +76,53 @@ func gkmlptStart(it Item, doc *goquery.Selection, page *url.URL) []Item {
 		return nil
 	}
 	prefix := page.Path[:strings.Index(page.Path, "/gkmlpt/")]
-	u := page.ResolveReference(&url.URL{Path: prefix + "/gkmlpt/api/all/0", RawQuery: url.Values{"page": {"1"}, "sid": {sid}}.Encode()})
-	return []Item{apiRequest(it, u, viaGkmlpt, page.String(), false)}
+	ask := func(cat string, inReportColumn bool) Item {
+		u := page.ResolveReference(&url.URL{Path: prefix + "/gkmlpt/api/all/" + cat, RawQuery: url.Values{"page": {"1"}, "sid": {sid}}.Encode()})
+		return apiRequest(it, u, viaGkmlpt, page.String(), inReportColumn)
+	}
+	var out []Item
+	for _, cat := range gkmlptReportCategories(js) {
+		out = append(out, ask(cat, true))
+	}
+	if len(out) == 0 {
+		out = append(out, ask("0", false))
+	}
+	return out
+}
+
+// gkmlptReportCategories reads _CONFIG.TREE, the platform's categories, and
+// returns the ids of those named as the annual report's (年报, 年度报告).
+func gkmlptReportCategories(js string) []string {
+	i := strings.Index(js, "TREE")
+	if i < 0 {
+		return nil
+	}
+	rest := strings.TrimLeft(js[i+len("TREE"):], " \t\r\n'\"")
+	rest = strings.TrimLeft(strings.TrimPrefix(rest, ":"), " \t\r\n")
+	var tree []any
+	if json.NewDecoder(strings.NewReader(rest)).Decode(&tree) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(nodes []any)
+	walk = func(nodes []any) {
+		for _, n := range nodes {
+			node, ok := n.(map[string]any)
+			if !ok {
+				continue
+			}
+			name, _ := node["name"].(string)
+			jump, _ := node["jump_url"].(string)
+			if reportColumn.MatchString(name) && jump == "" && node["id"] != nil {
+				out = append(out, fmt.Sprint(node["id"]))
+			}
+			if children, ok := node["children"].([]any); ok {
+				walk(children)
+			}
+		}
+	}
+	walk(tree)
+	return out
 }
 
 // apiRequest is a GET of a list API, made from the page at referer.
@@ -114,7 +160,15 @@ func apiAnswer(it Item, body string) (links []rawLink, more bool) {
 	case viaGkmlpt:
 		// {"articles":[{"title":…,"url":…,"attachment":[{"name":…,"url":…}]}],"total":N}
 		articles, _ := v["articles"].([]any)
-		links = jsonLinks(articles)
+		for _, l := range jsonLinks(articles) {
+			// gkmlpt hosts answer HTTP only (HTTPS fails or redirects poorly,
+			// portals.md §1.4) while the API writes https URLs: HTTP first; a
+			// host that wants HTTPS redirects, and the redirect is followed.
+			if rest, ok := strings.CutPrefix(l.raw, "https://"); ok {
+				l.raw = "http://" + rest
+			}
+			links = append(links, l)
+		}
 		return links, len(articles) > 0
 	}
 	return nil, false

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -69,33 +70,59 @@ func TestJpaasColumn(t *testing.T) {
 	}
 }
 
-// A Guangdong gkmlpt platform (F4): the index page holds only _CONFIG.SID; the
-// documents come from /gkmlpt/api/all/0?page=&sid= (pages from 1, until an
-// empty page); each document's body is JSON inside its page (_CONFIG.DETAIL).
+// A Guangdong gkmlpt platform (F4): the index page holds only _CONFIG.SID and
+// TREE; the documents come from /gkmlpt/api/all/<category>?page=&sid= (pages
+// from 1, until an empty page), of the annual-report category when TREE names
+// one and of all (0) otherwise, with https URLs on a host that answers HTTP;
+// each document's body is JSON inside its page (_CONFIG.DETAIL).
 func TestGkmlptPlatform(t *testing.T) {
-	docs := []struct{ title string }{{"茂南区2024年政府信息公开工作年度报告"}, {"关于印发茂南区2025年政务公开工作要点的通知"}, {"茂南区2023年政府信息公开工作年度报告"}}
+	for _, tree := range []string{`[{"id":2,"name":"政策文件","children":[]},{"id":9,"name":"其他","children":[{"id":5,"name":"年度报告","children":[]}]}]`,
+		`[{"id":2,"name":"政策文件","children":[]}]`} {
+		gkmlptPlatform(t, tree)
+	}
+}
+
+func gkmlptPlatform(t *testing.T, tree string) {
+	docs := []struct {
+		title string
+		cat   string
+	}{{"茂南区2024年政府信息公开工作年度报告", "5"}, {"关于印发茂南区2025年政务公开工作要点的通知", "2"}, {"茂南区2023年政府信息公开工作年度报告", "5"}}
+	var mu sync.Mutex
+	asked := map[string]int{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked[r.URL.Path]++
+		mu.Unlock()
 		switch {
 		case r.URL.Path == "/":
 			fmt.Fprint(w, `<html><body><a href="/mnq/gkmlpt/index">政府信息公开目录</a></body></html>`)
 		case r.URL.Path == "/mnq/gkmlpt/index":
-			fmt.Fprint(w, `<html><head><title>政府信息公开</title></head><body><div id="app"></div><script>window._CONFIG = {SID:'755325', TREE:[{"id":5,"name":"年度报告"}], SERVICE_AREA_ID: 1};</script></body></html>`)
-		case r.URL.Path == "/mnq/gkmlpt/api/all/0":
+			fmt.Fprintf(w, `<html><head><title>政府信息公开</title></head><body><div id="app"></div><script>window._CONFIG = {SID:'755325', TREE:%s, SERVICE_AREA_ID: 1};</script></body></html>`, tree)
+		case strings.HasPrefix(r.URL.Path, "/mnq/gkmlpt/api/all/"):
+			cat := strings.TrimPrefix(r.URL.Path, "/mnq/gkmlpt/api/all/")
 			if r.URL.Query().Get("sid") != "755325" {
 				http.Error(w, "{}", http.StatusBadRequest)
 				return
 			}
-			var articles []map[string]any
-			switch r.URL.Query().Get("page") {
-			case "1":
-				for i := range 2 {
-					articles = append(articles, map[string]any{"id": i, "title": docs[i].title, "url": fmt.Sprintf("%s/mnq/gkmlpt/content/0/1/post_%d.html", "http://"+r.Host, i), "attachment": []any{}})
+			var in []int
+			for i, d := range docs {
+				if cat == "0" || d.cat == cat {
+					in = append(in, i)
 				}
-			case "2":
-				articles = append(articles, map[string]any{"id": 2, "title": docs[2].title, "post_url": "/mnq/gkmlpt/content/0/1/post_2.html",
-					"attachment": []any{map[string]any{"name": docs[2].title + ".pdf", "url": "/mnq/attachment/0/2/2.pdf"}}})
 			}
-			json.NewEncoder(w).Encode(map[string]any{"articles": articles, "total": 3, "classify": map[string]any{"post_count": 3}})
+			var page int
+			fmt.Sscan(r.URL.Query().Get("page"), &page)
+			articles := []map[string]any{}
+			for _, i := range in[min(max(page-1, 0)*2, len(in)):min(max(page, 0)*2, len(in))] {
+				a := map[string]any{"id": i, "title": docs[i].title, "url": fmt.Sprintf("https://%s/mnq/gkmlpt/content/0/1/post_%d.html", r.Host, i), "attachment": []any{}}
+				if i == 2 {
+					delete(a, "url")
+					a["post_url"] = "/mnq/gkmlpt/content/0/1/post_2.html"
+					a["attachment"] = []any{map[string]any{"name": docs[2].title + ".pdf", "url": "/mnq/attachment/0/2/2.pdf"}}
+				}
+				articles = append(articles, a)
+			}
+			json.NewEncoder(w).Encode(map[string]any{"articles": articles, "total": len(in), "classify": map[string]any{"post_count": len(in)}})
 		case strings.Contains(r.URL.Path, "/post_"):
 			var i int
 			fmt.Sscanf(r.URL.Path[strings.LastIndex(r.URL.Path, "_")+1:], "%d", &i)
@@ -114,12 +141,19 @@ func TestGkmlptPlatform(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(sink.reports) != 2 {
-		t.Errorf("%d reports, want the 2 annual reports: %v", len(sink.reports), sink.reports)
+		t.Errorf("tree %s: %d reports, want the 2 annual reports: %v", tree, len(sink.reports), sink.reports)
 	}
 	if got := st.outcome(1, srv.URL+"/mnq/attachment/0/2/2.pdf"); got == "" {
-		t.Errorf("the report's attachment named by the API was not fetched")
+		t.Errorf("tree %s: the report's attachment named by the API was not fetched", tree)
 	}
-	if got := st.outcome(1, srv.URL+"/mnq/gkmlpt/content/0/1/post_1.html"); got != "" {
-		t.Errorf("a document that is not a report was fetched: %s", got)
+	if asked["/mnq/gkmlpt/content/0/1/post_1.html"] != 0 {
+		t.Errorf("tree %s: a document that is not a report was fetched", tree)
+	}
+	wantCat := "/mnq/gkmlpt/api/all/5"
+	if !strings.Contains(tree, "年度报告") {
+		wantCat = "/mnq/gkmlpt/api/all/0"
+	}
+	if asked[wantCat] == 0 || len(asked) > 0 && asked["/mnq/gkmlpt/api/all/5"]+asked["/mnq/gkmlpt/api/all/0"] != asked[wantCat] {
+		t.Errorf("tree %s: categories asked %v, want %s only", tree, asked, wantCat)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -800,7 +801,7 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, rp *readPag
 	switch {
 	case rp.api != nil:
 		items = append(items, portal.listAPINext(it, *rp.api, fresh)...)
-	case it.Via == viaHanwebPost || it.Via == viaHanwebGet || it.Via == viaHanwebPageNum:
+	case it.Via == viaHanwebPost || it.Via == viaHanwebGet || it.Via == viaHanwebPageNum || it.Via == viaHanwebNextgroup:
 		if fresh == 0 && it.From == it.Referer {
 			items = append(items, hanwebFallback(it)...)
 		} else {
@@ -818,25 +819,46 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, rp *readPag
 	c.enqueue(ctx, s, it, items)
 }
 
-// scriptShell says whether a list page is an empty shell that scripts fill: it
-// has scripts, next to no words, no link the crawl would follow and no list
-// mechanism the crawler reads (a client-rendered column, portals.md F2d).
+// scriptShell says whether a list page is one that scripts fill, which no list
+// mechanism of the crawler reads (a client-rendered column, portals.md F2d): a
+// page with scripts and none of the list mechanisms, that is either an empty
+// shell (next to no words, no link the crawl would follow) or a page of an
+// annual-report column, chrome and all, that links no report, no attachment
+// and no further page of its list.
 func (c *Crawler) scriptShell(it Item, doc *goquery.Selection, base *url.URL) bool {
 	if doc.Find("script").Length() == 0 {
-		return false
-	}
-	if utf8.RuneCountInString(strings.Join(strings.Fields(doc.Find("body").Text()), "")) >= 200 {
 		return false
 	}
 	portal := c.portal(it.Portal)
 	if portal == nil || portal.listsWithAPI(base) {
 		return false
 	}
-	pg := page{URL: base, Kind: it.Kind, Depth: it.Depth}
-	if len(choose(pg, discover(doc, base), portal, c.opts.MaxDepth)) > 0 {
+	if len(hanwebStart(it, doc, base, false))+len(jpaasStart(it, doc, base, false))+len(gkmlptStart(it, doc, base)) > 0 {
 		return false
 	}
-	return len(hanwebStart(it, doc, base, false))+len(jpaasStart(it, doc, base, false))+len(gkmlptStart(it, doc, base)) == 0
+	title := strings.TrimSpace(doc.Find("title").First().Text())
+	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, InReportColumn: it.InReportColumn}
+	self := Canonical(base.String())
+	var targets []target
+	for _, t := range choose(pg, discover(doc, base), portal, c.opts.MaxDepth) {
+		if Canonical(t.URL.String()) != self {
+			targets = append(targets, t)
+		}
+	}
+	if len(targets) == 0 && utf8.RuneCountInString(strings.Join(strings.Fields(doc.Find("body").Text()), "")) < 200 {
+		return true
+	}
+	if !pg.inReportColumn() {
+		return false
+	}
+	for _, t := range targets {
+		if t.Kind != KindList || (t.InReportColumn && path.Dir(t.URL.Path+"x") == path.Dir(base.Path+"x")) {
+			// A report, an attachment or a further page of the list (beside
+			// the page: 首页 back to the portal's home is no page of it).
+			return false
+		}
+	}
+	return true
 }
 
 // resolveLinks turns links found as text into links of the page at base.

@@ -15,6 +15,9 @@ import (
 // type="text/xml"> or bare in the page, and lists written by scripts.
 var (
 	cdata = regexp.MustCompile(`(?s)<!\[CDATA\[(.*?)\]\]>`)
+	// A datastore's <nextgroup> holds the dataproxy URL as a template, not a
+	// link: the Hanweb adapter asks it with the column page as Referer.
+	nextgroupBlock = regexp.MustCompile(`(?s)<nextgroup>.*?</nextgroup>`)
 	// A JavaScript string literal, single- or double-quoted, on one line.
 	jsString = regexp.MustCompile(`'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"`)
 	// A whole anchor start tag in a string: '<a href="…">' (not a piece of one
@@ -34,7 +37,7 @@ func embeddedHTML(doc *goquery.Selection) []*goquery.Selection {
 	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
 		js := s.Text()
 		if strings.Contains(js, "<![CDATA[") {
-			for _, m := range cdata.FindAllStringSubmatch(js, -1) {
+			for _, m := range cdata.FindAllStringSubmatch(nextgroupBlock.ReplaceAllString(js, ""), -1) {
 				frags = append(frags, m[1])
 			}
 			return
@@ -49,7 +52,7 @@ func embeddedHTML(doc *goquery.Selection) []*goquery.Selection {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.CommentNode && strings.HasPrefix(c.Data, "[CDATA[") {
+			if c.Type == html.CommentNode && strings.HasPrefix(c.Data, "[CDATA[") && n.Data != "nextgroup" {
 				frags = append(frags, strings.TrimSuffix(strings.TrimPrefix(c.Data, "[CDATA["), "]]"))
 			}
 			if c.Type == html.ElementNode && c.Data == "script" {

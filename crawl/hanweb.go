@@ -22,6 +22,10 @@ const (
 	viaHanwebPost    = "hanweb-post"
 	viaHanwebGet     = "hanweb-get"
 	viaHanwebPageNum = "hanweb-pagenum"
+	// viaHanwebNextgroup pages by the datastore's <nextgroup> URL, page=N
+	// rewritten: the only way on sites whose column and unit ids in it are
+	// encrypted (portals.md F2b, nhsa, nrta).
+	viaHanwebNextgroup = "hanweb-nextgroup"
 )
 
 // hanwebProxyPaths are where dataproxy.jsp sits on Hanweb sites of each age.
@@ -37,6 +41,7 @@ var (
 	hanwebProxy    = regexp.MustCompile(`(?:proxyUrl\s*:\s*['"]|href=["']?)([^'"\s>?]*dataproxy\.jsp)`)
 	hanwebColPath  = regexp.MustCompile(`/col/col(\d+)/`)
 	hanwebRecordRe = regexp.MustCompile(`<record>|<record\s`)
+	hanwebNextURL  = regexp.MustCompile(`(?s)<nextgroup>\s*<!\[CDATA\[\s*<a[^>]*\bhref\s*=\s*["']([^"']+)["']`)
 )
 
 // hanwebColumnInfo is what a Hanweb column page says about its list.
@@ -44,6 +49,7 @@ type hanwebColumnInfo struct {
 	unit, column, web, webname string
 	proxy                      string // the dataproxy path the page names, if any
 	total, perPage, inPage     int    // records in all, per page, and in the page itself
+	nextgroup                  string // the <nextgroup> URL, if the datastore has one
 }
 
 // readHanweb reads a column page's datastore and jpage settings. ok is false for
@@ -91,13 +97,47 @@ func readHanweb(doc *goquery.Selection, page *url.URL) (hanwebColumnInfo, bool) 
 	if m := hanwebPerPage.FindStringSubmatch(text); m != nil {
 		info.perPage, _ = strconv.Atoi(m[1])
 	}
+	if m := hanwebNextURL.FindStringSubmatch(text); m != nil {
+		info.nextgroup = strings.ReplaceAll(m[1], "&amp;", "&")
+	}
 	if info.unit == "" || info.column == "" {
-		return info, false
+		return info, info.nextgroup != ""
 	}
 	if info.perPage <= 0 {
 		info.perPage = 15
 	}
 	return info, true
+}
+
+// encrypted says whether the column and unit ids the page gives are not the
+// numbers Hanweb uses but an encrypted form, which only the <nextgroup> URL
+// carries to the server as it should.
+func (h hanwebColumnInfo) encrypted() bool {
+	if h.nextgroup == "" {
+		return false
+	}
+	u, err := url.Parse(h.nextgroup)
+	if err != nil {
+		return false
+	}
+	q := u.Query()
+	return !isDigits(q.Get("columnid")) || !isDigits(q.Get("unitid"))
+}
+
+// hanwebNextgroup is the request of a <nextgroup> URL (resolved against the
+// column page), for the page it names.
+func hanwebNextgroup(from Item, column *url.URL, next string, inReportColumn bool) (Item, bool) {
+	u, err := column.Parse(next)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return Item{}, false
+	}
+	req := Item{URL: u.String(), Key: Canonical(u.String()), Portal: from.Portal, Kind: KindList, Depth: from.Depth, From: from.URL,
+		Referer: column.String(), Via: viaHanwebNextgroup, Priority: PriorityOther, InReportColumn: inReportColumn,
+		Text: "nextgroup page " + u.Query().Get("page")}
+	if inReportColumn {
+		req.Priority = PriorityReportList
+	}
+	return req, true
 }
 
 // group is how many records one dataproxy request asks for: the size of the
@@ -130,6 +170,12 @@ func (h hanwebColumnInfo) form() url.Values {
 func hanwebStart(it Item, doc *goquery.Selection, page *url.URL, inReportColumn bool) []Item {
 	info, ok := readHanweb(doc, page)
 	if !ok || (info.total > 0 && info.inPage >= info.total) {
+		return nil
+	}
+	if info.encrypted() {
+		if req, ok := hanwebNextgroup(it, page, info.nextgroup, inReportColumn); ok {
+			return []Item{req}
+		}
 		return nil
 	}
 	proxy := info.proxy
@@ -209,6 +255,28 @@ func hanwebState(it Item) (info hanwebColumnInfo, proxy string, start int, ok bo
 
 // hanwebNext asks for the next group after an answer that brought records.
 func hanwebNext(it Item, records int) []Item {
+	if it.Via == viaHanwebNextgroup {
+		u, err := url.Parse(it.URL)
+		if err != nil || records == 0 {
+			return nil
+		}
+		q := u.Query()
+		n, err := strconv.Atoi(q.Get("page"))
+		if err != nil {
+			return nil
+		}
+		q.Set("page", strconv.Itoa(n+1))
+		u.RawQuery = q.Encode()
+		col, err := url.Parse(it.Referer)
+		if err != nil {
+			return nil
+		}
+		req, ok := hanwebNextgroup(it, col, u.String(), it.InReportColumn)
+		if !ok {
+			return nil
+		}
+		return []Item{req}
+	}
 	info, proxy, start, ok := hanwebState(it)
 	if !ok || records == 0 {
 		return nil

@@ -24,6 +24,10 @@ type hanwebList struct {
 	rows    string   // "li" or "td" records
 	quote   string   // quote around hrefs in the records
 	abs     bool     // absolute hrefs
+	// encrypted is the form the page gives its column and unit ids in (F2b):
+	// the dataproxy answers only the <nextgroup> URL, page=N (group N after the
+	// page's own, counted from 1), for these ids.
+	encColumn, encUnit string
 }
 
 const dongtaiWebname = "东台市人民政府"
@@ -50,8 +54,10 @@ func (w *world) buildDongtai() {
 		{id: 25630, unit: "25631", perPage: 15, inPage: 45, proxy: []string{"/module/web/jpage/dataproxy.jsp"}, methods: []string{http.MethodPost}, rows: "li", quote: "'"},
 		{id: 25650, unit: "25651", perPage: 5, inPage: 5, proxy: []string{"/module/jpage/dataproxy.jsp"}, methods: []string{http.MethodGet}, rows: "td", quote: `"`, abs: true},
 		{id: 25660, unit: "25661", perPage: 3, inPage: 3, pageNum: true, rows: "li", quote: `"`},
+		{id: 25670, unit: "25671", perPage: 2, inPage: 2, proxy: []string{"/module/web/jpage/dataproxy.jsp"}, methods: []string{http.MethodGet}, rows: "li", quote: "'",
+			encColumn: "bXk3Q2xaRTJ4", encUnit: "UTk0dkJ3aGQ"},
 	}
-	names := map[int]string{25630: "法定主动公开内容", 25650: "乡镇年报", 25660: "部门年报"}
+	names := map[int]string{25630: "法定主动公开内容", 25650: "乡镇年报", 25660: "部门年报", 25670: "市直单位年报"}
 	for _, l := range lists {
 		l.web = "49"
 		l.col = &column{portal: p, name: names[l.id], dir: fmt.Sprintf("/col/col%d/", l.id), enc: encUTF8, crumbs: crumbs}
@@ -85,6 +91,10 @@ func (w *world) buildDongtai() {
 	for i, year := range []int{2021, 2022, 2023, 2024, 2022, 2023, 2024} {
 		addReport(lists[2], depts[i/4], year)
 	}
+	units := []*organ{org("东台市审计局", "东台市审计局", "sjj", sizeDept), org("东台市民政局", "东台市民政局", "mzj", sizeDept)}
+	for i, year := range []int{2022, 2023, 2024, 2023, 2024} {
+		addReport(lists[3], units[i/3], year)
+	}
 	for _, l := range lists {
 		byDateDesc(l.col.items)
 		w.registerHanweb(l, lists)
@@ -93,7 +103,9 @@ func (w *world) buildDongtai() {
 	w.special(0, "hanweb-dataproxy-post", p.name, "/module/web/jpage/dataproxy.jsp", "POST, form body, Referer = column page; 45-record groups with perpage=15", false)
 	w.special(0, "hanweb-dataproxy-get", p.name, "/module/jpage/dataproxy.jsp", "answers GET only (POST: 405); <td> records with absolute hrefs", false)
 	w.special(0, "hanweb-pagenum", p.name, "/col/col25660/index.html?uid=25661&pageNum=2", "no dataproxy; the column pages by ?uid=&pageNum=", false)
-	subs := []link{{text: "法定主动公开内容", href: "/col/col25630/index.html"}, {text: "乡镇年报", href: "/col/col25650/index.html"}, {text: "部门年报", href: "/col/col25660/index.html"}}
+	w.special(0, "hanweb-nextgroup-encrypted", p.name, "/col/col25670/index.html", "column and unit ids encrypted; further records only from the <nextgroup> URL with page=N, 54-byte answers past the end", false)
+	subs := []link{{text: "法定主动公开内容", href: "/col/col25630/index.html"}, {text: "乡镇年报", href: "/col/col25650/index.html"}, {text: "部门年报", href: "/col/col25660/index.html"},
+		{text: "市直单位年报", href: "/col/col25670/index.html"}}
 	w.staticPage(p, "/col/col25600/index.html", encUTF8, pageMeta{title: "政府信息公开", column: "政府信息公开", path: "/col/col25600/index.html"},
 		func(c *ctx) string { return linkList(c, subs) })
 	w.home(p, []link{{text: "政府信息公开", href: "/col/col25600/index.html"}}, encUTF8)
@@ -155,15 +167,19 @@ func (l *hanwebList) columnPage(c *ctx, k int) string {
 	total := len(visibleItems(l.col.items, c.night))
 	var b strings.Builder
 	fmt.Fprintf(&b, "<div id=\"%s\"><script type=\"text/xml\"><datastore>\n", l.unit)
+	colID, unit := strconv.Itoa(l.id), l.unit
+	if l.encColumn != "" {
+		colID, unit = l.encColumn, l.encUnit
+	}
 	if len(l.proxy) > 0 {
-		fmt.Fprintf(&b, "<nextgroup><![CDATA[<a href=\"%s?page=1&appid=1&webid=%s&path=/&columnid=%d&unitid=%s&webname=%s&permissiontype=0\"></a>]]></nextgroup>\n",
-			c.root(l.proxy[0]), l.web, l.id, l.unit, url.QueryEscape(dongtaiWebname))
+		fmt.Fprintf(&b, "<nextgroup><![CDATA[<a href=\"%s?page=1&appid=1&webid=%s&path=/&columnid=%s&unitid=%s&webname=%s&permissiontype=0\"></a>]]></nextgroup>\n",
+			c.root(l.proxy[0]), l.web, colID, unit, url.QueryEscape(dongtaiWebname))
 	}
 	b.WriteString("<recordset>\n")
 	b.WriteString(l.records(c, k*l.inPage, (k+1)*l.inPage))
 	b.WriteString("</recordset></datastore></script></div>\n")
-	fmt.Fprintf(&b, "<script type=\"text/javascript\">var param_%s = {col:1,webid:'%s',path:'/',columnid:%d,sourceContentType:'1',unitid:'%s',webname:'%s',permissiontype:0};\n",
-		l.unit, l.web, l.id, l.unit, dongtaiWebname)
+	fmt.Fprintf(&b, "<script type=\"text/javascript\">var param_%s = {col:1,webid:'%s',path:'/',columnid:'%s',sourceContentType:'1',unitid:'%s',webname:'%s',permissiontype:0};\n",
+		l.unit, l.web, colID, unit, dongtaiWebname)
 	fmt.Fprintf(&b, "$('#%s').jpage({dataStore: null, totalRecord: %d, perPage: %d, ajaxParam: param_%s});</script>\n", l.unit, total, l.perPage, l.unit)
 	m := pageMeta{title: l.col.name, column: l.col.name, path: l.col.dir + "index.html", crumbs: l.col.crumbs}
 	return shell(c, m, encUTF8, b.String())
@@ -180,7 +196,10 @@ func dataproxy(c *ctx, r *http.Request, proxy string, all []*hanwebList) (int, s
 	colID, _ := strconv.Atoi(r.Form.Get("columnid"))
 	var l *hanwebList
 	for _, x := range all {
-		if x.id == colID && x.unit == r.Form.Get("unitid") {
+		if x.encColumn != "" && x.encColumn == r.Form.Get("columnid") && x.encUnit == r.Form.Get("unitid") {
+			return nextgroupAnswer(c, r, x)
+		}
+		if x.id == colID && x.unit == r.Form.Get("unitid") && x.encColumn == "" {
 			l = x
 		}
 	}
@@ -209,6 +228,22 @@ func dataproxy(c *ctx, r *http.Request, proxy string, all []*hanwebList) (int, s
 		return http.StatusOK, "text/xml; charset=utf-8", []byte(emptyDatastore)
 	}
 	recs := l.records(c, start-1, end)
+	if recs == "" {
+		return http.StatusOK, "text/xml; charset=utf-8", []byte(emptyDatastore)
+	}
+	total := len(visibleItems(l.col.items, c.night))
+	return http.StatusOK, "text/xml; charset=utf-8", []byte(fmt.Sprintf("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<datastore><totalrecord>%d</totalrecord><recordset>\n%s</recordset></datastore>", total, recs))
+}
+
+// nextgroupAnswer answers a column whose ids are encrypted: group page (from
+// 1: the first group after the page's own) of the <nextgroup> URL, by GET, with
+// the column page as Referer; anything else gets the empty 54-byte answer.
+func nextgroupAnswer(c *ctx, r *http.Request, l *hanwebList) (int, string, []byte) {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 || r.Method != http.MethodGet || (!strings.HasSuffix(r.Referer(), c.root(l.col.dir+"index.html")) && !strings.HasSuffix(r.Referer(), c.root(l.col.dir))) {
+		return http.StatusOK, "text/xml; charset=utf-8", []byte(emptyDatastore)
+	}
+	recs := l.records(c, n*l.inPage, (n+1)*l.inPage)
 	if recs == "" {
 		return http.StatusOK, "text/xml; charset=utf-8", []byte(emptyDatastore)
 	}

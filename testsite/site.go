@@ -210,6 +210,12 @@ type Portal struct {
 	// Mechanism names how its lists are published when plain links do not reach
 	// every report (pager scripts, Hanweb CDATA, list APIs); "" when they do.
 	Mechanism string
+	// Browser says that some of its lists only a browser reads: a crawler
+	// without one finds their reports "needs a browser".
+	Browser bool
+	// APIConfig is what a user writes in the portal's [[portals]] block for its
+	// own list APIs ([[portals.api]] blocks, TOML), "" when it needs none.
+	APIConfig string
 }
 
 // Portals lists the portals with the URLs of the latest Start or Handler.
@@ -217,8 +223,12 @@ func (s *Site) Portals() []Portal {
 	bases := s.currentBases()
 	var out []Portal
 	for _, p := range s.w.portals {
-		out = append(out, Portal{Name: p.name, Title: p.title, Region: p.code, CMS: p.cms, Base: bases[p.name],
-			StartURL: bases[p.name] + "/", InScope: p.inScope, Note: p.note, Mechanism: p.mechanism})
+		pt := Portal{Name: p.name, Title: p.title, Region: p.code, CMS: p.cms, Base: bases[p.name],
+			StartURL: bases[p.name] + "/", InScope: p.inScope, Note: p.note, Mechanism: p.mechanism, Browser: p.browser}
+		if p.apiConfig != nil {
+			pt.APIConfig = p.apiConfig(&ctx{night: s.Night(), bases: bases, portal: p})
+		}
+		out = append(out, pt)
 	}
 	return out
 }

@@ -52,6 +52,10 @@ type portal struct {
 	gzip      bool // compresses pages with gzip when asked
 	menu      []link
 	enc       encPlan // encoding of pages that do not choose their own
+	// apiConfig is the [[portals.api]] blocks a user writes for the portal's
+	// list APIs (portals.md F5), "" when it has none.
+	apiConfig func(c *ctx) string
+	browser   bool // some lists only a browser reads (Portal.Browser)
 	pages     map[string]*page
 	distinct  int // pages registered, aliases counted once
 }
@@ -167,6 +171,9 @@ type reportItem struct {
 	column      *column // the column its canonical page belongs to
 	first       string  // how the first request of its canonical page fails (page.first)
 	slow        bool    // its canonical page answers slowly
+	// page writes its article page when its portal's template does not (a
+	// gkmlpt page whose body is JSON in a script, a page in GBK of its own).
+	page func(c *ctx, path string) []byte
 }
 
 // edit is a correction published after the report (更正): new figures from a night on.
@@ -234,11 +241,16 @@ func build(seed int64, o Options) *world {
 	w.buildMirror()
 	w.buildJiangan()
 	w.buildDongtai()
+	w.buildDeqing()
+	w.buildDianbai()
+	w.buildWujiang()
+	w.buildLicheng()
 	w.chainInForce()
 	for _, it := range w.reports {
 		w.registerReport(it)
 	}
-	order := map[string]int{nameTianyuan: 0, nameJiaoyu: 1, nameXiongxian: 2, nameYushe: 3, nameQingxin: 4, nameMirror: 5, nameJiangan: 6, nameDongtai: 7}
+	order := map[string]int{nameTianyuan: 0, nameJiaoyu: 1, nameXiongxian: 2, nameYushe: 3, nameQingxin: 4, nameMirror: 5, nameJiangan: 6, nameDongtai: 7,
+		nameDeqing: 8, nameDianbai: 9, nameWujiang: 10, nameLicheng: 11}
 	sort.SliceStable(w.portals, func(i, j int) bool { return order[w.portals[i].name] < order[w.portals[j].name] })
 	return w
 }
@@ -406,11 +418,16 @@ func (w *world) registerReport(it *reportItem) {
 	for i, p := range it.paths {
 		path := p
 		pg := &page{
-			ctype:  it.enc.header,
-			render: func(c *ctx) []byte { return it.enc.encode(reportPage(c, it, path)) },
-			mod:    it.modified,
-			from:   it.firstNight,
-			gone:   it.gone,
+			ctype: it.enc.header,
+			render: func(c *ctx) []byte {
+				if it.page != nil {
+					return it.page(c, path)
+				}
+				return it.enc.encode(reportPage(c, it, path))
+			},
+			mod:  it.modified,
+			from: it.firstNight,
+			gone: it.gone,
 		}
 		if i == 0 {
 			pg.first, pg.slow = it.first, it.slow

@@ -279,8 +279,11 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 	}
 	line := fmt.Sprintf("%s in %s: fetched %d, reports new %d, changed %d, unchanged %d, gone %d, lost %d; outcomes: %s",
 		how, took.Round(time.Second), s.Fetched, s.ReportsNew, s.ReportsChanged, s.Unchanged, s.Gone, s.Lost, s.Outcomes)
-	if s.Rendered > 0 {
-		line += fmt.Sprintf("; %d pages rendered in Chromium", s.Rendered)
+	switch n := s.Rendered; {
+	case n == 1:
+		line += "; 1 page rendered in Chromium"
+	case n > 1:
+		line += fmt.Sprintf("; %d pages rendered in Chromium", n)
 	}
 	switch n := s.CharsetConflicts; {
 	case n == 1:

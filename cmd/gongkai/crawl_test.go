@@ -45,8 +45,8 @@ func crawlConfig(t *testing.T, run *testsite.Running, extra string) string {
 		for i, d := range domains {
 			quoted[i] = fmt.Sprintf("%q", d)
 		}
-		fmt.Fprintf(&b, "[[portals]]\nname = %q\nregion = %q\nstart_urls = [%q]\nallowed_domains = [%s]\n\n",
-			p.Name, report.RegionFullName(p.Region), p.StartURL, strings.Join(quoted, ", "))
+		fmt.Fprintf(&b, "[[portals]]\nname = %q\nregion = %q\nstart_urls = [%q]\nallowed_domains = [%s]\n%s\n",
+			p.Name, report.RegionFullName(p.Region), p.StartURL, strings.Join(quoted, ", "), p.APIConfig)
 	}
 	path := filepath.Join(t.TempDir(), "config.toml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
@@ -172,7 +172,16 @@ func checkAgainstTruth(t *testing.T, site *testsite.Site, data string) {
 	t.Helper()
 	stored := storedRecords(t, data)
 	want := map[string]bool{}
+	browser := map[string]bool{}
+	for _, p := range site.Portals() {
+		browser[p.Name] = p.Browser
+	}
+	noBrowser := crawl.FindChromium("") == ""
 	for _, e := range site.Truth() {
+		if browser[e.Portal] && noBrowser {
+			// Without Chromium, its column ends as "needs a browser" (TestCrawlNeedsABrowser).
+			continue
+		}
 		key := fmt.Sprintf("%s/%d", e.Record.Organ, e.Record.Year)
 		want[key] = true
 		got, ok := stored[key]
@@ -401,5 +410,79 @@ func TestCrawlStatus(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("crawl --status lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// onePortalConfig writes a configuration that crawls one portal of the running
+// testsite from its home page, with crawl settings added to the test's own.
+func onePortalConfig(t *testing.T, run *testsite.Running, name, crawlSettings string) string {
+	t.Helper()
+	base := ""
+	for _, p := range run.Portals() {
+		if p.Name == name {
+			base = p.Base
+		}
+	}
+	if base == "" {
+		t.Fatalf("no portal %s", name)
+	}
+	cfg := filepath.Join(t.TempDir(), "c.toml")
+	text := fmt.Sprintf("[crawl]\ndelay = \"0s\"\nmax_crawl_delay = \"50ms\"\n%s\n[[portals]]\nname = %q\nstart_urls = [%q]\n", crawlSettings, name, base+"/")
+	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// A column that only a browser reads, crawled with render = "never", ends as
+// "needs a browser", and --status says so where a portal without a report shows
+// where it stopped.
+func TestCrawlNeedsABrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls a simulated portal")
+	}
+	_, run := startSite(t)
+	cfg := onePortalConfig(t, run, "licheng", `render = "never"`)
+	data := t.TempDir()
+	st := runCrawlJSON(t, cfg, data)
+	if st.ReportsNew != 0 || st.Outcomes[crawl.OutcomeNeedsBrowser] != 1 {
+		t.Errorf("stats %+v", st)
+	}
+	out, errs, status := gongkai(t, "crawl", "--status", "--config", cfg, "--data", data)
+	if status != exitOK {
+		t.Fatalf("crawl --status: %d %s", status, errs)
+	}
+	for _, want := range []string{"1 needs a browser", "no report; the path the crawl took:", "where it stopped:",
+		"/col/col23186/index.html: needs a browser the page builds its list by script", `not rendered: [crawl] render = "never"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("crawl --status lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// Without its [[portals.api]] blocks, the portal whose columns its own JSON
+// APIs fill is read by rendering the shells in Chromium: their scripts' POST
+// and GET go through the crawler, and the reports of the first page each
+// script shows are found; the pages after it a person reaches by clicking,
+// which is what the configured API reads (TestCrawlTestsite finds them all).
+func TestCrawlListAPIByRendering(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls a simulated portal")
+	}
+	if crawl.FindChromium("") == "" {
+		t.Skip("no Chromium on this machine (Debian: apt-get install chromium); rendering needs one")
+	}
+	site, run := startSite(t)
+	cfg := onePortalConfig(t, run, "wujiang", "")
+	data := t.TempDir()
+	st := runCrawlJSON(t, cfg, data)
+	want := 0
+	for _, e := range site.Truth() {
+		if e.Portal == "wujiang" {
+			want++
+		}
+	}
+	if st.Rendered != 2 || st.ReportsNew == 0 || st.ReportsNew >= want {
+		t.Errorf("%d pages rendered, %d reports; want the 2 shells and the reports of their first pages, fewer than all %d: %+v", st.Rendered, st.ReportsNew, want, st)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -82,7 +83,12 @@ func demo(ctx context.Context, addr, data string, stdout, stderr io.Writer) int 
 	}
 	defer running.Close()
 	fmt.Fprintf(stderr, "gongkai demo: crawling %d simulated portals into %s …\n", len(running.StartURLs()), data)
-	if status := crawlOnce(ctx, demoConfig(running, data), stderr, stderr, false, false); status != exitOK {
+	cfg, err := demoConfig(running, data)
+	if err != nil {
+		fmt.Fprintf(stderr, "gongkai demo: %v\n", err)
+		return exitFailed
+	}
+	if status := crawlOnce(ctx, cfg, stderr, stderr, false, false); status != exitOK {
 		return status
 	}
 	if ctx.Err() != nil {
@@ -93,14 +99,13 @@ func demo(ctx context.Context, addr, data string, stdout, stderr io.Writer) int 
 	return serveArchive(ctx, "demo", ln, data, config.Default().Serve.MinRequests, stdout, stderr)
 }
 
-// demoConfig is a crawl of every in-scope portal of the running testsite.
-func demoConfig(running *testsite.Running, data string) *config.Config {
-	cfg := config.Default()
-	cfg.Storage.Data = data
-	cfg.Crawl.Delay.Duration = 0
-	cfg.Crawl.ObeyRobots = true
-	cfg.Crawl.MaxCrawlDelay.Duration = demoMaxCrawlDelay
-	cfg.Crawl.Timeout.Duration = 20 * time.Second
+// demoConfig is a crawl of every in-scope portal of the running testsite,
+// written as a user writes the file (a portal's list APIs in [[portals.api]]
+// blocks) and read as the file is.
+func demoConfig(running *testsite.Running, data string) (*config.Config, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "[storage]\ndata = %q\n\n[crawl]\ndelay = \"0s\"\nobey_robots = true\nmax_crawl_delay = %q\ntimeout = \"20s\"\n\n",
+		data, demoMaxCrawlDelay.String())
 	for _, p := range running.Portals() {
 		if !p.InScope {
 			continue
@@ -109,7 +114,8 @@ func demoConfig(running *testsite.Running, data string) *config.Config {
 		if err != nil {
 			continue
 		}
-		cfg.Portals = append(cfg.Portals, config.Portal{Name: p.Name, Region: report.RegionFullName(p.Region), StartURLs: []string{p.StartURL}, AllowedDomains: []string{u.Host}})
+		fmt.Fprintf(&b, "[[portals]]\nname = %q\nregion = %q\nstart_urls = [%q]\nallowed_domains = [%q]\n%s\n",
+			p.Name, report.RegionFullName(p.Region), p.StartURL, u.Host, p.APIConfig)
 	}
-	return cfg
+	return config.Parse("the demo's configuration", b.String())
 }
