@@ -289,9 +289,10 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 	}
 	// The reports go in chunks: a chunk's text is written as a segment of the
 	// text index, then its documents go into bleve batch by batch.
+	live := func(id uint32) bool { _, ok := latest[int64(id)]; return ok }
 	done := 0
 	for start := 0; start < len(todo); {
-		chunk, next, err := ix.syncText(ctx, src, todo, start, &st)
+		chunk, next, err := ix.syncText(ctx, src, todo, start, &st, live)
 		if err != nil {
 			return st, err
 		}
@@ -340,7 +341,7 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 		}
 	}
 	if st.Added+st.Updated+st.Removed > 0 {
-		err = ix.text.compact(func(id uint32) bool { _, ok := latest[int64(id)]; return ok })
+		err = ix.text.compact(live)
 		if err == nil {
 			err = ix.compact(ctx)
 		}
@@ -354,9 +355,10 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 var textChunkBytes = 16 << 20
 
 // syncText reads the documents of todo from start on, up to textChunkBytes of text,
-// and writes their text as a segment; it returns them and where the next chunk
-// starts.
-func (ix *Index) syncText(ctx context.Context, src Source, todo []int64, start int, st *SyncStats) ([]Doc, int, error) {
+// and writes their text as a segment, merging segments as they accumulate
+// (keeping the postings of the reports live holds); it returns them and where
+// the next chunk starts.
+func (ix *Index) syncText(ctx context.Context, src Source, todo []int64, start int, st *SyncStats, live func(uint32) bool) ([]Doc, int, error) {
 	builder := newSegmentBuilder()
 	var docs []Doc
 	at := start
@@ -383,6 +385,9 @@ func (ix *Index) syncText(ctx context.Context, src Source, todo []int64, start i
 		}
 	}
 	if err := ix.text.add(builder); err != nil {
+		return nil, 0, err
+	}
+	if err := ix.text.compact(live); err != nil {
 		return nil, 0, err
 	}
 	return docs, at, nil
