@@ -340,11 +340,11 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 			return st, err
 		}
 	}
-	if st.Added+st.Updated+st.Removed > 0 {
-		err = ix.text.compact(live)
-		if err == nil {
-			err = ix.compact(ctx)
-		}
+	// The text index is merged also after a sync that changed nothing, when an
+	// earlier one was stopped before its merges were done.
+	err = ix.text.compact(live)
+	if err == nil && st.Added+st.Updated+st.Removed > 0 {
+		err = ix.compact(ctx)
 	}
 	return st, err
 }

@@ -464,8 +464,9 @@ func (t *textIndex) compact(live func(uint32) bool) error {
 	}
 }
 
-// mergeCandidates picks the segments to merge next: mergeFactor or more of the
-// same tier (reports counted in powers of mergeFactor), smallest tier first.
+// mergeCandidates picks the segments to merge next: the oldest mergeFactor of
+// a tier that has that many (reports counted in powers of mergeFactor),
+// smallest tier first.
 func mergeCandidates(segs []*segment) []*segment {
 	tiers := map[int][]*segment{}
 	for _, s := range segs {
@@ -477,7 +478,7 @@ func mergeCandidates(segs []*segment) []*segment {
 	}
 	for tier := 0; tier < 12; tier++ {
 		if len(tiers[tier]) >= mergeFactor {
-			return tiers[tier]
+			return tiers[tier][:mergeFactor] // the oldest: each merge reads few dictionaries at once
 		}
 	}
 	return nil
