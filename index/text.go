@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -591,6 +592,13 @@ func mergePostings(pick []*segment, keep func(seg int, d uint32) bool, emit func
 		}
 	}
 	at := make([]int, len(pick))
+	// Each segment is read from start to end: its postings lie in the order of
+	// its terms.
+	readers := make([]*bufio.Reader, len(pick))
+	for i, s := range pick {
+		readers[i] = bufio.NewReaderSize(io.NewSectionReader(s.f, int64(len(segMagic)), s.size), 4<<20)
+	}
+	var buf []byte
 	var p posting
 	type entry struct{ doc, tf, from, to uint32 } // positions p.pos[from:to]
 	var entries []entry
@@ -614,12 +622,12 @@ func mergePostings(pick []*segment, keep func(seg int, d uint32) bool, emit func
 			if at[si] >= len(s.keyAt)-1 || string(s.key(at[si])) != key {
 				continue
 			}
-			b, err := s.posting(at[si], true)
-			if err != nil {
-				return err
+			buf = slices.Grow(buf[:0], int(s.plen[at[si]]))[:s.plen[at[si]]]
+			if _, err := io.ReadFull(readers[si], buf); err != nil {
+				return fmt.Errorf("search index: text segment %s: %w", s.name, err)
 			}
 			at[si]++
-			blocks, err := decodeBlocks(b)
+			blocks, err := decodeBlocks(buf)
 			if err != nil {
 				return err
 			}
