@@ -451,6 +451,46 @@ type posting struct {
 	docs []uint32
 	tfs  []uint32
 	pos  []uint32 // all positions, report after report
+	// raw, when not nil, is the list already encoded (by concatBlocks), with
+	// the length of its part before the positions and its count of reports.
+	raw           []byte
+	rawDocs, rawN int
+}
+
+// concatBlocks encodes as one list the blocks of lists whose reports follow
+// one another, without decoding their reports.
+func concatBlocks(dst []byte, lists [][]postingBlock) ([]byte, int, int) {
+	n, docs := 0, 0
+	for _, l := range lists {
+		n += len(l)
+		for _, b := range l {
+			docs += b.n
+		}
+	}
+	dst = binary.AppendUvarint(dst, uint64(n))
+	var prevLast uint32
+	for _, l := range lists {
+		for _, b := range l {
+			dst = binary.AppendUvarint(dst, uint64(b.first-prevLast))
+			dst = binary.AppendUvarint(dst, uint64(b.last-b.first))
+			dst = binary.AppendUvarint(dst, uint64(b.n))
+			dst = binary.AppendUvarint(dst, uint64(len(b.docs)))
+			dst = binary.AppendUvarint(dst, uint64(len(b.pos)))
+			prevLast = b.last
+		}
+	}
+	for _, l := range lists {
+		for _, b := range l {
+			dst = append(dst, b.docs...)
+		}
+	}
+	docsLen := len(dst)
+	for _, l := range lists {
+		for _, b := range l {
+			dst = append(dst, b.pos...)
+		}
+	}
+	return dst, docsLen, docs
 }
 
 // encodePosting appends p's encoding to dst, and says how long its part before

@@ -175,8 +175,13 @@ func writeSegment(dir, name string, docs []uint32, lens [3][]uint32, each func(e
 	var dict, buf []byte
 	nTerms := 0
 	err = each(func(key string, p *posting) error {
-		var docsLen int
-		buf, docsLen = encodePosting(buf[:0], p, positional(key[0], key[1]))
+		docsLen, n := p.rawDocs, p.rawN
+		if p.raw != nil {
+			buf = p.raw
+		} else {
+			buf, docsLen = encodePosting(buf[:0], p, positional(key[0], key[1]))
+			n = len(p.docs)
+		}
 		if _, err := w.Write(buf); err != nil {
 			return err
 		}
@@ -184,7 +189,7 @@ func writeSegment(dir, name string, docs []uint32, lens [3][]uint32, each func(e
 		dict = append(dict, key...)
 		dict = binary.AppendUvarint(dict, uint64(len(buf)))
 		dict = binary.AppendUvarint(dict, uint64(docsLen))
-		dict = binary.AppendUvarint(dict, uint64(len(p.docs)))
+		dict = binary.AppendUvarint(dict, uint64(n))
 		off += uint64(len(buf))
 		nTerms++
 		return nil
@@ -591,6 +596,14 @@ func mergePostings(pick []*segment, keep func(seg int, d uint32) bool, emit func
 			disjoint = false
 		}
 	}
+	// Segments that follow one another and hold no dead report are joined
+	// block by block, their reports not decoded.
+	whole := disjoint
+	for si, s := range pick {
+		for _, d := range s.docs {
+			whole = whole && keep(si, d)
+		}
+	}
 	at := make([]int, len(pick))
 	// Each segment is read from start to end: its postings lie in the order of
 	// its terms.
@@ -617,6 +630,32 @@ func mergePostings(pick []*segment, keep func(seg int, d uint32) bool, emit func
 		}
 		key := string(least)
 		p.docs, p.tfs, p.pos, entries = p.docs[:0], p.tfs[:0], p.pos[:0], entries[:0]
+		if whole {
+			var lists [][]postingBlock
+			for _, si := range order {
+				s := pick[si]
+				if at[si] >= len(s.keyAt)-1 || string(s.key(at[si])) != key {
+					continue
+				}
+				b := make([]byte, s.plen[at[si]])
+				if _, err := io.ReadFull(readers[si], b); err != nil {
+					return fmt.Errorf("search index: text segment %s: %w", s.name, err)
+				}
+				at[si]++
+				blocks, err := decodeBlocks(b)
+				if err != nil {
+					return err
+				}
+				lists = append(lists, blocks)
+			}
+			raw := posting{}
+			raw.raw, raw.rawDocs, raw.rawN = concatBlocks(buf[:0], lists)
+			buf = raw.raw
+			if err := emit(key, &raw); err != nil {
+				return err
+			}
+			continue
+		}
 		for _, si := range order {
 			s := pick[si]
 			if at[si] >= len(s.keyAt)-1 || string(s.key(at[si])) != key {
