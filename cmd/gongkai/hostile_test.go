@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"gongkai/index"
 )
 
 // A search too large to run is a usage error that says the bound, in Chinese
@@ -56,5 +60,61 @@ func TestExportCSVGuardsFormulas(t *testing.T) {
 		if organs == 0 {
 			t.Errorf("export %q: no guarded organ name in %d rows", args, len(rows))
 		}
+	}
+}
+
+// panickyContext is a request context whose Done panics once released: a search
+// that fails in the middle, as a search of a 44,000-character word once did.
+type panickyContext struct {
+	context.Context
+	release chan struct{}
+}
+
+func (c panickyContext) Done() <-chan struct{} {
+	<-c.release
+	panic("a search that fails")
+}
+
+// A search that panics does not leave the requests for the same search waiting
+// for good (they did: the server kept the search as running, and every request
+// for it hung until its client gave up); they run it themselves.
+func TestPanickedSearchReleasesItsWaiters(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := index.Open(indexDir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	s := &sharedIndex{dir: indexDir(dir), idle: time.Minute, turns: make(chan struct{}, 2)}
+	defer s.Close()
+	r := index.Request{Query: "复议"}
+	failing := panickyContext{Context: context.Background(), release: make(chan struct{})}
+	go func() {
+		defer func() { recover() }()
+		s.Search(failing, r)
+	}()
+	for {
+		s.mu.Lock()
+		_, running := s.running[r]
+		s.mu.Unlock()
+		if running {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	answered := make(chan error, 1)
+	go func() {
+		_, err := s.Search(context.Background(), r)
+		answered <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // the second search now waits for the first
+	close(failing.release)
+	select {
+	case err := <-answered:
+		if err != nil {
+			t.Errorf("the same search after one panicked: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the same search still waits for one that panicked")
 	}
 }

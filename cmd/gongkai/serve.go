@@ -232,6 +232,18 @@ func (s *sharedIndex) Search(ctx context.Context, r index.Request) (*index.Resul
 		}
 	}
 	defer s.release()
+	finished := false
+	defer func() {
+		if !finished {
+			// The search panicked: the requests waiting for it must not wait for
+			// good (they run it again themselves).
+			s.mu.Lock()
+			delete(s.running, r)
+			s.mu.Unlock()
+			call.err = errors.New("the search failed")
+			close(call.done)
+		}
+	}()
 	call.res, call.err = s.searchInTurn(ctx, ix, r)
 	s.mu.Lock()
 	delete(s.running, r)
@@ -239,6 +251,7 @@ func (s *sharedIndex) Search(ctx context.Context, r index.Request) (*index.Resul
 		s.remember(r, call.res)
 	}
 	s.mu.Unlock()
+	finished = true
 	close(call.done)
 	return call.res, call.err
 }
