@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -290,16 +291,17 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	snap := c.snapshot()
 	stats := snap.Stats
 	stats.Portals = snap.Portals
-	if err := c.state.EndRun(endCtx, runID, time.Now().UTC(), status, stats); err != nil {
-		return stats, err
+	endErr := c.state.EndRun(endCtx, runID, time.Now().UTC(), status, stats)
+	if cause := context.Cause(ctx); errors.Is(cause, archive.ErrWrite) || errors.Is(cause, syscall.ENOSPC) {
+		return stats, fmt.Errorf("the crawl stopped, its unfinished URLs kept for the next crawl to resume: %w", cause)
+	}
+	if endErr != nil {
+		return stats, endErr
 	}
 	if flushErr != nil {
 		return stats, fmt.Errorf("storing the last documents: %w", flushErr)
 	}
 	stopProgress()
-	if cause := context.Cause(ctx); errors.Is(cause, archive.ErrWrite) {
-		return stats, fmt.Errorf("the crawl stopped, its unfinished URLs kept for the next crawl to resume: %w", cause)
-	}
 	return stats, nil
 }
 
@@ -408,6 +410,9 @@ func (c *Crawler) finish(ctx context.Context, it Item, o Outcome, detail string)
 func (c *Crawler) lost(it Item, doing string, err error) {
 	c.opts.Logger.Error("crawl: work lost", "doing", doing, "url", it.URL, "portal", it.Portal, "err", err)
 	c.count(it.Portal, func(st *Stats) { st.Lost++ })
+	if errors.Is(err, syscall.ENOSPC) && c.stop != nil {
+		c.stop(err) // a full disk: every URL after would be lost the same way
+	}
 }
 
 func (c *Crawler) count(portal string, f func(*Stats)) {

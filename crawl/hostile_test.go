@@ -3,6 +3,7 @@ package crawl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"syscall"
 	"testing"
@@ -47,5 +48,40 @@ func TestFullDiskStopsTheCrawl(t *testing.T) {
 	}
 	if len(st.runs) != 1 || len(sink.reports) != 3 {
 		t.Errorf("after room was made: %d runs (want the first resumed), %d reports (want 3): %v", len(st.runs), len(sink.reports), sink.reports)
+	}
+}
+
+// fullState is a state whose database fills up after some captures.
+type fullState struct {
+	*memState
+	room int
+}
+
+func (f *fullState) Remember(ctx context.Context, key string, p Previous) error {
+	if f.room--; f.room < 0 {
+		return fmt.Errorf("gongkai.db: database or disk is full (%w)", syscall.ENOSPC)
+	}
+	return f.memState.Remember(ctx, key, p)
+}
+
+// A database that fills up stops the crawl too, rather than losing every URL
+// after it one by one.
+func TestFullDatabaseStopsTheCrawl(t *testing.T) {
+	srv, _ := portal(t)
+	arch, err := archive.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { arch.Close() })
+	st := &fullState{memState: newMemState(), room: 3}
+	opts := testOptions()
+	opts.Parallelism = 1
+	c, err := New(opts, []Portal{{Name: "某某区", StartURLs: []string{srv.URL + "/"}}}, st, &parseSink{reports: map[string]string{}}, arch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := c.Run(context.Background())
+	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "the next crawl to resume") || stats.Lost > 2 {
+		t.Errorf("a crawl whose database fills: %v, %d lost", err, stats.Lost)
 	}
 }

@@ -9,7 +9,11 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"gongkai/report"
 )
@@ -40,7 +44,18 @@ func (s *SQLite) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
+	// A full disk is the same condition whichever stage meets it: the crawler
+	// stops on it (syscall.ENOSPC) rather than losing one URL after another.
+	if isFull(err) {
+		return fmt.Errorf("%s: %w (%w)", s.path, err, syscall.ENOSPC)
+	}
 	return fmt.Errorf("%s: %w", s.path, err)
+}
+
+// isFull says whether SQLite could not write for want of room.
+func isFull(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL
 }
 
 // Ingest implements Store. Encoding the records (JSON, hashes, text signatures) runs
@@ -61,6 +76,13 @@ func (s *SQLite) Ingest(ctx context.Context, items []Item) ([]Result, error) {
 		}
 	}
 	if err := w.commit(); err != nil {
+		// A full database ends the transaction in the statement that met it:
+		// that item's error says why the commit fails.
+		for _, r := range results {
+			if isFull(r.Err) {
+				return nil, s.wrap(r.Err)
+			}
+		}
 		return nil, s.wrap(err)
 	}
 	return results, nil
