@@ -125,8 +125,9 @@ func CopiedShare(jaccard float64, n, other int) float64 {
 	return math.Min(1, jaccard*float64(n+other)/((1+jaccard)*float64(n)))
 }
 
-// Percent writes a share as a whole percentage: 0.876 → 88%.
-func Percent(share float64) string { return strconv.Itoa(int(math.Round(share*100))) + "%" }
+// Percent writes a share as a whole percentage, rounded down so that a share
+// below the threshold never reads as the threshold: 0.876 → 87%, 0.7996 → 79%.
+func Percent(share float64) string { return strconv.Itoa(int(math.Floor(share*100+1e-9))) + "%" }
 
 // CopiedDetail says how much of a report's body appears in the other report (of
 // whom, given as "the 2023 report" or "雄县财政局's 2024 report"), and where that

@@ -48,30 +48,50 @@ func DeadlineFor(year int, government, township bool) (Deadline, bool) {
 	return Deadline{time.Date(year+1, time.January, 31, 0, 0, 0, 0, time.UTC), Law2019, "a department"}, true
 }
 
-// Timeliness judges a report's publication date (YYYY-MM-DD) against the deadline
-// for its year and body. ok is false where no finding can be made: no year or
+// Lateness is how a report's publication date stands against its deadline.
+type Lateness struct {
+	Deadline
+	Published time.Time
+	// DaysLate counts the days after the deadline it was published (0 on time).
+	DaysLate int
+}
+
+// LatenessOf judges a report's publication date (YYYY-MM-DD) against the deadline
+// for its year and body. ok is false where no judgement can be made: no year or
 // date, a body whose kind the record does not tell where the law tells kinds
-// apart, or no deadline in force. The detail cites the provision.
-func Timeliness(year int, published, organ, region, regionCode, department string) (Check, bool) {
+// apart, or no deadline in force.
+func LatenessOf(year int, published, organ, region, regionCode, department string) (Lateness, bool) {
 	date, err := time.Parse(time.DateOnly, published)
 	if year == 0 || err != nil {
-		return Check{}, false
+		return Lateness{}, false
 	}
 	government, known := bodyKind(organ, region, department)
 	if !known && year > 2018 {
-		return Check{}, false
+		return Lateness{}, false
 	}
 	d, ok := DeadlineFor(year, government, len(regionCode) == 9)
 	if !ok {
+		return Lateness{}, false
+	}
+	l := Lateness{Deadline: d, Published: date}
+	if date.After(d.Date) {
+		l.DaysLate = int(date.Sub(d.Date).Hours() / 24)
+	}
+	return l, true
+}
+
+// Timeliness is the finding of LatenessOf: its detail cites the provision.
+func Timeliness(year int, published, organ, region, regionCode, department string) (Check, bool) {
+	l, ok := LatenessOf(year, published, organ, region, regionCode, department)
+	if !ok {
 		return Check{}, false
 	}
-	if date.After(d.Date) {
-		days := int(date.Sub(d.Date).Hours() / 24)
+	if l.DaysLate > 0 {
 		return Check{Rule: RuleTimeliness, OK: false, Detail: fmt.Sprintf("published %s, %d days after the %s deadline for %s (%s)",
-			published, days, d.Date.Format(time.DateOnly), d.Who, d.Law)}, true
+			published, l.DaysLate, l.Date.Format(time.DateOnly), l.Who, l.Law)}, true
 	}
 	return Check{Rule: RuleTimeliness, OK: true, Detail: fmt.Sprintf("published %s, by the %s deadline for %s (%s)",
-		published, d.Date.Format(time.DateOnly), d.Who, d.Law)}, true
+		published, l.Date.Format(time.DateOnly), l.Who, l.Law)}, true
 }
 
 // bodyKind tells a government's own report from a department's: the department

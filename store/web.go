@@ -54,9 +54,12 @@ func OpenReadOnly(dataDir string) (*SQLite, error) {
 
 // ReportInfo is a report's latest version as lists show it.
 type ReportInfo struct {
-	ID         int64  `json:"report_id"`
-	Title      string `json:"title"`
-	Organ      string `json:"organ"`
+	ID    int64  `json:"report_id"`
+	Title string `json:"title"`
+	Organ string `json:"organ"`
+	// OrganKey names the body the same way every year however its titles spell
+	// it (the reports view's organ_key); "" for a report whose body is unknown.
+	OrganKey   string `json:"organ_key"`
 	Region     string `json:"region"`
 	RegionCode string `json:"region_code"`
 	// RegionName is the full official name of RegionCode ("" without one).
@@ -89,14 +92,14 @@ func (ri ReportInfo) Place() string {
 
 // reportInfoColumns select a ReportInfo from logical_reports r joined with its
 // latest version v.
-const reportInfoColumns = `r.id, coalesce(v.title, ''), coalesce(v.organ, ''), coalesce(v.region, ''),
+const reportInfoColumns = `r.id, coalesce(v.title, ''), coalesce(v.organ, ''), coalesce(r.organ, ''), coalesce(v.region, ''),
 	coalesce(v.region_code, ''), coalesce((SELECT g.full_name FROM regions g WHERE g.code = v.region_code), ''), coalesce(v.department, ''), coalesce(v.year, 0), coalesce(v.published, ''), v.format,
 	v.n_failed_checks, (SELECT count(*) FROM findings f WHERE f.version_id = v.id AND f.ok = 0),
 	(SELECT f.share FROM findings f WHERE f.version_id = v.id AND f.rule = '` + RuleCopiedPrevious + `'),
 	(SELECT f.share FROM findings f WHERE f.version_id = v.id AND f.rule = '` + RuleCopiedPeers + `')`
 
 func (ri *ReportInfo) scanArgs() []any {
-	return []any{&ri.ID, &ri.Title, &ri.Organ, &ri.Region, &ri.RegionCode, &ri.RegionName, &ri.Department, &ri.Year, &ri.Published, &ri.Format,
+	return []any{&ri.ID, &ri.Title, &ri.Organ, &ri.OrganKey, &ri.Region, &ri.RegionCode, &ri.RegionName, &ri.Department, &ri.Year, &ri.Published, &ri.Format,
 		&ri.FailedChecks, &ri.Findings, &ri.CopiedPrevious, &ri.CopiedPeers}
 }
 

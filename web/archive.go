@@ -9,11 +9,15 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gongkai/archive"
 	"gongkai/store"
@@ -44,6 +48,7 @@ func (s *server) original(w http.ResponseWriter, r *http.Request) {
 	}
 	var body io.Reader = bytes.NewReader(o.Bytes)
 	size, encoding := int64(len(o.Bytes)), ""
+	var served http.Header
 	if o.Bytes == nil {
 		if s.DataDir == "" {
 			s.notFound(w, r, "存档文件不在本服务器 The archive's WARC files are not available here")
@@ -56,11 +61,11 @@ func (s *server) original(w http.ResponseWriter, r *http.Request) {
 		}
 		defer stored.Close()
 		body, encoding = sentEncoding(stored)
-		size = o.Size
+		size, served = o.Size, stored.Header
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", attachment(sum[:16]+extension(o)))
+	h.Set("Content-Disposition", attachment(originalName(o, served)))
 	h.Set("Content-Length", strconv.FormatInt(size, 10))
 	if encoding != "" {
 		h.Set("Content-Encoding", encoding)
@@ -99,6 +104,65 @@ func sentEncoding(stored *archive.Stored) (io.Reader, string) {
 		return br, encoding
 	}
 	return stored.Body, encoding
+}
+
+// nameParams are the query parameters download scripts name the file with
+// (Hanweb's downfile.jsp?showname=…, …?filename=…).
+var nameParams = []string{"showname", "filename", "fileName", "name", "title"}
+
+// originalName is the name the document had where it was published: the one the
+// portal's Content-Disposition gave (filename*, else a filename in UTF-8 or GBK),
+// a download script's file-name parameter, or the last part of the URL's path;
+// failing those, the digest's start. It keeps its extension, or gets the one its
+// URL or media type gives.
+func originalName(o *store.Original, served http.Header) string {
+	name := ""
+	if cd := served.Get("Content-Disposition"); cd != "" {
+		if _, params, err := mime.ParseMediaType(cd); err == nil {
+			name = params["filename"]
+		} else if m := rawFilename.FindStringSubmatch(cd); m != nil {
+			name = m[1]
+		}
+		name = decodeName(name)
+	}
+	if u, err := url.Parse(o.URI); err == nil {
+		for _, p := range nameParams {
+			if name == "" {
+				name = u.Query().Get(p)
+			}
+		}
+		if name == "" {
+			name = path.Base(u.Path)
+		}
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(name))
+	if name == "" || name == "." || name == ".." || name == "_" {
+		name = o.SHA256[:16]
+	}
+	if !extRE.MatchString(strings.ToLower(path.Ext(name))) {
+		name += extension(o)
+	}
+	return name
+}
+
+// rawFilename is a filename parameter that mime cannot parse: raw bytes, unquoted.
+var rawFilename = regexp.MustCompile(`(?i)filename\s*=\s*"?([^";]+)"?`)
+
+// decodeName reads a file name a portal sent as raw bytes: UTF-8 when it is,
+// else GBK, as Chinese servers send it.
+func decodeName(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	if d, err := simplifiedchinese.GBK.NewDecoder().String(s); err == nil {
+		return d
+	}
+	return ""
 }
 
 var extRE = regexp.MustCompile(`^\.[a-z0-9]{1,5}$`)

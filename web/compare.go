@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"gongkai/report"
 	"gongkai/store"
 )
 
@@ -49,9 +50,9 @@ func (s *server) compareQuery(r *http.Request) (compareResult, *store.Overview, 
 	v := r.URL.Query()
 	c := compareResult{Region: v.Get("region"), Figure: v.Get("figure"), Order: v.Get("order"), MinRequests: s.MinRequests}
 	if c.Figure == "" {
-		c.Figure = figures[0].Key
+		c.Figure = report.Figures[0].Key
 	}
-	f, ok := figureByKey(c.Figure)
+	f, ok := report.FigureByKey(c.Figure)
 	if !ok {
 		return c, nil, fmt.Errorf("%w: no figure %q", errBadQuery, c.Figure)
 	}
@@ -103,17 +104,17 @@ func (s *server) compareQuery(r *http.Request) (compareResult, *store.Overview, 
 // compare fills in the rows: every report of the region and year, those with a
 // value sorted by it, then those without, by name.
 func (s *server) compare(r *http.Request, c *compareResult) error {
-	f, _ := figureByKey(c.Figure)
+	f, _ := report.FigureByKey(c.Figure)
 	c.Rows = []compareRow{}
 	if c.Region == "" || c.Year == 0 {
 		return nil
 	}
-	reports, err := s.Store.ReportCells(r.Context(), store.CellQuery{Years: []int{c.Year}, Region: c.Region, Refs: allFigureRefs})
+	reports, err := s.Store.ReportCells(r.Context(), store.CellQuery{Years: []int{c.Year}, Region: c.Region, Refs: report.FigureRefs})
 	if err != nil {
 		return err
 	}
 	for _, rc := range reports {
-		v := f.compute(rc.Cells, s.MinRequests)
+		v := f.Compute(rc.Cells, s.MinRequests)
 		row := compareRow{ReportID: rc.ID, Organ: rc.Organ, Department: rc.Department, Region: rc.Place(),
 			Value: v.JSON(), ValueText: v.Text(), Requests: requestsOf(rc), Note: v.Note, FailedChecks: rc.FailedChecks, Findings: rc.Findings}
 		if v.OK {
@@ -177,7 +178,7 @@ type comparePageData struct {
 	Header   []string
 	Cells    [][]string // the table as shown, the same as the CSV file
 	Rows     []compareRow
-	Figures  []figure
+	Figures  []report.Figure
 	Years    []int
 	Regions  []place
 	Chart    barChart
@@ -229,7 +230,7 @@ func (s *server) comparePage(w http.ResponseWriter, r *http.Request) {
 		}
 		overview = &o
 	}
-	p := comparePageData{page: page{Title: fmt.Sprintf("比较 Compare · %s %d %s", c.RegionName, c.Year, c.Label)}, C: c, Rows: c.Rows, Figures: figures}
+	p := comparePageData{page: page{Title: fmt.Sprintf("比较 Compare · %s %d %s", c.RegionName, c.Year, c.Label)}, C: c, Rows: c.Rows, Figures: report.Figures}
 	p.Header, p.Cells = compareTable(c)
 	for _, y := range overview.Years {
 		if y.Year > 0 {
@@ -244,7 +245,7 @@ func (s *server) comparePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, row := range c.Rows {
-		if row.Note == noteFew {
+		if row.Note == report.NoteFew {
 			p.Hidden++
 		}
 	}

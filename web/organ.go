@@ -49,17 +49,17 @@ type historyRow struct {
 	// fraction; null where the page shows none.
 	Values []*float64 `json:"values"`
 	texts  []string
-	values []value
+	values []report.Value
 }
 
 // history reads an organ's reports; found is false when it has none.
 func (s *server) history(r *http.Request, organ string) (historyResult, bool, error) {
 	h := historyResult{Organ: organ, MinRequests: s.MinRequests, Reports: []historyRow{}}
 	for _, key := range historyFigures {
-		f, _ := figureByKey(key)
+		f, _ := report.FigureByKey(key)
 		h.Figures = append(h.Figures, figureInfo{f.Key, f.Label, f.Rate})
 	}
-	reports, err := s.Store.ReportCells(r.Context(), store.CellQuery{Organ: organ, Refs: allFigureRefs})
+	reports, err := s.Store.ReportCells(r.Context(), store.CellQuery{Organ: organ, Refs: report.FigureRefs})
 	if err != nil || len(reports) == 0 {
 		return h, false, err
 	}
@@ -71,8 +71,8 @@ func (s *server) history(r *http.Request, organ string) (historyResult, bool, er
 		row := historyRow{ReportID: rc.ID, Year: rc.Year, Title: rc.Title, Published: rc.Published, Format: rc.Format,
 			FailedChecks: rc.FailedChecks, Findings: rc.Findings, CopiedPrevious: rc.CopiedPrevious, CopiedPeers: rc.CopiedPeers}
 		for _, key := range historyFigures {
-			f, _ := figureByKey(key)
-			v := f.compute(rc.Cells, s.MinRequests)
+			f, _ := report.FigureByKey(key)
+			v := f.Compute(rc.Cells, s.MinRequests)
 			row.values = append(row.values, v)
 			row.Values = append(row.Values, v.JSON())
 			row.texts = append(row.texts, v.Text())
@@ -177,7 +177,7 @@ func organChart(h historyResult) lineChart {
 	var values [][]float64
 	var ok [][]bool
 	for _, key := range historyChart {
-		f, _ := figureByKey(key)
+		f, _ := report.FigureByKey(key)
 		col := slices.Index(historyFigures, key)
 		names = append(names, f.Label)
 		vs := make([]float64, len(years))

@@ -46,14 +46,14 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
-var pageNames = []string{"home", "search", "report", "organ", "compare", "coverage", "error"}
+var pageNames = []string{"home", "search", "report", "organ", "compare", "coverage", "lead", "error"}
 
 func loadTemplates() *pageTemplates {
 	pt := &pageTemplates{sets: map[string]*template.Template{},
 		charts: template.Must(template.New("charts").Funcs(templateFuncs).ParseFS(templateFiles, "templates/chart.html"))}
 	for _, name := range pageNames {
 		pt.sets[name] = template.Must(template.New(name).Funcs(templateFuncs).ParseFS(templateFiles,
-			"templates/layout.html", "templates/chart.html", "templates/"+name+".html"))
+			"templates/layout.html", "templates/chart.html", "templates/parts.html", "templates/"+name+".html"))
 	}
 	return pt
 }

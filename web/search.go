@@ -235,6 +235,14 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
+	switch _, f := splitFormat(r.URL.Path); f {
+	case asJSON:
+		s.apiSearch(w, r)
+		return
+	case asCSV:
+		s.searchCSV(w, r, req)
+		return
+	}
 	p := searchPage{page: page{Title: "搜索 Search", Query: req.Query}, Req: req, Year: v.Get("year")}
 	if p.Query != "" {
 		p.Title = p.Query + " · 搜索"
@@ -304,9 +312,7 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) {
 	for _, so := range []struct{ value, label string }{{"", "相关度 relevance"}, {"date", "发布日期 date"}} {
 		p.Sorts = append(p.Sorts, facetItem{Value: so.label, URL: searchURL(v, "sort", so.value), Active: req.Sort == so.value || (so.value == "" && req.Sort == "relevance")})
 	}
-	api := *r.URL
-	api.Path = "/api/search"
-	p.Downloads = []link{{"JSON", api.RequestURI()}}
+	p.Downloads = []link{{"CSV", withFormat(r, ".csv")}, {"JSON", withFormat(r, ".json")}}
 	s.render(w, r, http.StatusOK, "search", p)
 }
 
@@ -385,4 +391,28 @@ func safeHighlight(frag string) template.HTML {
 		return template.HTML(frag)
 	}
 	return template.HTML(html.EscapeString(html.UnescapeString(plain)))
+}
+
+// searchCSV sends a search's hits as a CSV file: up to index.MaxLimit of them
+// from the page asked for (the first unless page= says), best first.
+func (s *server) searchCSV(w http.ResponseWriter, r *http.Request, req index.Request) {
+	if r.URL.Query().Get("limit") == "" {
+		req.Limit = index.MaxLimit
+	}
+	res, err := s.search(r, req)
+	if err != nil {
+		s.failSearch(w, r, err)
+		return
+	}
+	header := []string{"report_id", "title", "organ", "region", "year", "published", "score", "url"}
+	var rows [][]string
+	for _, h := range res.Hits {
+		year := ""
+		if h.Year != 0 {
+			year = strconv.Itoa(h.Year)
+		}
+		rows = append(rows, []string{strconv.FormatInt(h.ID, 10), h.Title, h.Organ, h.Region, year, h.Published,
+			strconv.FormatFloat(h.Score, 'f', 4, 64), reportURL(h.ID)})
+	}
+	download(w, "search", header, rows)
 }

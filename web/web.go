@@ -37,6 +37,7 @@ type Store interface {
 	ReportCells(ctx context.Context, q store.CellQuery) ([]store.ReportCells, error)
 	Original(ctx context.Context, sha256 string) (*store.Original, error)
 	SearchHeld(ctx context.Context, reportIDs []int64) (map[int64]bool, error)
+	Checks(ctx context.Context, f store.Filter, fn func(store.CheckRow) error) error
 }
 
 // Searcher is the search index; *index.Index implements it. An error wrapping
@@ -58,6 +59,9 @@ type Options struct {
 	MinRequests int
 	// Logger logs failed requests (default slog.Default()).
 	Logger *slog.Logger
+	// Portals are the configured portals: a region of one that has no report of
+	// a year is listed among those who did not publish.
+	Portals []Portal
 }
 
 // DefaultMinRequests is the default of Options.MinRequests.
@@ -70,6 +74,8 @@ type server struct {
 	overviewMu sync.Mutex
 	overview   store.Overview
 	overviewAt time.Time
+
+	leads leadsCache
 }
 
 // overviewTTL is how long the archive's overview is reused: it reads every report,
@@ -109,6 +115,8 @@ func New(o Options) http.Handler {
 
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /search", s.searchPage)
+	mux.HandleFunc("GET /search.csv", s.searchPage)
+	mux.HandleFunc("GET /search.json", s.searchPage)
 	mux.HandleFunc("GET /reports/{id}", s.reportPage)
 	mux.HandleFunc("GET /organs/{name}", s.organPage)
 	mux.HandleFunc("GET /organs/{name}/chart.svg", s.organChart)
@@ -116,6 +124,10 @@ func New(o Options) http.Handler {
 	mux.HandleFunc("GET /compare.csv", s.comparePage)
 	mux.HandleFunc("GET /compare.json", s.comparePage)
 	mux.HandleFunc("GET /compare/chart.svg", s.compareChart)
+	mux.HandleFunc("GET /leads/{name}", s.leadPage)
+	for _, path := range []string{"/years.csv", "/years.json", "/regions.csv", "/regions.json"} {
+		mux.HandleFunc("GET "+path, s.overviewTable)
+	}
 	mux.HandleFunc("GET /coverage", s.coveragePage)
 	mux.HandleFunc("GET /coverage.csv", s.coveragePage)
 	mux.HandleFunc("GET /coverage.json", s.coveragePage)

@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"gongkai/index"
+	"gongkai/report"
 	"gongkai/store"
 )
 
@@ -312,7 +315,7 @@ func TestCompare(t *testing.T) {
 	if second := c.Rows[1]; second.ReportID != f.ids["xss2022"] || second.Rank != 2 || second.ValueText != "41.2%" {
 		t.Errorf("second row %+v", second)
 	}
-	if last.ReportID != f.ids["fin2022"] || last.Value != nil || last.Rank != 0 || last.Note != noteFew || *last.Requests != 5 {
+	if last.ReportID != f.ids["fin2022"] || last.Value != nil || last.Rank != 0 || last.Note != report.NoteFew || *last.Requests != 5 {
 		t.Errorf("last row %+v", last)
 	}
 	res, page := f.get(t, "/compare"+q)
@@ -417,7 +420,7 @@ func TestArchiveDownloads(t *testing.T) {
 	}
 	h := res.Header
 	if h.Get("Content-Type") != "application/octet-stream" || h.Get("X-Content-Type-Options") != "nosniff" ||
-		!strings.HasPrefix(h.Get("Content-Disposition"), `attachment; filename="`+f.shas["edu2022"][:16]+`.html"`) ||
+		h.Get("Content-Disposition") != `attachment; filename="2022.html"; filename*=UTF-8''2022.html` ||
 		!strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
 		t.Errorf("headers %v", h)
 	}
@@ -436,6 +439,38 @@ func TestArchiveDownloads(t *testing.T) {
 	}
 	if res, _ := f.get(t, "/archive/../gongkai.db"); res.StatusCode == http.StatusOK {
 		t.Errorf("GET /archive/../gongkai.db: %d", res.StatusCode)
+	}
+}
+
+// TestOriginalNames: an original downloads under the name it was published with.
+func TestOriginalNames(t *testing.T) {
+	gbk, _ := simplifiedchinese.GBK.NewEncoder().String("天元区2023年报.doc")
+	for _, c := range []struct {
+		uri, mediaType, disposition, want string
+	}{
+		{"http://jyj.tianyuan.gov.cn/zwgk/ndbg/202401/P020240118123.pdf", "application/octet-stream",
+			"attachment; filename*=UTF-8''%E6%A0%AA%E6%B4%B2%E5%B8%82%E5%A4%A9%E5%85%83%E5%8C%BA%E6%95%99%E8%82%B2%E5%B1%802023%E5%B9%B4%E6%8A%A5.pdf",
+			"株洲市天元区教育局2023年报.pdf"},
+		{"http://www.example.gov.cn/download?id=7", "application/msword", "attachment; filename=" + gbk, "天元区2023年报.doc"},
+		{"http://www.xiongxian.gov.cn/module/download/downfile.jsp?classid=0&showname=" + url.QueryEscape("雄县2023年报告.pdf") + "&filename=abc.pdf",
+			"application/pdf", "", "雄县2023年报告.pdf"},
+		{"http://www.example.gov.cn/art/2023/1/18/art_4521_99.html", "text/html", "", "art_4521_99.html"},
+		{"http://www.example.gov.cn/zwgk/", "text/html; charset=utf-8", "", "zwgk.html"},
+		{"file:///home/me/年报/雄县财政局2022.txt", "text/plain", "", "雄县财政局2022.txt"},
+		{"http://www.example.gov.cn/", "application/pdf", "", "0123456789abcdef.pdf"},
+	} {
+		o := &store.Original{URI: c.uri, MediaType: c.mediaType, SHA256: "0123456789abcdef" + strings.Repeat("0", 48)}
+		served := http.Header{}
+		if c.disposition != "" {
+			served.Set("Content-Disposition", c.disposition)
+		}
+		if got := originalName(o, served); got != c.want {
+			t.Errorf("%s: %q, want %q", c.uri, got, c.want)
+		}
+	}
+	if got, want := attachment("株洲市天元区2023年报.pdf"),
+		`attachment; filename="______2023__.pdf"; filename*=UTF-8''%E6%A0%AA%E6%B4%B2%E5%B8%82%E5%A4%A9%E5%85%83%E5%8C%BA2023%E5%B9%B4%E6%8A%A5.pdf`; got != want {
+		t.Errorf("Content-Disposition %s\nwant %s", got, want)
 	}
 }
 
@@ -530,39 +565,5 @@ func TestSearchWithoutIndex(t *testing.T) {
 	noIndex.getJSON(t, "/api/search?q=x", http.StatusServiceUnavailable, &e)
 	if res, body := noIndex.get(t, "/search?q=x"); res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "尚未建立搜索索引") {
 		t.Errorf("search page without an index: %d", res.StatusCode)
-	}
-}
-
-func TestValueText(t *testing.T) {
-	for _, c := range []struct {
-		v    value
-		want string
-	}{
-		{value{V: 0.558823, OK: true, Ratio: true}, "55.9%"},
-		{value{V: 1, OK: true, Ratio: true}, "100.0%"},
-		{value{V: 426, OK: true}, "426"},
-		{value{V: 12.36, OK: true}, "12.36"},
-		{value{Note: noteFew, Ratio: true}, ""},
-	} {
-		if got := c.v.Text(); got != c.want {
-			t.Errorf("%+v: %q, want %q", c.v, got, c.want)
-		}
-	}
-	f, _ := figureByKey("review_correction_rate")
-	cells := map[string]float64{"table3.new_received.total": 40, "table3.carried_over.total": 0, "table4.review.corrected": 1, "table4.review.total": 4}
-	if v := f.compute(cells, 10); !v.OK || v.V != 0.25 {
-		t.Errorf("复议纠错率 %+v", v)
-	}
-	cells["table4.review.total"] = 0
-	if v := f.compute(cells, 10); v.OK || v.Note != noteZero {
-		t.Errorf("复议纠错率 over no reviews: %+v", v)
-	}
-	if v := f.compute(cells, 50); v.OK || v.Note != noteFew {
-		t.Errorf("40 requests with a minimum of 50: %+v", v)
-	}
-	delete(cells, "table4.review.corrected")
-	delete(cells, "table4.review.total")
-	if v := f.compute(cells, 10); v.OK || v.Note != noteNotPrinted {
-		t.Errorf("no table 4: %+v", v)
 	}
 }

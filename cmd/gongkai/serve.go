@@ -89,7 +89,22 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serveArchive(ctx, "serve", ln, cfg.Storage.Data, cfg.Serve.MinRequests, stdout, stderr)
+	return serveArchive(ctx, "serve", ln, cfg.Storage.Data, cfg.Serve.MinRequests, webPortals(cfg), stdout, stderr)
+}
+
+// webPortals are the configured portals as the web pages list them: a region
+// of one without a report of a year is among those who did not publish.
+func webPortals(cfg *config.Config) []web.Portal {
+	var out []web.Portal
+	for _, p := range cfg.Portals {
+		code, _ := p.RegionCode() // Load has checked it
+		wp := web.Portal{Name: p.Name, RegionCode: code}
+		if len(p.StartURLs) > 0 {
+			wp.URL = p.StartURLs[0]
+		}
+		out = append(out, wp)
+	}
+	return out
 }
 
 // listen opens the server's socket, saying plainly when the address is taken and
@@ -117,7 +132,7 @@ func listen(name, addr string, stderr io.Writer) (net.Listener, error) {
 
 // serveArchive serves the archive in dataDir on ln until ctx is done, then shuts
 // the server down gracefully.
-func serveArchive(ctx context.Context, name string, ln net.Listener, dataDir string, minRequests int, stdout, stderr io.Writer) int {
+func serveArchive(ctx context.Context, name string, ln net.Listener, dataDir string, minRequests int, portals []web.Portal, stdout, stderr io.Writer) int {
 	defer ln.Close()
 	st, err := store.OpenReadOnly(dataDir)
 	if err != nil {
@@ -142,7 +157,7 @@ func serveArchive(ctx context.Context, name string, ln net.Listener, dataDir str
 	defer func() { stopKeeping(); <-keeping }()
 	srv := &http.Server{
 		Handler: web.New(web.Options{Store: st, Index: ix, DataDir: dataDir,
-			MinRequests: minRequests, Logger: logger}),
+			MinRequests: minRequests, Logger: logger, Portals: portals}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      2 * time.Minute, // an original of 200 MB to a slow reader
