@@ -96,7 +96,6 @@ func demo(ctx context.Context, addr, data string, stdout, stderr io.Writer) int 
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "gongkai demo: crawled in %s; indexing and serving\n", time.Since(start).Round(100*time.Millisecond))
-	cfg := demoConfig(running, data)
 	return serveArchive(ctx, "demo", ln, data, cfg.Serve.MinRequests, webPortals(cfg), stdout, stderr)
 }
 
