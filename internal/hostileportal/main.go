@@ -1,0 +1,84 @@
+// Command hostileportal serves portals that lie and attack, for runs of gongkai
+// by hand and the reliability figures of BENCHMARKS.md: each under its own path,
+// a list page /NAME/zfxxgk/ndbg/ linking the corpus's 平潭 2016 report at
+// /NAME/zfxxgk/ndbg/2016.htm.
+//
+//	utf8-as-gbk   UTF-8 bytes, the header and <meta> say GBK (case 4)
+//	gbk-as-utf8   GBK bytes, the header and <meta> say UTF-8 (case 4)
+//	nested        600 <div>s never closed, in the list and the report (case 5)
+//	bomb          the report is a gzip bomb: 10 MB inflating to 10 GiB (case 8)
+//
+// /requests says how many requests it answered.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "")
+	corpus := flag.String("corpus", "../shared/corpus/pingtan-2016-legacy.htm", "")
+	bombGB := flag.Int("bomb-gb", 10, "GB the gzip bomb inflates to")
+	flag.Parse()
+	page, err := os.ReadFile(*corpus)
+	if err != nil {
+		log.Fatal(err)
+	}
+	gbk, _ := simplifiedchinese.GB18030.NewEncoder().Bytes(page)
+	// One gzip member of 1 GiB of zeros, repeated: a multi-member gzip file.
+	var member bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
+	zeros := make([]byte, 1<<20)
+	for i := 0; i < 1024; i++ {
+		zw.Write(zeros)
+	}
+	zw.Close()
+	bomb := bytes.Repeat(member.Bytes(), *bombGB)
+	log.Printf("gzip bomb: %d bytes inflating to %d GiB", len(bomb), *bombGB)
+	list := func(link string) string {
+		return `<html><head><meta charset="gb2312"><title>政府信息公开年报</title></head><body><ul><li><a href="` + link + `">平潭综合实验区2016年度政府信息公开工作年度报告</a></li></ul></body></html>`
+	}
+	var requests atomic.Int64
+	mux := http.NewServeMux()
+	serve := func(path, ctype string, body []byte, enc string) {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			requests.Add(1)
+			w.Header().Set("Content-Type", ctype)
+			if enc != "" {
+				w.Header().Set("Content-Encoding", enc)
+			}
+			w.Write(body)
+		})
+	}
+	// case 4: UTF-8 served as GBK (header and <meta>); GBK served as UTF-8.
+	serve("/utf8-as-gbk/zfxxgk/ndbg/", "text/html; charset=gbk", []byte(list("/utf8-as-gbk/zfxxgk/ndbg/2016.htm")), "")
+	serve("/utf8-as-gbk/zfxxgk/ndbg/2016.htm", "text/html; charset=GBK", []byte(strings.Replace(string(page), `<meta charset="utf-8"`, `<meta charset="gb2312"`, 1)), "")
+	gbkList, _ := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(strings.Replace(list("/gbk-as-utf8/zfxxgk/ndbg/2016.htm"), "gb2312", "utf-8", 1)))
+	serve("/gbk-as-utf8/zfxxgk/ndbg/", "text/html; charset=utf-8", gbkList, "")
+	serve("/gbk-as-utf8/zfxxgk/ndbg/2016.htm", "text/html; charset=utf-8", gbk, "")
+	// case 5: 600 <div>s never closed, in the list and in the report.
+	deep := strings.Repeat(`<div class="TRS_Editor">`, 600)
+	serve("/nested/zfxxgk/ndbg/", "text/html; charset=utf-8", []byte(strings.Replace(list("/nested/zfxxgk/ndbg/2016.htm"), "<body>", "<body>"+deep, 1)), "")
+	serve("/nested/zfxxgk/ndbg/2016.htm", "text/html; charset=utf-8", []byte(strings.Replace(string(page), "<body>", "<body>"+deep, 1)), "")
+	// case 8: a report page that is a gzip bomb.
+	serve("/bomb/zfxxgk/ndbg/", "text/html; charset=utf-8", []byte(strings.Replace(list("/bomb/zfxxgk/ndbg/2016.htm"), "gb2312", "utf-8", 1)), "")
+	serve("/bomb/zfxxgk/ndbg/2016.htm", "text/html; charset=utf-8", bomb, "gzip")
+	mux.HandleFunc("/requests", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, requests.Load()) })
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("hostile portal on http://%s/", ln.Addr())
+	log.Fatal(http.Serve(ln, mux))
+}
