@@ -12,21 +12,18 @@ import (
 // than a page, since a PDF carries its fonts and a scan its images.
 const MaxDocument = 64 << 20
 
-// ErrScanned is wrapped by the error for a PDF whose pages are images without a
-// text layer: a report, probably, but one that only OCR could read.
-var ErrScanned = errors.New("scanned PDF without a text layer; OCR is out of scope")
-
 // ErrNoConverter is wrapped by the error for a legacy Word or Excel file when no
 // converter is installed; the file can be parsed again once one is.
 var ErrNoConverter = errors.New("no converter for legacy Word/Excel files is installed")
 
 // kindNames name the kinds in messages.
 var kindNames = map[string]string{
-	KindPDF:  "a PDF document",
-	KindDOCX: "a DOCX document",
-	KindXLSX: "an XLSX workbook",
-	KindDOC:  "a DOC/WPS document (legacy Word)",
-	KindXLS:  "an XLS workbook (legacy Excel)",
+	KindPDF:   "a PDF document",
+	KindDOCX:  "a DOCX document",
+	KindXLSX:  "an XLSX workbook",
+	KindDOC:   "a DOC/WPS document (legacy Word)",
+	KindXLS:   "an XLS workbook (legacy Excel)",
+	KindImage: "a picture",
 }
 
 // readDocument reads an attachment into a document. Errors name the input and what
@@ -43,8 +40,10 @@ func readDocument(kind string, in Input) (*document, error) {
 		d, err = readXLSX(in.Data)
 	case KindDOC, KindXLS:
 		d, err = readLegacyOffice(kind, in.Data)
+	case KindImage:
+		d, err = readImage(in.Data)
 	}
-	if errors.Is(err, ErrScanned) || errors.Is(err, ErrNoConverter) {
+	if errors.Is(err, ErrNoOCR) || errors.Is(err, ErrNoConverter) {
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
 	if err != nil {

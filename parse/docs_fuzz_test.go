@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -28,5 +29,13 @@ func FuzzDOCX(f *testing.F) {
 
 func FuzzPDF(f *testing.F) {
 	docSeeds(f, "*.pdf")
+	withoutOCR(f)
 	f.Fuzz(checkParse)
+}
+
+// withoutOCR makes scans fail as they do without Tesseract: OCR takes seconds a
+// page, which would stall the fuzzer, and has tests of its own.
+func withoutOCR(f *testing.F) {
+	findOCR = func() (*tesseract, error) { return nil, fmt.Errorf("%w (fuzzing)", ErrNoOCR) }
+	f.Cleanup(func() { findOCR = findTesseract })
 }

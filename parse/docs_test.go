@@ -121,7 +121,10 @@ func TestSniff(t *testing.T) {
 		{"html mentioning %PDF-", []byte("<html><body>%PDF-1.4 is a version</body></html>"), KindText},
 		{"gbk html", []byte("<html><body>\xd5\xfe\xb8\xae</body></html>"), KindText},
 		{"zip archive", zipOf(t, map[string]string{"a.txt": "hello"}), KindOther},
-		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00"), KindOther},
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00"), KindImage},
+		{"jpeg", []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F'}, KindImage},
+		{"tiff", []byte("II*\x00\x08\x00\x00\x00"), KindImage},
+		{"text starting BM", []byte("BM is a company"), KindText},
 		{"ole without a known stream", append(append([]byte{}, oleMagic...), make([]byte, 2048)...), KindOther},
 	}
 	for _, c := range cases {
@@ -260,15 +263,19 @@ func TestBrokenDocuments(t *testing.T) {
 	}
 }
 
-func TestScannedPDF(t *testing.T) {
+// Without Tesseract a scan is an error that says what to install, so that the
+// crawler keeps the document for reparse.
+func TestScannedPDFWithoutOCR(t *testing.T) {
 	path := filepath.Join("testdata", "docs", "scanned.pdf")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Setenv("PATH", t.TempDir())
 	_, err = Parse(Input{Name: path, Data: data})
-	if !errors.Is(err, ErrScanned) || !strings.HasPrefix(err.Error(), path+": scanned PDF without a text layer; OCR is out of scope") {
-		t.Errorf("got %v, want ErrScanned naming the file", err)
+	if !errors.Is(err, ErrNoOCR) || !strings.HasPrefix(err.Error(), path+": 2 pages of images: ") ||
+		!strings.Contains(err.Error(), "apt-get install tesseract-ocr tesseract-ocr-chi-sim, then run gongkai reparse") {
+		t.Errorf("got %v, want ErrNoOCR naming the file and what to install", err)
 	}
 }
 

@@ -31,6 +31,7 @@ type document struct {
 	headings  []string // h1–h3 and *title* elements anywhere on the page
 	outside   []string // lines of the page outside the article (source, date lines)
 	warnings  []string
+	ocrPages  int // pages read by OCR
 }
 
 // block is a line of text, or a row of an HTML table with its cells as laid out in
@@ -40,6 +41,9 @@ type block struct {
 	table int    // 1-based number of the HTML table the row belongs to; 0 for a text line
 	text  string // a table row as printed (each cell once), for the record's text; "" for a text line
 	flow  bool   // a row cut out of flowing text: its figures may have lost their separators
+	// ocr tells how OCR read each cell of a table row, or each cell a text line
+	// splits into; nil when the block was not read by OCR.
+	ocr []*ocrRead
 }
 
 // line returns the block as the record's text shows it.
@@ -413,8 +417,9 @@ func (w *walker) walk(n *html.Node, inside bool) {
 
 type gridCell struct {
 	text    string
-	colCopy bool // a copy made by colspan: not a cell of its own
-	rowCopy bool // a copy made by rowspan from a row above
+	colCopy bool     // a copy made by colspan: not a cell of its own
+	rowCopy bool     // a copy made by rowspan from a row above
+	ocr     *ocrRead // how OCR read the cell, if it did
 }
 
 // table lays the table out as the grid a browser draws and emits its rows. It
@@ -520,11 +525,18 @@ func (w *walker) table(t *html.Node) bool {
 func (w *walker) emitRow(row []gridCell) {
 	cells := make([]string, 0, len(row))
 	var printed []string
+	var ocr []*ocrRead
 	for _, c := range row {
 		if c.colCopy || (c.rowCopy && isValueCell(c.text)) {
 			continue
 		}
 		cells = append(cells, c.text)
+		if c.ocr != nil && ocr == nil {
+			ocr = make([]*ocrRead, len(cells)-1, len(row))
+		}
+		if ocr != nil {
+			ocr = append(ocr, c.ocr)
+		}
 		if !c.rowCopy {
 			printed = append(printed, c.text)
 		}
@@ -532,7 +544,7 @@ func (w *walker) emitRow(row []gridCell) {
 	if len(cells) == 0 {
 		return
 	}
-	w.d.blocks = append(w.d.blocks, block{cells: cells, table: w.tables, text: strings.Join(printed, " | ")})
+	w.d.blocks = append(w.d.blocks, block{cells: cells, table: w.tables, text: strings.Join(printed, " | "), ocr: ocr})
 }
 
 func clampAttr(n *html.Node, key string, max int) int {

@@ -109,6 +109,9 @@ func parseDocument(in Input) (*report.Record, error) {
 		lines = append(lines, b.line())
 	}
 
+	if d.ocrPages > 0 {
+		medium = report.MediumScan
+	}
 	rec := &report.Record{Source: in.Name, Medium: medium, Checks: []report.Check{}}
 	warnings := append([]string(nil), d.warnings...)
 	if w := fillMetadata(rec, d, lines); w != "" {
@@ -124,7 +127,7 @@ func parseDocument(in Input) (*report.Record, error) {
 			warnings = append(warnings, w)
 		}
 		rec.Format = format
-		tr := &tableReader{rec: rec}
+		tr := &tableReader{rec: rec, ocr: d.ocrPages > 0}
 		tr.readTable2(sr.t2, format)
 		tr.readTable3(sr.t3, format)
 		tr.readTable4(sr.t4)

@@ -3,6 +3,7 @@ package parse
 import (
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"math"
 	"os"
@@ -19,6 +20,8 @@ import (
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
+
+	"gongkai/report"
 )
 
 // PDFs are read by pdfium compiled to WebAssembly and run by wazero: it needs no
@@ -96,44 +99,90 @@ type pdfPage struct {
 
 // readPDF extracts the pages' characters and ruling lines within the time cap and
 // lays them out as lines and table rows.
+// Pages without a text layer (a scan) are rendered one at a time and read by
+// OCR.
 func readPDF(data []byte) (*document, error) {
+	var pages []pdfPage
+	var total int
+	var title string
+	err := withPDFium(func(inst pdfium.Pdfium) (err error) {
+		pages, total, title, err = extractPDF(inst, data)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return layoutPDF(pages, total, title, func(i int) (*image.Gray, float64, error) { return renderPDFPage(data, i, report.ScanDPI) })
+}
+
+// withPDFium runs f on an instance of the pool within the time cap.
+func withPDFium(f func(pdfium.Pdfium) error) error {
 	pool, err := pdfiumPool()
 	if err != nil {
-		return nil, fmt.Errorf("pdfium: %w", err)
+		return fmt.Errorf("pdfium: %w", err)
 	}
 	inst, err := pool.GetInstance(pdfTimeout)
 	if err != nil {
-		return nil, fmt.Errorf("pdfium: %w", err)
+		return fmt.Errorf("pdfium: %w", err)
 	}
-	type result struct {
-		pages []pdfPage
-		total int
-		title string
-		err   error
-	}
-	done := make(chan result, 1)
+	done := make(chan error, 1)
 	go func() {
-		var r result
+		var err error
 		defer func() {
 			if p := recover(); p != nil {
-				r.err = fmt.Errorf("pdfium fault: %v", p)
+				err = fmt.Errorf("pdfium fault: %v", p)
 			}
-			done <- r
+			done <- err
 		}()
-		r.pages, r.total, r.title, r.err = extractPDF(inst, data)
+		err = f(inst)
 	}()
-	var r result
 	select {
-	case r = <-done:
+	case err = <-done:
 		inst.Close()
+		return err
 	case <-time.After(pdfTimeout):
 		inst.Kill() // stops the call in flight and drops the instance from the pool
-		return nil, fmt.Errorf("not read within %v", pdfTimeout)
+		return fmt.Errorf("not read within %v", pdfTimeout)
 	}
-	if r.err != nil {
-		return nil, r.err
-	}
-	return layoutPDF(r.pages, r.total, r.title)
+}
+
+// renderPDFPage renders page i (from 0) in grey at dpi, or less for a page so
+// large that it would pass maxScanPixels, and returns it with its resolution.
+func renderPDFPage(data []byte, i int, at float64) (*image.Gray, float64, error) {
+	var img *image.Gray
+	var dpi float64
+	err := withPDFium(func(inst pdfium.Pdfium) error {
+		doc, err := inst.FPDF_LoadMemDocument(&requests.FPDF_LoadMemDocument{Data: &data})
+		if err != nil {
+			return err
+		}
+		defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
+		page := requests.Page{ByIndex: &requests.PageByIndex{Document: doc.Document, Index: i}}
+		size, err := inst.GetPageSize(&requests.GetPageSize{Page: page})
+		if err != nil {
+			return err
+		}
+		dpi = at
+		if px := size.Width * size.Height / (72 * 72) * dpi * dpi; px > maxScanPixels {
+			dpi = math.Floor(dpi * math.Sqrt(maxScanPixels/px))
+		}
+		r, err := inst.RenderPageInDPI(&requests.RenderPageInDPI{Page: page, DPI: int(dpi), ImageFormat: requests.RenderImageFormatGrayscale})
+		if err != nil {
+			return err
+		}
+		defer r.Cleanup()
+		g, ok := r.Result.RenderedImage.(*image.Gray)
+		if !ok {
+			return fmt.Errorf("pdfium rendered a %T", r.Result.RenderedImage)
+		}
+		// The pixels live in the WebAssembly memory until Cleanup.
+		img = image.NewGray(image.Rect(0, 0, g.Rect.Dx(), g.Rect.Dy()))
+		for y := 0; y < img.Rect.Dy(); y++ {
+			copy(img.Pix[y*img.Stride:(y+1)*img.Stride], g.Pix[y*g.Stride:])
+		}
+		return nil
+	})
+	return img, dpi, err
 }
 
 // extractPDF reads up to maxPDFPages pages; it returns them, the document's page

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"fmt"
+	"image"
 	"math"
 	"regexp"
 	"slices"
@@ -17,33 +18,45 @@ const (
 )
 
 // layoutPDF turns the extracted pages into a document. total is the document's
-// page count, of which the first len(pages) were read.
-func layoutPDF(pages []pdfPage, total int, title string) (*document, error) {
+// page count, of which the first len(pages) were read. Pages that are images
+// without a text layer (all pages of a scan) are rendered by render and read by
+// OCR, in their place among the others.
+func layoutPDF(pages []pdfPage, total int, title string, render func(page int) (*image.Gray, float64, error)) (*document, error) {
 	d := &document{meta: map[string]string{}}
 	if t := tidyLine(title); t != "" {
 		d.meta["title"] = t
 	}
 	chars, images := 0, 0
+	for _, p := range pages {
+		chars += len(p.chars)
+		images += p.images
+	}
+	if chars == 0 && images == 0 {
+		return nil, fmt.Errorf("%w on its %d pages", errNoText, total)
+	}
+	scanned := chars < minScanned // a scan: a few characters (a stamp's) do not make a text layer
 	var imageOnly []int
 	laid := make([]pageItems, len(pages))
 	var heights []float64
 	for i := range pages {
 		p := &pages[i]
-		chars += len(p.chars)
-		images += p.images
-		if len(p.chars) == 0 && p.images > 0 {
-			imageOnly = append(imageOnly, i+1)
+		if p.images > 0 && (len(p.chars) == 0 || scanned) {
+			imageOnly = append(imageOnly, i)
+			continue
 		}
 		laid[i] = tablesOf(p)
 		for _, c := range laid[i].free {
 			heights = append(heights, c.y1-c.y0)
 		}
 	}
-	switch {
-	case chars < minScanned && images > 0:
-		return nil, fmt.Errorf("%w (%d pages of images)", ErrScanned, total)
-	case chars == 0:
-		return nil, fmt.Errorf("%w on its %d pages", errNoText, total)
+	var sr *scanReader
+	if len(imageOnly) > 0 {
+		var err error
+		if sr, err = newScanReader(d); err != nil && scanned {
+			return nil, fmt.Errorf("%d pages of images: %w", total, err)
+		} else if err != nil {
+			d.warnings = append(d.warnings, fmt.Sprintf("PDF pages %s are images without a text layer (scanned?); not read: %v", joinInts(plusOne(imageOnly)), err))
+		}
 	}
 	// The body's type size: that of paragraph lines, not of the tables' cells
 	// (set smaller, and in a table without rules not inside any grid).
@@ -59,16 +72,44 @@ func layoutPDF(pages []pdfPage, total int, title string) (*document, error) {
 	if len(para) > 0 {
 		body = median(para)
 	}
+	var unread []int
 	for i := range laid {
-		laid[i].emit(d, body)
+		if !slices.Contains(imageOnly, i) {
+			laid[i].emit(d, body)
+			continue
+		}
+		if sr == nil {
+			continue
+		}
+		if len(unread) > 0 || !sr.more() {
+			unread = append(unread, i+1)
+			continue
+		}
+		img, dpi, err := render(i)
+		if err != nil {
+			d.warnings = append(d.warnings, fmt.Sprintf("PDF page %d could not be rendered for OCR: %v", i+1, err))
+			continue
+		}
+		sr.page(scanPage{img: img, dpi: dpi, page: i + 1})
 	}
-	if len(imageOnly) > 0 {
-		d.warnings = append(d.warnings, fmt.Sprintf("PDF pages %s are images without a text layer (scanned?); what they show is not read", joinInts(imageOnly)))
+	if len(unread) > 0 {
+		d.warnings = append(d.warnings, fmt.Sprintf("OCR stopped at page %d (%s); %d pages of images not read", unread[0], sr.stopped(), len(unread)))
+	}
+	if scanned && d.ocrPages == 0 && sr != nil {
+		return nil, fmt.Errorf("%d pages of images, none read by OCR: %s", total, strings.Join(d.warnings, "; "))
 	}
 	if total > len(pages) {
 		d.warnings = append(d.warnings, fmt.Sprintf("only the first %d of the PDF's %d pages read", len(pages), total))
 	}
 	return d, nil
+}
+
+func plusOne(ns []int) []int {
+	out := make([]int, len(ns))
+	for i, n := range ns {
+		out[i] = n + 1
+	}
+	return out
 }
 
 func joinInts(ns []int) string {
@@ -485,9 +526,38 @@ type region struct {
 }
 
 // fill lays the characters inside the table into its cells and returns the grid
-// rows, with the characters outside it. A merged cell's text stands in its first
-// grid cell; the others are its row- and column-span copies, as in an HTML table.
+// rows, with the characters outside it.
 func (t pdfTable) fill(chars []pdfChar) ([][]gridCell, []pdfChar) {
+	cellOf := t.regions()
+	cols := len(t.xs) - 1
+	var outside []pdfChar
+	for _, c := range chars {
+		x, y := (c.x0+c.x1)/2, (c.y0+c.y1)/2
+		i, j := position(t.ys, y), position(t.xs, x)
+		if i < 0 || j < 0 {
+			outside = append(outside, c)
+			continue
+		}
+		r := cellOf[i*cols+j]
+		r.chars = append(r.chars, c)
+	}
+	grid := t.grid(cellOf, func(r *region) gridCell {
+		var parts []string
+		for _, l := range textLines(r.chars, false) {
+			parts = append(parts, l.text)
+		}
+		text := ""
+		for _, p := range parts {
+			text = joinWrapped(text, p)
+		}
+		return gridCell{text: tidyLine(text)}
+	})
+	return grid, outside
+}
+
+// regions lays the table out in cells, merged where rules are missing between
+// grid cells: cellOf[i*cols+j] is the region that covers grid cell (i, j).
+func (t pdfTable) regions() []*region {
 	rows, cols := len(t.ys)-1, len(t.xs)-1
 	cellOf := make([]*region, rows*cols)
 	for i := 0; i < rows; i++ {
@@ -509,45 +579,35 @@ func (t pdfTable) fill(chars []pdfChar) ([][]gridCell, []pdfChar) {
 			}
 		}
 	}
-	var outside []pdfChar
-	for _, c := range chars {
-		x, y := (c.x0+c.x1)/2, (c.y0+c.y1)/2
-		i, j := position(t.ys, y), position(t.xs, x)
-		if i < 0 || j < 0 {
-			outside = append(outside, c)
-			continue
-		}
-		r := cellOf[i*cols+j]
-		r.chars = append(r.chars, c)
-	}
-	texts := map[*region]string{}
+	return cellOf
+}
+
+// grid returns the table's rows, reading each region once. A merged cell's text
+// stands in its first grid cell; the others are its row- and column-span copies,
+// as in an HTML table. Rows with no text are left out.
+func (t pdfTable) grid(cellOf []*region, read func(*region) gridCell) [][]gridCell {
+	rows, cols := len(t.ys)-1, len(t.xs)-1
+	cells := map[*region]gridCell{}
 	grid := make([][]gridCell, 0, rows)
 	for i := 0; i < rows; i++ {
 		row := make([]gridCell, cols)
 		empty := true
 		for j := 0; j < cols; j++ {
 			r := cellOf[i*cols+j]
-			text, ok := texts[r]
+			c, ok := cells[r]
 			if !ok {
-				var parts []string
-				for _, l := range textLines(r.chars, false) {
-					parts = append(parts, l.text)
-				}
-				text = ""
-				for _, p := range parts {
-					text = joinWrapped(text, p)
-				}
-				text = tidyLine(text)
-				texts[r] = text
+				c = read(r)
+				cells[r] = c
 			}
-			row[j] = gridCell{text: text, colCopy: j != r.left, rowCopy: i != r.top}
-			empty = empty && text == ""
+			c.colCopy, c.rowCopy = j != r.left, i != r.top
+			row[j] = c
+			empty = empty && c.text == ""
 		}
 		if !empty {
 			grid = append(grid, row)
 		}
 	}
-	return grid, outside
+	return grid
 }
 
 // ruledBelow tells whether a rule closes the region at its bottom edge.

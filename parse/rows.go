@@ -16,6 +16,9 @@ type lrow struct {
 	grid    bool // an HTML table row: its cells, blank ones included, are exact
 	singles bool // values gathered from lines holding one value each
 	flow    bool // cut out of flowing text: a value may be several figures run together
+	// ocr tells how OCR read each value (nil where it did not), for a document
+	// read by OCR; nil otherwise.
+	ocr []*ocrRead
 }
 
 func (r *lrow) label() string    { return strings.Join(r.labels, " ") }
@@ -182,6 +185,7 @@ func sortRows(blocks []block) sectionRows {
 	var rows *[]lrow
 	for _, b := range blocks {
 		var labels, values []string
+		var cells []string // what the block was cut into, which its ocr follows
 		switch {
 		case b.flow:
 			// A row cut out of flowing text: its label, then its value tokens.
@@ -190,12 +194,14 @@ func sortRows(blocks []block) sectionRows {
 			}
 			values = b.cells[1:]
 		case b.table > 0:
-			labels, values = splitRow(b.cells)
+			cells = b.cells
+			labels, values = splitRow(cells)
 		default:
 			if len(b.cells[0]) > maxRowLine || rows == nil && len(b.cells[0]) > maxHeadingLine {
 				continue // prose: no table row or section heading is this long
 			}
-			labels, values = splitRow(splitLine(b.cells[0]))
+			cells = splitLine(b.cells[0])
+			labels, values = splitRow(cells)
 		}
 		if len(labels) == 0 && len(values) == 0 {
 			continue
@@ -204,6 +210,10 @@ func sortRows(blocks []block) sectionRows {
 			if labels = dropGroupHeadings(labels); len(labels) == 0 && len(values) == 0 {
 				continue
 			}
+		}
+		var ocr []*ocrRead
+		if len(b.ocr) > 0 && len(b.ocr) == len(cells) {
+			ocr = b.ocr[len(cells)-len(values):]
 		}
 		if s, ok := marker(compact(labels), len(values) > 0); ok && s != cur {
 			cur = s
@@ -246,22 +256,32 @@ func sortRows(blocks []block) sectionRows {
 			}
 			last.labels[len(last.labels)-1] = joinWrapped(last.labels[len(last.labels)-1], strings.Join(labels, ""))
 			if len(values) > 0 {
+				last.ocr = moreReads(last.ocr, len(last.values), ocr, len(values))
 				last.values = append(last.values, values...)
 			}
 			last.flow = last.flow || b.flow
 		case len(labels) > 0:
-			*rows = append(*rows, lrow{labels: labels, values: values, grid: grid, flow: b.flow})
+			*rows = append(*rows, lrow{labels: labels, values: values, grid: grid, flow: b.flow, ocr: ocr})
 		case !grid && last != nil && !last.grid && len(last.labels) > 0 && (len(last.values) == 0 || last.singles) && len(values) >= 1:
 			// Values on the lines after their label: one cell per line, or a label
 			// line followed by a line of figures.
 			last.singles = last.singles || len(values) == 1
+			last.ocr = moreReads(last.ocr, len(last.values), ocr, len(values))
 			last.values = append(last.values, values...)
 			last.flow = last.flow || b.flow
 		default:
-			*rows = append(*rows, lrow{values: values, grid: grid, flow: b.flow})
+			*rows = append(*rows, lrow{values: values, grid: grid, flow: b.flow, ocr: ocr})
 		}
 	}
 	return out
+}
+
+// moreReads appends the readings of n more values to those of a row's have values.
+func moreReads(reads []*ocrRead, have int, more []*ocrRead, n int) []*ocrRead {
+	if reads == nil && more == nil {
+		return nil
+	}
+	return padReads(append(padReads(reads, have), more...), have+n)
 }
 
 // continuesLabel says whether a line's labels are the rest of the last row's label,

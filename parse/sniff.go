@@ -14,10 +14,11 @@ import (
 const (
 	KindText  = "text" // an HTML page or a text rendering of one
 	KindPDF   = "pdf"
-	KindDOCX  = "docx" // Office Open XML word processing (DOCX, DOCM, and WPS's DOCX)
-	KindXLSX  = "xlsx" // Office Open XML spreadsheet (XLSX, XLSM)
-	KindDOC   = "doc"  // legacy binary Word in an OLE2 file; WPS writes the same
-	KindXLS   = "xls"  // legacy binary Excel in an OLE2 file; WPS's ET writes the same
+	KindDOCX  = "docx"  // Office Open XML word processing (DOCX, DOCM, and WPS's DOCX)
+	KindXLSX  = "xlsx"  // Office Open XML spreadsheet (XLSX, XLSM)
+	KindDOC   = "doc"   // legacy binary Word in an OLE2 file; WPS writes the same
+	KindXLS   = "xls"   // legacy binary Excel in an OLE2 file; WPS's ET writes the same
+	KindImage = "image" // a picture (JPEG, PNG, TIFF, GIF, BMP, WebP): a scanned or photographed page
 	KindOther = "other"
 )
 
@@ -33,6 +34,8 @@ func Sniff(data []byte) string {
 		return sniffZip(data)
 	case bytes.HasPrefix(data, oleMagic):
 		return sniffOLE(data)
+	case isImage(data):
+		return KindImage
 	case binaryKind(data) != "":
 		return KindOther
 	}
@@ -139,4 +142,19 @@ func otherKind(data []byte) string {
 		return "an OLE2 file with no Word or Excel stream (damaged, or another Office format)"
 	}
 	return binaryKind(data)
+}
+
+// imageMagic are the signatures of the pictures the OCR reads.
+var imageMagic = [][]byte{
+	{0xFF, 0xD8, 0xFF}, []byte("\x89PNG\r\n\x1a\n"), []byte("II*\x00"), []byte("MM\x00*"),
+	[]byte("GIF87a"), []byte("GIF89a"), []byte("BM"),
+}
+
+func isImage(data []byte) bool {
+	for _, m := range imageMagic {
+		if bytes.HasPrefix(data, m) {
+			return m[0] != 'B' || len(data) > 26 && data[14] >= 12 // a BMP's header size, not text that starts with BM
+		}
+	}
+	return len(data) > 12 && bytes.HasPrefix(data, []byte("RIFF")) && bytes.Equal(data[8:12], []byte("WEBP"))
 }

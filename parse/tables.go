@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gongkai/report"
@@ -16,19 +17,85 @@ type tableReader struct {
 	// unseparated names the rows whose figures ran together but could be cut
 	// into cells in one way only; one warning lists them.
 	unseparated []string
+	ocr         bool // the document was read by OCR: figures are used only as read with confidence
 }
 
 func (t *tableReader) warn(format string, args ...any) {
 	t.warnings = append(t.warnings, fmt.Sprintf(format, args...))
 }
 
-func (t *tableReader) cell(table, row, col string, v value) {
+func (t *tableReader) cell(table, row, col string, v value, o *ocrRead) {
 	c := report.Cell{Table: table, Row: row, Column: col, Raw: v.raw, Kind: v.kind, Unit: v.unit}
 	if v.kind == report.KindNumber {
 		n := v.num
 		c.Value = &n
 	}
+	if o != nil {
+		c.Read, c.Page, c.Confidence = report.ReadOCR, o.page, int(o.conf)
+		c.Box = []int{o.box.Min.X, o.box.Min.Y, o.box.Max.X, o.box.Max.Y}
+	}
 	t.rec.Cells = append(t.rec.Cells, c)
+}
+
+// usable says whether a cell of a document read by OCR may be used: it was read
+// in its place with confidence, as a figure, a dash or a blank. A cell that may
+// not is left out of its table (never kept wrong, nor counted as 0) and named in
+// a warning.
+func (t *tableReader) usable(table, row, col string, v value, o *ocrRead) bool {
+	if !t.ocr {
+		return true
+	}
+	switch {
+	case o == nil:
+		t.warn("%s %s %s: OCR read %q where no cell of the table could be traced; left out", table, row, col, v.raw)
+	case o.problem != "":
+		t.warn("%s %s %s: OCR not sure (%s; %s); left out", table, row, col, o.problem, o)
+	case o.conf < minFigureConf:
+		t.warn("%s %s %s: OCR read %q with confidence %.0f (%s); left out", table, row, col, v.raw, o.conf, o)
+	case v.kind == report.KindText:
+		t.warn("%s %s %s: OCR read %q, not a figure (%s); left out", table, row, col, v.raw, o)
+	default:
+		return true
+	}
+	return false
+}
+
+// leaveOut drops a row of figures read by OCR from the cells, after its reading
+// failed the table's arithmetic.
+func (t *tableReader) leaveOut(table, row string) {
+	t.rec.Cells = slices.DeleteFunc(t.rec.Cells, func(c report.Cell) bool { return c.Table == table && c.Row == row })
+}
+
+// readsFor returns how OCR read each of the n values vals that a row was fitted
+// to: nil for a value not read in its place (split out of a run of figures, or
+// added as a blank), and nil altogether for a document not read by OCR.
+func readsFor(r lrow, vals []string, n int) []*ocrRead {
+	if len(r.ocr) != len(r.values) || len(r.ocr) == 0 {
+		return nil
+	}
+	kept, start, _ := fitRange(r.values, n)
+	if len(kept) > len(vals) || !slices.Equal(kept, vals[:len(kept)]) {
+		return nil
+	}
+	out := make([]*ocrRead, n)
+	copy(out, r.ocr[start:start+min(len(kept), n)])
+	return out
+}
+
+// readAt returns the reading of value i, if OCR read it.
+func readAt(ocr []*ocrRead, i int) *ocrRead {
+	if i < len(ocr) {
+		return ocr[i]
+	}
+	return nil
+}
+
+// padReads extends the readings with none to n values.
+func padReads(ocr []*ocrRead, n int) []*ocrRead {
+	if len(ocr) >= n {
+		return ocr
+	}
+	return append(ocr, make([]*ocrRead, n-len(ocr))...)
 }
 
 var (
@@ -125,13 +192,21 @@ func standardEvidence(sr sectionRows) int {
 // that merged header cells leave at either end of a flattened row; it reports
 // whether the count then fits.
 func fitValues(vals []string, n int) ([]string, bool) {
+	vals, _, ok := fitRange(vals, n)
+	return vals, ok
+}
+
+// fitRange is fitValues that also says where the values kept start.
+func fitRange(vals []string, n int) ([]string, int, bool) {
+	start := 0
 	for len(vals) > n && strings.TrimSpace(vals[len(vals)-1]) == "" {
 		vals = vals[:len(vals)-1]
 	}
 	for len(vals) > n && strings.TrimSpace(vals[0]) == "" {
 		vals = vals[1:]
+		start++
 	}
-	return vals, len(vals) == n
+	return vals, start, len(vals) == n
 }
 
 var groupHeadings = map[string]bool{"不予公开": true, "无法提供": true, "不予处理": true, "其他处理": true, "本年度办理结果": true, "办理结果": true}
@@ -236,8 +311,16 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 			}
 			started = true
 		}
+		// OCR misreads a character of a label often (禁止 as 蔡止), which can leave
+		// a short core of a later row (其他) as its best match; rows read in their
+		// place on the grid follow the official order, so the row expected next
+		// wins when it matches at all.
+		nextScore := 0.0
+		if next < len(keys) {
+			nextScore = matchScore(own, table3Cores[keys[next]])
+		}
 		switch {
-		case idx >= 0 && next < len(keys) && matchScore(own, table3Cores[keys[next]]) >= 0.75 && matchScore(own, table3Cores[keys[next]]) >= score-0.05:
+		case idx >= 0 && nextScore >= 0.75 && (nextScore >= score-0.05 || t.ocr):
 			idx = next
 		case idx >= 0 && idx >= next:
 			if idx > next {
@@ -254,6 +337,11 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 			}
 			if next >= len(keys) {
 				t.warn("table 3: row %q after the last row; not used", r.label()+strings.Join(r.values, " "))
+				continue
+			}
+			if t.ocr {
+				// A label OCR misread is no evidence of the row's place.
+				t.warn("table 3: label %q (read by OCR) not recognised; its figures %q are left out", r.label(), strings.Join(r.values, " "))
 				continue
 			}
 			idx = next
@@ -273,7 +361,7 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 		if !ok {
 			continue
 		}
-		if t.putRow3(t3, key, cols, vals) {
+		if t.putRow3(t3, key, cols, vals, readsFor(r, vals, len(cols))) {
 			blankRows = append(blankRows, key)
 		}
 	}
@@ -282,6 +370,9 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 	}
 	if len(t3) == 0 {
 		return
+	}
+	if t.ocr {
+		t.gateRows3(t3, keys, cols)
 	}
 	if format == report.Format2021 {
 		deriveOtherTotal(t3, cols)
@@ -303,11 +394,15 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 
 // putRow3 records a table 3 row from its printed cells and says whether all of them
 // were blank.
-func (t *tableReader) putRow3(t3 report.Table3, key string, cols, vals []string) bool {
+func (t *tableReader) putRow3(t3 report.Table3, key string, cols, vals []string, reads []*ocrRead) bool {
 	row := map[string]int64{}
 	blank := true
 	for i, col := range cols {
 		v := readValue(vals[i])
+		if !t.usable(report.T3, key, col, v, readAt(reads, i)) {
+			blank = false
+			continue
+		}
 		switch v.kind {
 		case report.KindNumber:
 			blank = false
@@ -323,10 +418,35 @@ func (t *tableReader) putRow3(t3 report.Table3, key string, cols, vals []string)
 		default:
 			row[col] = 0
 		}
-		t.cell(report.T3, key, col, v)
+		t.cell(report.T3, key, col, v, readAt(reads, i))
 	}
 	t3[key] = row
 	return blank
+}
+
+// gateRows3 leaves out the rows read by OCR that do not add up to their total: a
+// misread digit shows there, and a row is left out rather than kept wrong.
+func (t *tableReader) gateRows3(t3 report.Table3, keys, cols []string) {
+	check := t3Constraint(cols)
+	for _, key := range keys {
+		row, ok := t3[key]
+		if !ok {
+			continue
+		}
+		vals := make([]int64, 0, len(cols))
+		var shown []string
+		for _, col := range cols {
+			if v, ok := row[col]; ok {
+				vals = append(vals, v)
+				shown = append(shown, fmt.Sprint(v))
+			}
+		}
+		if len(vals) == len(cols) && !check(vals) {
+			t.warn("table 3 row %s: the figures OCR read (%s) do not add up to the row's total; left out, to be read from the page", key, strings.Join(shown, " "))
+			delete(t3, key)
+			t.leaveOut(report.T3, key)
+		}
+	}
 }
 
 // deriveOtherTotal sums the three 2021 sub-rows of （六）其他处理 into other_total, the
@@ -474,7 +594,7 @@ func (t *tableReader) resolveRows(t3 report.Table3, cols []string, pending []pen
 		if consistent > 0 && agreed[i] >= 0 {
 			vals := p.readings[agreed[i]]
 			t.warn("table 3 row %s: figures %q lost their separators; read as %s, the only split with which the table's columns add up", p.key, p.printed, strings.Join(vals, "|"))
-			t.putRow3(t3, p.key, cols, vals)
+			t.putRow3(t3, p.key, cols, vals, nil)
 			continue
 		}
 		t.warn("table 3 row %s: figures %q lost their separators and can be split into %d cells in several ways that add up; not used", p.key, p.printed, len(cols))
@@ -514,6 +634,7 @@ func (t *tableReader) readTable4(rows []lrow) {
 		return
 	}
 	var vals []string
+	var ocr []*ocrRead
 	grid := false
 	for _, r := range rows {
 		if r.grid && len(r.values) > 0 {
@@ -524,19 +645,32 @@ func (t *tableReader) readTable4(rows []lrow) {
 		if grid && !r.grid || !grid && len(r.labels) > 0 && !isTable4Header(normLabel(r.label())) {
 			continue // not the table's: a note, the chrome after a cut-off page
 		}
+		if r.ocr != nil || ocr != nil {
+			ocr = append(padReads(ocr, len(vals)), r.ocr...)
+		}
 		vals = append(vals, r.values...)
 	}
+	if ocr != nil {
+		ocr = padReads(ocr, len(vals))
+	}
 	n := len(report.Table4Groups) * len(report.Table4Columns)
-	got, ok := t.rowValues(lrow{values: vals, grid: grid}, n, "table 4", t4Constraint)
+	all := lrow{values: vals, grid: grid, ocr: ocr}
+	got, ok := t.rowValues(all, n, "table 4", t4Constraint)
 	if !ok {
 		return
 	}
+	reads := readsFor(all, got, n)
 	t4 := report.Table4{}
 	blank := true
 	for gi, g := range report.Table4Groups {
 		row := map[string]int64{}
 		for ci, c := range report.Table4Columns {
-			v := readValue(got[gi*len(report.Table4Columns)+ci])
+			at := gi*len(report.Table4Columns) + ci
+			v := readValue(got[at])
+			if !t.usable(report.T4, g.Key, c.Key, v, readAt(reads, at)) {
+				blank = false
+				continue
+			}
 			switch v.kind {
 			case report.KindNumber:
 				blank = false
@@ -549,7 +683,13 @@ func (t *tableReader) readTable4(rows []lrow) {
 				t.warn("table 4: %s %s prints %q, not a figure; counted as 0", g.Key, c.Key, v.raw)
 			}
 			row[c.Key] = int64(v.num)
-			t.cell(report.T4, g.Key, c.Key, v)
+			t.cell(report.T4, g.Key, c.Key, v, readAt(reads, at))
+		}
+		if t.ocr && len(row) == len(report.Table4Columns) && row["upheld"]+row["corrected"]+row["other"]+row["pending"] != row["total"] {
+			t.warn("table 4 %s: the figures OCR read (%d %d %d %d, total %d) do not add up; left out, to be read from the page",
+				g.Key, row["upheld"], row["corrected"], row["other"], row["pending"], row["total"])
+			t.leaveOut(report.T4, g.Key)
+			continue
 		}
 		t4[g.Key] = row
 	}
@@ -651,9 +791,13 @@ func (t *tableReader) readTable2(rows []lrow, format string) {
 			}
 			vals = append(vals, make([]string, len(row.Fields)-len(vals))...)
 		}
+		reads := readsFor(r, vals, len(row.Fields))
 		fields := map[string]any{}
 		for i, f := range row.Fields {
 			v := readValue(vals[i])
+			if !t.usable(report.T2, row.Key.Key, f.Key, v, readAt(reads, i)) {
+				continue
+			}
 			amount := v.num
 			switch {
 			case v.kind == report.KindText:
@@ -678,7 +822,7 @@ func (t *tableReader) readTable2(rows []lrow, format string) {
 				}
 			}
 			fields[f.Key] = amount
-			t.cell(report.T2, row.Key.Key, f.Key, v)
+			t.cell(report.T2, row.Key.Key, f.Key, v, readAt(reads, i))
 		}
 		t2[row.Key.Key] = fields
 	}

@@ -137,9 +137,17 @@ func viaAntiword(antiword string, data []byte) (*document, error) {
 // (LibreOffice's launcher starts another process) when the cap is reached, and
 // returns what it printed, within maxConverted.
 func runConverter(timeout time.Duration, name string, args ...string) ([]byte, error) {
+	return runProgram(timeout, nil, name, args...)
+}
+
+// runProgram is runConverter with variables added to the environment.
+func runProgram(timeout time.Duration, env []string, name string, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second

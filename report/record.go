@@ -20,8 +20,9 @@ type Record struct {
 	Year       int    `json:"year,omitempty"`
 	Published  string `json:"published,omitempty"`
 	Format     string `json:"format"`
-	// Medium is what the record was read from: html, text, pdf, docx, doc, xlsx or
-	// xls (an addition to the spec's keys).
+	// Medium is what the record was read from: html, text, pdf, docx, doc, xlsx,
+	// xls, or scan (pages read by OCR: an image-only PDF, a picture) (an addition
+	// to the spec's keys).
 	Medium string `json:"medium,omitempty"`
 
 	Table2 Table2 `json:"table2,omitempty"`
@@ -55,7 +56,24 @@ type Cell struct {
 	Kind   string   `json:"kind"`
 	Value  *float64 `json:"value,omitempty"`
 	Unit   string   `json:"unit,omitempty"`
+	// Where the cell was read by OCR rather than from text: Read is "ocr", Page
+	// the page (from 1), Box the cell's [left, top, right, bottom] in pixels of
+	// the page image as read (see MediumScan), Confidence the engine's, 0–100.
+	Read       string `json:"read,omitempty"`
+	Page       int    `json:"page,omitempty"`
+	Box        []int  `json:"box,omitempty"`
+	Confidence int    `json:"confidence,omitempty"`
 }
+
+// MediumScan is the medium of a record read by OCR from page images: a PDF's
+// pages rendered at ScanDPI, or pictures at their own size.
+const MediumScan = "scan"
+
+// ScanDPI is the resolution at which the pages of a scanned PDF are read.
+const ScanDPI = 300
+
+// ReadOCR marks a cell read by OCR.
+const ReadOCR = "ocr"
 
 // Ref names the cell as checks name it: table.row.column.
 func (c Cell) Ref() string { return CellRef(c.Table, c.Row, c.Column) }

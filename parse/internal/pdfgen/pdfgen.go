@@ -33,6 +33,7 @@ type Page struct {
 type image struct {
 	w, h int
 	gray []byte
+	jpeg []byte // a JPEG instead of gray, as a scanner writes its pages
 }
 
 // AddPage appends an A4 page.
@@ -90,6 +91,12 @@ func (p *Page) Image(x, y, w, h float64, pw, ph int, gray []byte) {
 	p.images = append(p.images, image{w: pw, h: ph, gray: gray})
 }
 
+// JPEG paints a greyscale JPEG of pw×ph pixels over the rectangle.
+func (p *Page) JPEG(x, y, w, h float64, pw, ph int, data []byte) {
+	fmt.Fprintf(&p.content, "q %.2f 0 0 %.2f %.2f %.2f cm /Im%d Do Q\n", w, h, x, y, len(p.images))
+	p.images = append(p.images, image{w: pw, h: ph, jpeg: data})
+}
+
 // Bytes returns the finished file.
 func (d *Doc) Bytes() []byte {
 	var out bytes.Buffer
@@ -128,7 +135,17 @@ func (d *Doc) Bytes() []byte {
 	for _, p := range d.pages {
 		var xobjects []string
 		for i, im := range p.images {
-			n := stream(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8", im.w, im.h), im.gray)
+			dict := fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8", im.w, im.h)
+			var n int
+			if im.jpeg != nil {
+				offsets = append(offsets, out.Len())
+				n = len(offsets)
+				fmt.Fprintf(&out, "%d 0 obj\n<< %s /Filter /DCTDecode /Length %d >>\nstream\n", n, dict, len(im.jpeg))
+				out.Write(im.jpeg)
+				out.WriteString("\nendstream\nendobj\n")
+			} else {
+				n = stream(dict, im.gray)
+			}
 			xobjects = append(xobjects, fmt.Sprintf("/Im%d %d 0 R", i, n))
 		}
 		content := stream("", p.content.Bytes())

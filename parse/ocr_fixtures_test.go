@@ -1,0 +1,252 @@
+package parse
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"gongkai/report"
+
+	"gongkai/parse/internal/pdfgen"
+	"gongkai/parse/internal/scan"
+)
+
+// scanner says how a simulated scanner degrades a page: the resolution it scans
+// at, how far the page lies askew, how much noise its sensor adds, and the JPEG
+// quality it stores the page in.
+type scanner struct {
+	dpi     float64
+	skew    float64 // degrees, positive: the lines rise to the right
+	noise   int     // the largest change of a pixel's grey
+	specks  int     // dark specks (dust) per page
+	quality int
+	seed    uint64
+}
+
+// scanPages renders the PDF's pages as the scanner would and returns each as a
+// JPEG with its size in pixels. Everything is seeded, so the same scan comes out
+// every time.
+func (s scanner) scanPages(t testing.TB, pdf []byte, pages int) [][]byte {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(s.seed, 1))
+	var out [][]byte
+	for i := 0; i < pages; i++ {
+		g, _, err := renderPDFPage(pdf, i, s.dpi)
+		if err != nil {
+			t.Fatalf("rendering page %d: %v", i+1, err)
+		}
+		g = scan.Rotate(g, -s.skew)
+		for j := range g.Pix {
+			v := int(g.Pix[j]) + rng.IntN(2*s.noise+1) - s.noise
+			g.Pix[j] = uint8(min(255, max(0, v)))
+		}
+		for range s.specks {
+			x, y := rng.IntN(g.Rect.Dx()-3), rng.IntN(g.Rect.Dy()-3)
+			for dy := range 2 {
+				for dx := range 2 {
+					g.Pix[(y+dy)*g.Stride+x+dx] = uint8(rng.IntN(90))
+				}
+			}
+		}
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, g, &jpeg.Options{Quality: s.quality}); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b.Bytes())
+	}
+	return out
+}
+
+// scannedPDF rebuilds scanned pages into an image-only PDF of A4 pages.
+func scannedPDF(t testing.TB, pages [][]byte) []byte {
+	t.Helper()
+	var d pdfgen.Doc
+	for _, data := range pages {
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := d.AddPage()
+		p.JPEG(0, 0, p.W, p.H, cfg.Width, cfg.Height, data)
+	}
+	return d.Bytes()
+}
+
+func jpegSize(t testing.TB, data []byte) image.Point {
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return image.Pt(cfg.Width, cfg.Height)
+}
+
+// figures flattens a want file's tables to table.row.column → value.
+func (w fixtureWant) figures() map[string]float64 {
+	out := map[string]float64{}
+	for row, fields := range w.Table2 {
+		for f, v := range fields {
+			if n, ok := v.(float64); ok {
+				out[report.CellRef(report.T2, row, f)] = n
+			}
+		}
+	}
+	for row, vals := range w.Table3 {
+		cols := table3Cols7
+		if len(vals) == 8 {
+			cols = table3Cols8
+		}
+		for i, v := range vals {
+			out[report.CellRef(report.T3, row, cols[i])] = float64(v)
+		}
+	}
+	for group, vals := range w.Table4 {
+		for i, v := range vals {
+			out[report.CellRef(report.T4, group, table4Cols[i])] = float64(v)
+		}
+	}
+	return out
+}
+
+// recordFigures flattens a record's tables the same way.
+func recordFigures(rec *report.Record) map[string]float64 {
+	out := map[string]float64{}
+	for row, fields := range rec.Table2 {
+		for f, v := range fields {
+			if n, ok := v.(float64); ok {
+				out[report.CellRef(report.T2, row, f)] = n
+			}
+		}
+	}
+	for row, cols := range rec.Table3 {
+		for c, v := range cols {
+			out[report.CellRef(report.T3, row, c)] = float64(v)
+		}
+	}
+	for group, cols := range rec.Table4 {
+		for c, v := range cols {
+			out[report.CellRef(report.T4, group, c)] = float64(v)
+		}
+	}
+	return out
+}
+
+// scanScore compares what OCR read of a scan with its original's figures: right,
+// left out (each must be named in a warning: its row, or its cell), and wrong
+// (another figure, or one the original does not have).
+type scanScore struct {
+	right, leftOut int
+	wrong, silent  []string
+}
+
+func scoreScan(want fixtureWant, rec *report.Record) scanScore {
+	var s scanScore
+	got := recordFigures(rec)
+	warnings := strings.Join(rec.Warnings, "\n")
+	for ref, w := range want.figures() {
+		g, ok := got[ref]
+		parts := strings.SplitN(ref, ".", 3)
+		switch {
+		case !ok && named(warnings, parts[1]):
+			s.leftOut++
+		case !ok:
+			s.silent = append(s.silent, ref)
+		case math.Abs(g-w) > 1e-9:
+			s.wrong = append(s.wrong, fmt.Sprintf("%s = %v, want %v", ref, g, w))
+		default:
+			s.right++
+		}
+	}
+	wantAll := want.figures()
+	for ref, g := range got {
+		if _, ok := wantAll[ref]; !ok {
+			s.wrong = append(s.wrong, fmt.Sprintf("%s = %v, not in the original", ref, g))
+		}
+	}
+	sort.Strings(s.wrong)
+	sort.Strings(s.silent)
+	return s
+}
+
+// named says whether the warnings name a row (or group) key as a word.
+func named(warnings, key string) bool {
+	return regexp.MustCompile(`(^|[\s,:(])` + regexp.QuoteMeta(key) + `($|[\s,:)])`).MatchString(warnings)
+}
+
+// The scans a test reads: few pages, since OCR takes seconds a page; the others
+// are the benchmark's.
+var scanFixtures = []struct {
+	name, original, want string
+	pages                int // of the original, from the first
+	sc                   scanner
+	picture              int // read page N (from 1) alone as a JPEG picture instead of a PDF; 0 for the PDF
+}{
+	{"hanweb-2021-labels.scan.pdf", "hanweb-2021-labels.pdf", "hanweb-2021-labels", 3,
+		scanner{dpi: 200, skew: 0.8, noise: 12, specks: 300, quality: 70, seed: 1}, 0},
+	{"word-2019.p2.jpg", "word-2019.pdf", "word-2019", 5,
+		scanner{dpi: 150, skew: -1.2, noise: 16, specks: 200, quality: 60, seed: 2}, 2},
+}
+
+func TestScanFixtures(t *testing.T) {
+	if _, err := findTesseract(); err != nil {
+		t.Skipf("%v", err)
+	}
+	for _, fx := range scanFixtures {
+		t.Run(fx.name, func(t *testing.T) {
+			original, err := os.ReadFile(filepath.Join("testdata", "docs", fx.original))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := readWant(t, filepath.Join("testdata", fx.want+".want.json"))
+			var data []byte
+			if fx.picture > 0 {
+				data = fx.sc.scanPages(t, original, fx.picture)[fx.picture-1]
+			} else {
+				data = scannedPDF(t, fx.sc.scanPages(t, original, fx.pages))
+			}
+			rec, err := Parse(Input{Name: fx.name, Data: data})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Medium != report.MediumScan {
+				t.Errorf("medium %q, want scan", rec.Medium)
+			}
+			if fx.picture == 0 {
+				if rec.Title != *want.Title || rec.Year != *want.Year {
+					t.Errorf("title %q year %d, want %q %d", rec.Title, rec.Year, *want.Title, *want.Year)
+				}
+			}
+			s := scoreScan(want, rec)
+			t.Logf("%s: %d figures right, %d left out, %d wrong", fx.name, s.right, s.leftOut, len(s.wrong))
+			for _, w := range s.wrong {
+				t.Errorf("wrong figure: %s", w)
+			}
+			for _, ref := range s.silent {
+				if fx.picture == 0 || strings.HasPrefix(ref, "table3") {
+					t.Errorf("%s left out without a warning", ref)
+				}
+			}
+			if s.right == 0 {
+				t.Errorf("no figure read; warnings %q", rec.Warnings)
+			}
+			for _, c := range rec.Cells {
+				if c.Read != report.ReadOCR || c.Page == 0 || len(c.Box) != 4 || c.Confidence < minFigureConf {
+					t.Errorf("cell %s without its OCR provenance: %+v", c.Ref(), c)
+				}
+			}
+			if testing.Verbose() {
+				for _, w := range rec.Warnings {
+					t.Log(w)
+				}
+			}
+		})
+	}
+}
