@@ -23,6 +23,7 @@ import (
 	"gongkai/crawl"
 	"gongkai/internal/lockfile"
 	"gongkai/parse"
+	"gongkai/report"
 	"gongkai/store"
 )
 
@@ -188,7 +189,7 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 			return exitUsage
 		}
 	}
-	c, err := crawl.New(opts, portals, crawlState{st}, &storeSink{st: st, warcDir: arch.Dir(), regions: regions}, arch)
+	c, err := crawl.New(opts, portals, crawlState{st}, newStoreSink(st, arch.Dir(), regions), arch)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
 		return exitFailed
@@ -351,6 +352,11 @@ func (p *progressPrinter) show(pr crawl.Progress) {
 // to parse to store. Documents are stored in batches, one transaction each, which
 // is what keeps a crawl's writing cheap; a batch is written when it is full, when
 // its first document has waited long enough, and at the end of the run.
+//
+// Attachments are parsed beside the crawl, a few at a time: reading a scan by
+// OCR takes minutes, and the crawl must not wait for it before fetching its next
+// URL. An attachment waits for its turn as a reference to the archive, not as
+// its bytes, so that a crawl that finds many holds little memory.
 type storeSink struct {
 	st      *store.SQLite
 	warcDir string
@@ -363,12 +369,20 @@ type storeSink struct {
 	dones   []func(crawl.Ingested, error)
 	oldest  time.Time
 	flushMu sync.Mutex // one batch written at a time, in the order batches were cut
+
+	parsing sync.WaitGroup // attachments not yet parsed
+	slots   chan struct{}  // attachments parsed at once
 }
 
 const (
-	sinkBatch = 64
-	sinkWait  = 2 * time.Second
+	sinkBatch   = 64
+	sinkWait    = 2 * time.Second
+	sinkParsers = 2 // one may be reading a scan while the other reads a PDF or a Word file
 )
+
+func newStoreSink(st *store.SQLite, warcDir string, regions map[string]string) *storeSink {
+	return &storeSink{st: st, warcDir: warcDir, regions: regions, slots: make(chan struct{}, sinkParsers)}
+}
 
 func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched, done func(crawl.Ingested, error)) (bool, error) {
 	doc := store.Document{
@@ -377,28 +391,54 @@ func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched, done func(craw
 		Region: s.regions[f.Item.Portal],
 	}
 	item := store.Item{Doc: doc, ParserVersion: parse.Version}
-	data, contentType := f.Body, f.ContentType
-	if data == nil {
-		// An attachment went to the archive, not to memory: read it back. Its
-		// type is told by its bytes, not by what the server said.
-		p, err := archive.Read(s.warcDir, f.Capture.File, f.Capture.Offset, parse.MaxDocument)
-		if err != nil {
-			item.Reason = "reading the archived attachment: " + err.Error()
-		} else {
-			data, contentType = p.Body, ""
-		}
+	if f.Body == nil {
+		// Whether an attachment is a report matters to the crawler only once it
+		// is stored, which done tells.
+		s.parsing.Add(1)
+		go func() {
+			defer s.parsing.Done()
+			s.slots <- struct{}{}
+			if ctx.Err() != nil {
+				// The crawl was stopped: the attachment stays pending and is
+				// fetched again by the next crawl.
+				<-s.slots
+				return
+			}
+			// An attachment went to the archive, not to memory: read it back.
+			// Its type is told by its bytes, not by what the server said.
+			p, err := archive.Read(s.warcDir, f.Capture.File, f.Capture.Offset, parse.MaxDocument)
+			if err != nil {
+				item.Reason = "reading the archived attachment: " + err.Error()
+			} else {
+				item.Record, item.NotReport, item.Reason = parsed(parse.Parse(parse.Input{Name: f.FinalURL, Data: p.Body}))
+			}
+			<-s.slots
+			s.add(ctx, item, done) // a batch that cannot be stored is told to each done
+		}()
+		return false, nil
 	}
-	if data != nil {
-		rec, err := parse.Parse(parse.Input{Name: f.FinalURL, Data: data, ContentType: contentType})
-		switch {
-		case parse.IsNotReport(err):
-			item.NotReport, item.Reason = true, err.Error()
-		case err != nil:
-			item.Reason = err.Error()
-		default:
-			item.Record = rec
-		}
+	item.Record, item.NotReport, item.Reason = parsed(parse.Parse(parse.Input{Name: f.FinalURL, Data: f.Body, ContentType: f.ContentType}))
+	if err := s.add(ctx, item, done); err != nil {
+		return false, err
 	}
+	return item.Record != nil, nil
+}
+
+// parsed says what parsing a document made of it, as the store takes it: a
+// record, or whether it is not a report, and why not.
+func parsed(rec *report.Record, err error) (*report.Record, bool, string) {
+	switch {
+	case parse.IsNotReport(err):
+		return nil, true, err.Error()
+	case err != nil:
+		return nil, false, err.Error()
+	}
+	return rec, false, ""
+}
+
+// add gathers a parsed document into the batch, and stores the batch when it is
+// due.
+func (s *storeSink) add(ctx context.Context, item store.Item, done func(crawl.Ingested, error)) error {
 	s.mu.Lock()
 	if len(s.items) == 0 {
 		s.oldest = time.Now()
@@ -408,16 +448,22 @@ func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched, done func(craw
 	full := len(s.items) >= sinkBatch || time.Since(s.oldest) >= sinkWait
 	s.mu.Unlock()
 	if full {
-		if err := s.Flush(ctx); err != nil {
-			return false, err
-		}
+		return s.store(ctx)
 	}
-	return item.Record != nil, nil
+	return nil
 }
 
-// Flush stores the documents gathered so far in one transaction and tells each
-// what became of it.
+// Flush waits for the attachments still being parsed, then stores what it holds.
+// It waits for them past ctx's deadline: each parse is bounded (the OCR of a
+// document too), and a crawl stopped early does not start those still waiting.
 func (s *storeSink) Flush(ctx context.Context) error {
+	s.parsing.Wait()
+	return s.store(ctx)
+}
+
+// store stores the documents gathered so far in one transaction and tells each
+// what became of it.
+func (s *storeSink) store(ctx context.Context) error {
 	s.flushMu.Lock()
 	defer s.flushMu.Unlock()
 	s.mu.Lock()

@@ -42,7 +42,7 @@ func BenchmarkCrawl(b *testing.B) {
 	})
 	b.Run("ingest", func(b *testing.B) {
 		benchCrawl(b, portals, func(st *store.SQLite, arch *archive.Archive) crawl.Sink {
-			return &storeSink{st: st, warcDir: arch.Dir()}
+			return newStoreSink(st, arch.Dir(), nil)
 		})
 	})
 }
