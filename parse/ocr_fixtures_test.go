@@ -189,7 +189,7 @@ var scanFixtures = []struct {
 	sc                   scanner
 	picture              int // read page N (from 1) alone as a JPEG picture instead of a PDF; 0 for the PDF
 }{
-	{"hanweb-2021-labels.scan.pdf", "hanweb-2021-labels.pdf", "hanweb-2021-labels", 3,
+	{"hanweb-2021-labels.scan.pdf", "hanweb-2021-labels.pdf", "hanweb-2021-labels", 2,
 		scanner{dpi: 200, skew: 0.8, noise: 12, specks: 300, quality: 70, seed: 1}, 0},
 	{"word-2019.p2.jpg", "word-2019.pdf", "word-2019", 5,
 		scanner{dpi: 150, skew: -1.2, noise: 16, specks: 200, quality: 60, seed: 2}, 2},
