@@ -112,10 +112,10 @@ func isTrap(u *url.URL) string {
 	return ""
 }
 
-var attachmentExt = regexp.MustCompile(`(?i)\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar)$`)
+var attachmentExt = regexp.MustCompile(`(?i)\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|jpe?g|png|tiff?)$`)
 
-// isAttachment tells a link to a document (PDF, Word, WPS, spreadsheet) from a
-// page, by its path or by the download scripts portals use.
+// isAttachment tells a link to a document (PDF, Word, WPS, spreadsheet, a scan
+// as a picture) from a page, by its path or by the download scripts portals use.
 func isAttachment(u *url.URL) bool {
 	if attachmentExt.MatchString(u.Path) {
 		return true

@@ -94,7 +94,7 @@ func fixtures(t *testing.T) map[string]string {
 	return out
 }
 
-func readWant(t *testing.T, path string) fixtureWant {
+func readWant(t testing.TB, path string) fixtureWant {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {

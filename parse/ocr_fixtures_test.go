@@ -12,7 +12,9 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"gongkai/report"
 
@@ -212,6 +214,12 @@ func TestScanFixtures(t *testing.T) {
 			} else {
 				data = scannedPDF(t, fx.sc.scanPages(t, original, fx.pages))
 			}
+			if dir := os.Getenv("GONGKAI_WRITE_SCANS"); dir != "" {
+				// The scans as files, to read with gongkai parse or to serve to a crawl.
+				if err := os.WriteFile(filepath.Join(dir, fx.name), data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 			rec, err := Parse(Input{Name: fx.name, Data: data})
 			if err != nil {
 				t.Fatal(err)
@@ -246,6 +254,67 @@ func TestScanFixtures(t *testing.T) {
 				for _, w := range rec.Warnings {
 					t.Log(w)
 				}
+			}
+		})
+	}
+}
+
+// benchScans are the scans the benchmark reads: every document fixture with
+// tables, as scanners of different quality would make them, and pictures.
+var benchScans = []struct {
+	name, original, want string
+	pages                int
+	sc                   scanner
+	picture              int
+}{
+	{"hanweb-2021-labels.300dpi.pdf", "hanweb-2021-labels.pdf", "hanweb-2021-labels", 3, scanner{dpi: 300, skew: 0.4, noise: 8, specks: 100, quality: 80, seed: 3}, 0},
+	{"hanweb-2021-labels.200dpi.pdf", "hanweb-2021-labels.pdf", "hanweb-2021-labels", 3, scanner{dpi: 200, skew: 0.8, noise: 12, specks: 300, quality: 70, seed: 1}, 0},
+	{"hanweb-2021-labels.150dpi.pdf", "hanweb-2021-labels.pdf", "hanweb-2021-labels", 3, scanner{dpi: 150, skew: -1.5, noise: 16, specks: 400, quality: 60, seed: 4}, 0},
+	{"trs-2021-gbk.200dpi.pdf", "trs-2021-gbk.pdf", "trs-2021-gbk", 3, scanner{dpi: 200, skew: -0.7, noise: 12, specks: 300, quality: 70, seed: 5}, 0},
+	{"word-2019.200dpi.pdf", "word-2019.pdf", "word-2019", 5, scanner{dpi: 200, skew: 1.1, noise: 12, specks: 300, quality: 70, seed: 6}, 0},
+	{"word-2019.p2.jpg", "word-2019.pdf", "word-2019", 5, scanner{dpi: 150, skew: -1.2, noise: 16, specks: 200, quality: 60, seed: 2}, 2},
+}
+
+// BenchmarkScans reads each scan once and reports what OCR made of its figures
+// against the original's (wrong must stay 0), the time per page and the peak
+// memory of the process and of Tesseract. Run with -benchtime=1x: a scan takes
+// seconds a page.
+func BenchmarkScans(b *testing.B) {
+	if _, err := findTesseract(); err != nil {
+		b.Skipf("%v", err)
+	}
+	for _, fx := range benchScans {
+		b.Run(fx.name, func(b *testing.B) {
+			original, err := os.ReadFile(filepath.Join("testdata", "docs", fx.original))
+			if err != nil {
+				b.Fatal(err)
+			}
+			want := readWant(b, filepath.Join("testdata", fx.want+".want.json"))
+			pages := fx.sc.scanPages(b, original, fx.pages)
+			data, n := scannedPDF(b, pages), fx.pages
+			if fx.picture > 0 {
+				data, n = pages[fx.picture-1], 1
+			}
+			var s scanScore
+			start := time.Now()
+			for b.Loop() {
+				rec, err := Parse(Input{Name: fx.name, Data: data})
+				if err != nil {
+					b.Fatal(err)
+				}
+				s = scoreScan(want, rec)
+			}
+			b.ReportMetric(time.Since(start).Seconds()/float64(b.N*n), "s/page")
+			b.ReportMetric(float64(s.right), "right")
+			b.ReportMetric(float64(s.leftOut+len(s.silent)), "left-out")
+			b.ReportMetric(float64(len(s.wrong)), "wrong")
+			var self, children syscall.Rusage
+			syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+			syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
+			b.ReportMetric(float64(self.Maxrss)/1024, "MB-peak-go")
+			b.ReportMetric(float64(children.Maxrss)/1024, "MB-peak-tesseract")
+			for _, w := range s.wrong {
+				b.Errorf("wrong figure: %s", w)
 			}
 		})
 	}
