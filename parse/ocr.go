@@ -192,14 +192,19 @@ func readScanTable(t *tesseract, p scanPage, ink uint8, tb pdfTable) ([][]gridCe
 // where both readings so far saw at most one.
 func readDigits(t *tesseract, crops []*image.Gray, texts [][]ocrWord, which []int, before map[int][]ocrWord, dpi int) (map[int][]ocrWord, error) {
 	type batch struct {
-		psm     int
-		decimal bool
+		psm   int
+		extra string // what the figure may have besides digits, as its text reading shows
 	}
 	groups := map[batch][]int{}
 	var order []batch
 	for _, i := range which {
 		text := joinWords(texts[i])
-		b := batch{psm: 7, decimal: strings.ContainsAny(text, ".．")}
+		b := batch{psm: 7}
+		for _, c := range []struct{ shown, allowed string }{{"-－−", "-"}, {",，", ","}, {".．", "."}} {
+			if strings.ContainsAny(text, c.shown) {
+				b.extra += c.allowed
+			}
+		}
 		if before != nil {
 			b.psm = 8
 			if len(digitsOnly(lookalikeDigits(text))) <= 1 && len(digitsOnly(joinWords(before[i]))) <= 1 {
@@ -217,11 +222,7 @@ func readDigits(t *tesseract, crops []*image.Gray, texts [][]ocrWord, which []in
 		for j, i := range groups[b] {
 			imgs[j] = crops[i]
 		}
-		allowed := "0123456789"
-		if b.decimal {
-			allowed += "."
-		}
-		words, err := t.read(imgs, ocrPass{lang: "eng", psm: b.psm, digits: allowed, dpi: dpi})
+		words, err := t.read(imgs, ocrPass{lang: "eng", psm: b.psm, digits: "0123456789" + b.extra, dpi: dpi})
 		if err != nil {
 			return nil, err
 		}
@@ -242,14 +243,18 @@ const surePair = 85
 // two digit passes do and the text pass read no digit to contradict them; a dash
 // or 无 is taken from the text pass. It reports whether the cell is decided.
 func decideFigure(c gridCell, text, first, second []ocrWord) (gridCell, bool) {
-	t := lookalikeDigits(joinWords(text))
-	a, b := strings.ReplaceAll(joinWords(first), " ", ""), strings.ReplaceAll(joinWords(second), " ", "")
+	// A figure neither starts nor ends with a point: one there is a speck.
+	t := strings.Trim(lookalikeDigits(joinWords(text)), ".")
+	a, b := strings.Trim(lookalikeDigits(joinWords(first)), "."), strings.Trim(lookalikeDigits(joinWords(second)), ".")
 	ca, cb := minConf(first), minConf(second)
 	o := *c.ocr
 	c.ocr = &o
 	switch {
 	case a == "" && b == "" && !strings.ContainsAny(t, "0123456789"):
 		return c, true // not a figure after all (a dash, 无, a word): the text reading stands
+	case strings.Contains(t, "无") && digitsOnly(t) == "" && max(ca, cb) < minFigureConf:
+		// 无 is no shape a digit takes; the digit passes guessed at it.
+		return c, true
 	case a != "" && t == a && ca >= minFigureConf:
 		c.text, c.ocr.conf = a, ca
 		return c, true
@@ -305,6 +310,8 @@ func lookalikeDigits(s string) string {
 			return -1
 		case '．':
 			return '.'
+		case '－', '−':
+			return '-'
 		}
 		if r >= '０' && r <= '９' {
 			return '0' + r - '０'

@@ -31,6 +31,10 @@ func WriteSummary(w io.Writer, r *Record) error {
 		{"代码 region code", r.RegionCode}, {"部门 department", r.Department},
 		{"年度 year", yearText(r.Year)}, {"发布 published", r.Published}, {"格式 format", r.Format},
 	}
+	if r.Medium == MediumScan {
+		// Only a scan says what it was read from: its figures are OCR's.
+		meta = append(meta, [2]string{"介质 medium", "scan: read by OCR; ? is a figure left out (see the warnings)"})
+	}
 	for _, m := range meta {
 		if m[1] != "" {
 			p.line("  " + pad(m[0], 18) + m[1])
