@@ -2,6 +2,7 @@ package report
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -95,4 +96,44 @@ func keyLabel(keys []Key, key string) string {
 		}
 	}
 	return key
+}
+
+// tableNames name the tables as the format's sections do.
+var tableNames = map[string]string{T2: "二、主动公开", T3: "三、申请情况", T4: "四、复议诉讼"}
+
+// CellLabel names a cell reference (table.row.column, perhaps with #2 for a
+// second printing) as the format prints it: 三、申请情况 · 一、本年新收政府信息公开
+// 申请数量 / 自然人. A key the format does not know is left as it is.
+func CellLabel(ref string) string {
+	base, nth, _ := strings.Cut(ref, "#")
+	parts := strings.SplitN(base, ".", 3)
+	if len(parts) != 3 {
+		return ref
+	}
+	table, row, col := parts[0], parts[1], parts[2]
+	rowLabel, colLabel := row, col
+	switch table {
+	case T3:
+		rowLabel, colLabel = table3RowLabel(row), keyLabel(append(slices.Clone(Table3Columns), Key{ColOrgSubtotal, "法人或其他组织小计"}), col)
+	case T4:
+		rowLabel, colLabel = keyLabel(Table4Groups, row), keyLabel(Table4Columns, col)
+	case T2:
+		// The 2021 format's label, unless only the 2019 format has the field.
+		found := false
+		for _, rows := range [][]Table2Row{Table2Rows2021, Table2Rows2019} {
+			for _, r := range rows {
+				if l := keyLabel(r.Fields, col); r.Key.Key == row && l != col && !found {
+					rowLabel, colLabel, found = r.Key.Label, l, true
+				}
+			}
+		}
+	}
+	label := tableNames[table] + " · " + rowLabel + " / " + colLabel
+	if tableNames[table] == "" {
+		label = table + " · " + rowLabel + " / " + colLabel
+	}
+	if nth != "" {
+		label += "（第 " + nth + " 处 printed again）"
+	}
+	return label
 }

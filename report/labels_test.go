@@ -24,3 +24,20 @@ func TestLabelledDetail(t *testing.T) {
 		}
 	}
 }
+
+func TestCellLabel(t *testing.T) {
+	for ref, want := range map[string]string{
+		"table3.new_received.natural_person": "三、申请情况 · 一、本年新收政府信息公开申请数量 / 自然人",
+		"table3.withheld_state_secret.total": "三、申请情况 · （三）不予公开 1.属于国家秘密 / 总计",
+		"table4.suit_direct.corrected":       "四、复议诉讼 · 行政诉讼·未经复议直接起诉 / 结果纠正",
+		"table2.normative_docs.in_force":     "二、主动公开 · 行政规范性文件 / 现行有效件数",
+		"table2.procurement.amount":          "二、主动公开 · 政府集中采购 / 采购总金额",
+		"table3.granted.total#2":             "三、申请情况 · （一）予以公开 / 总计（第 2 处 printed again）",
+		"table9.x.y":                         "table9 · x / y",
+		"not a reference":                    "not a reference",
+	} {
+		if got := CellLabel(ref); got != want {
+			t.Errorf("%s: %s, want %s", ref, got, want)
+		}
+	}
+}

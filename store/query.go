@@ -43,32 +43,63 @@ func (s *SQLite) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return fn(tx)
 }
 
-// Records implements Store. Each record is the stored canonical record of the
-// latest version (source: the version's first source) with its cells and checks;
-// withFindings appends the findings to its checks.
-func (s *SQLite) Records(ctx context.Context, f Filter, withFindings bool, fn func(*report.Record) error) error {
+// StoredRecord is a report's latest record with what joins it to the rest of
+// the archive: its report id (the views' report_id, /reports/{id}), the
+// version's number and id, the organ key and the region code (always present,
+// "" without one), ahead of the canonical record's keys.
+type StoredRecord struct {
+	ReportID   int64  `json:"report_id"`
+	Version    int    `json:"version"`
+	VersionID  int64  `json:"version_id"`
+	OrganKey   string `json:"organ_key"`
+	RegionCode string `json:"region_code"`
+	*report.Record
+}
+
+// StoredRecords implements Store. Each record is the stored canonical record of
+// the latest version (source: the version's first source) with its cells and
+// checks; withFindings appends the findings to its checks.
+func (s *SQLite) StoredRecords(ctx context.Context, f Filter, withFindings bool, fn func(StoredRecord) error) error {
 	return s.readTx(ctx, func(tx *sql.Tx) error {
 		cond, args := reportFilter(f, "r.id")
-		ids, err := queryInts(ctx, tx, `SELECT r.latest_version_id FROM logical_reports r
-			WHERE r.latest_version_id IS NOT NULL AND `+cond+` ORDER BY r.id`, args...)
+		rows, err := tx.QueryContext(ctx, `SELECT r.id, v.seq, v.id, coalesce(r.organ, '') FROM logical_reports r
+			JOIN versions v ON v.id = r.latest_version_id WHERE `+cond+` ORDER BY r.id`, args...)
 		if err != nil {
+			return s.wrap(err)
+		}
+		var list []StoredRecord
+		for rows.Next() {
+			var sr StoredRecord
+			if err := rows.Scan(&sr.ReportID, &sr.Version, &sr.VersionID, &sr.OrganKey); err != nil {
+				rows.Close()
+				return s.wrap(err)
+			}
+			list = append(list, sr)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return s.wrap(err)
 		}
 		refs, err := cellRefs(ctx, tx)
 		if err != nil {
 			return s.wrap(err)
 		}
-		for _, id := range ids {
-			rec, err := loadRecord(ctx, tx, id, withFindings, refs)
-			if err != nil {
-				return s.wrap(fmt.Errorf("version %d: %w", id, err))
+		for _, sr := range list {
+			if sr.Record, err = loadRecord(ctx, tx, sr.VersionID, withFindings, refs); err != nil {
+				return s.wrap(fmt.Errorf("version %d: %w", sr.VersionID, err))
 			}
-			if err := fn(rec); err != nil {
+			sr.RegionCode = sr.Record.RegionCode
+			if err := fn(sr); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// Records calls fn with the record of each report StoredRecords reads.
+func (s *SQLite) Records(ctx context.Context, f Filter, withFindings bool, fn func(*report.Record) error) error {
+	return s.StoredRecords(ctx, f, withFindings, func(sr StoredRecord) error { return fn(sr.Record) })
 }
 
 // cellRefs maps cell_keys ids to cell references (table.row.column).

@@ -29,9 +29,9 @@ type Store interface {
 	// Reparse re-derives every stored version, and retries every document that was
 	// not a report or failed, from the stored raw bytes with the given parser.
 	Reparse(ctx context.Context, opts ReparseOptions) (ReparseStats, error)
-	// Records calls fn with the latest version of each report the filter selects,
-	// in report order.
-	Records(ctx context.Context, f Filter, withFindings bool, fn func(*report.Record) error) error
+	// StoredRecords calls fn with the latest version of each report the filter
+	// selects, in report order.
+	StoredRecords(ctx context.Context, f Filter, withFindings bool, fn func(StoredRecord) error) error
 	// Table calls fn with the rows of one public view (see Views) that the filter selects.
 	Table(ctx context.Context, view string, f Filter, fn func(header []string, row []any) error) error
 	// Checks calls fn with the check results and findings of the latest versions.

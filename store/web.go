@@ -182,11 +182,16 @@ type ReportDetail struct {
 	Version   int
 	VersionID int64
 	StoredAt  string
-	// Record is the canonical record of the latest version with its cells and its
-	// own checks (findings are in Findings).
+	// Latest says whether this is the report's latest version.
+	Latest bool
+	// Versions are all the report's versions, oldest first.
+	Versions []VersionInfo
+	// Record is the canonical record of the version with its cells and its own
+	// checks (findings are in Findings).
 	Record *report.Record
 	// Findings are the checks across reports (scope "archive"), with the report
-	// each compared against.
+	// each compared against: the latest version's only, as findings are kept for
+	// it alone.
 	Findings []CheckRow
 	// Compared are the reports the findings compared against, by id.
 	Compared   map[int64]ReportInfo
@@ -194,7 +199,22 @@ type ReportDetail struct {
 	OtherYears []ReportInfo // the same organ's other reports, by year
 }
 
-// SourceInfo is one document the latest version was read from.
+// VersionInfo is one version of a report: a content it has had.
+type VersionInfo struct {
+	Version       int    `json:"version"`
+	VersionID     int64  `json:"version_id"`
+	StoredAt      string `json:"stored_at"`
+	DerivedAt     string `json:"derived_at"`
+	Source        string `json:"source"`
+	ParserVersion string `json:"parser_version"`
+	Title         string `json:"title"`
+	Published     string `json:"published"`
+	Cells         int    `json:"cells"`
+	FailedChecks  int    `json:"failed_checks"`
+	Latest        bool   `json:"latest"`
+}
+
+// SourceInfo is one document the version was read from.
 type SourceInfo struct {
 	URI       string `json:"uri"`
 	SHA256    string `json:"sha256"`
@@ -204,15 +224,21 @@ type SourceInfo struct {
 	GoneAt    string `json:"gone_at,omitempty"`
 }
 
-// Report returns a report's latest version, its findings, sources and the same
-// organ's other years; ErrNotFound if there is no such report.
-func (s *SQLite) Report(ctx context.Context, id int64) (*ReportDetail, error) {
+// ReportVersion returns a version of a report (version 0: the latest) with its
+// sources, the report's versions and the same organ's other years, and, for the
+// latest version, its findings; ErrNotFound if there is no such report or
+// version.
+func (s *SQLite) ReportVersion(ctx context.Context, id int64, version int) (*ReportDetail, error) {
 	d := &ReportDetail{}
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
 		var organKey string
-		args := append(d.Info.scanArgs(), &d.Version, &d.VersionID, &d.StoredAt, &organKey)
-		err := tx.QueryRowContext(ctx, `SELECT `+reportInfoColumns+`, v.seq, v.id, v.stored_at, coalesce(r.organ, '')
-			FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id WHERE r.id = ?`, id).Scan(args...)
+		args := append(d.Info.scanArgs(), &d.Version, &d.VersionID, &d.StoredAt, &organKey, &d.Latest)
+		which := `v.id = r.latest_version_id`
+		if version != 0 {
+			which = `v.report_id = r.id AND v.seq = ?2`
+		}
+		err := tx.QueryRowContext(ctx, `SELECT `+reportInfoColumns+`, v.seq, v.id, v.stored_at, coalesce(r.organ, ''), v.id = r.latest_version_id
+			FROM logical_reports r JOIN versions v ON `+which+` WHERE r.id = ?1`, id, version).Scan(args...)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -226,8 +252,15 @@ func (s *SQLite) Report(ctx context.Context, id int64) (*ReportDetail, error) {
 		if d.Record, err = loadRecord(ctx, tx, d.VersionID, false, refs); err != nil {
 			return err
 		}
-		if d.Findings, err = findingsOf(ctx, tx, d.VersionID, id); err != nil {
+		if d.Versions, err = versionsOf(ctx, tx, id); err != nil {
 			return err
+		}
+		if d.Latest {
+			if d.Findings, err = findingsOf(ctx, tx, d.VersionID, id); err != nil {
+				return err
+			}
+		} else {
+			d.Info.Findings, d.Info.CopiedPrevious, d.Info.CopiedPeers = 0, nil, nil
 		}
 		if d.Compared, err = comparedReports(ctx, tx, d.Findings); err != nil {
 			return err
@@ -244,6 +277,26 @@ func (s *SQLite) Report(ctx context.Context, id int64) (*ReportDetail, error) {
 		return nil, err
 	}
 	return d, s.wrap(err)
+}
+
+func versionsOf(ctx context.Context, tx *sql.Tx, reportID int64) ([]VersionInfo, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT v.seq, v.id, v.stored_at, v.derived_at, v.source, v.parser_version,
+		coalesce(v.title, ''), coalesce(v.published, ''), v.n_cells, v.n_failed_checks, v.id = r.latest_version_id
+		FROM versions v JOIN logical_reports r ON r.id = v.report_id WHERE v.report_id = ? ORDER BY v.seq`, reportID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []VersionInfo
+	for rows.Next() {
+		var vi VersionInfo
+		if err := rows.Scan(&vi.Version, &vi.VersionID, &vi.StoredAt, &vi.DerivedAt, &vi.Source, &vi.ParserVersion,
+			&vi.Title, &vi.Published, &vi.Cells, &vi.FailedChecks, &vi.Latest); err != nil {
+			return nil, err
+		}
+		out = append(out, vi)
+	}
+	return out, rows.Err()
 }
 
 func findingsOf(ctx context.Context, tx *sql.Tx, versionID, reportID int64) ([]CheckRow, error) {

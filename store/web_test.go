@@ -90,7 +90,7 @@ func TestOverview(t *testing.T) {
 func TestReportDetail(t *testing.T) {
 	ro, ids := webArchive(t)
 	ctx := context.Background()
-	d, err := ro.Report(ctx, ids["edu2022"])
+	d, err := ro.ReportVersion(ctx, ids["edu2022"], 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestReportDetail(t *testing.T) {
 	if len(d.OtherYears) != 1 || d.OtherYears[0].ID != ids["edu2021"] || d.OtherYears[0].Year != 2021 {
 		t.Errorf("other years %+v", d.OtherYears)
 	}
-	if _, err := ro.Report(ctx, 999); !errors.Is(err, ErrNotFound) {
+	if _, err := ro.ReportVersion(ctx, 999, 0); !errors.Is(err, ErrNotFound) {
 		t.Errorf("report 999: %v, want ErrNotFound", err)
 	}
 }

@@ -213,13 +213,7 @@ func (s *server) comparePage(w http.ResponseWriter, r *http.Request) {
 		s.failQuery(w, r, err)
 		return
 	}
-	switch f {
-	case asJSON:
-		writeJSON(w, http.StatusOK, c)
-		return
-	case asCSV:
-		header, rows := compareTable(c)
-		download(w, fmt.Sprintf("compare-%s-%d-%s", c.Region, c.Year, c.Figure), header, rows)
+	if sendData(w, f, c, fmt.Sprintf("compare-%s-%d-%s", c.Region, c.Year, c.Figure), func() ([]string, [][]string) { return compareTable(c) }) {
 		return
 	}
 	if overview == nil {

@@ -193,13 +193,7 @@ func (s *server) coveragePage(w http.ResponseWriter, r *http.Request) {
 		s.failQuery(w, r, err)
 		return
 	}
-	switch f {
-	case asJSON:
-		writeJSON(w, http.StatusOK, c)
-		return
-	case asCSV:
-		header, rows := coverageTable(c)
-		download(w, fmt.Sprintf("coverage-%s-%d", c.Region, c.Year), header, rows)
+	if sendData(w, f, c, fmt.Sprintf("coverage-%s-%d", c.Region, c.Year), func() ([]string, [][]string) { return coverageTable(c) }) {
 		return
 	}
 	o, err := s.archiveOverview(r.Context())

@@ -621,13 +621,7 @@ func (s *server) leadPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := d.result(l)
-	switch f {
-	case asJSON:
-		writeJSON(w, http.StatusOK, res)
-		return
-	case asCSV:
-		header, rows := res.table()
-		download(w, fmt.Sprintf("lead-%s-%d%s", l.Name, year, regionSuffix(region)), header, rows)
+	if sendData(w, f, res, fmt.Sprintf("lead-%s-%d%s", l.Name, year, regionSuffix(region)), func() ([]string, [][]string) { return res.table() }) {
 		return
 	}
 	o, err := s.archiveOverview(r.Context())

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"gongkai/index"
+	"gongkai/store"
 )
 
 // leadJSON is a lead as /leads/{name}.json gives it.
@@ -143,5 +145,61 @@ func TestSearchDownloads(t *testing.T) {
 	_, html := f.get(t, "/search"+q)
 	if !strings.Contains(html, `href="/search.csv?q=`) || !strings.Contains(html, `href="/search.json?q=`) {
 		t.Error("the search page does not offer its CSV and JSON")
+	}
+}
+
+func TestVersionsAndChanges(t *testing.T) {
+	f := newFixture(t)
+	// The education bureau corrects its 2022 report: one figure and a line of text.
+	rw, err := store.Open(f.dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	corrected := cloneRecord(t, loadRecord(t))
+	setCell(t, corrected, "table3.withheld_law_prohibited.natural_person", "/")
+	setCell(t, corrected, "table3.withheld_law_prohibited.commercial", "")
+	setCell(t, corrected, "table3.granted.natural_person", "16")
+	corrected.Text = "（2023年2月10日更正：原报告第三部分数据有误。）\n" + corrected.Text
+	res, err := rw.Ingest(context.Background(), []store.Item{{Doc: doc("http://example.gov.cn/jyj/2022.html", "教育局 2022 corrected"), Record: corrected, ParserVersion: "test"}})
+	if err != nil || res[0].Err != nil || res[0].ReportID != f.ids["edu2022"] {
+		t.Fatalf("correction: %v %+v", err, res)
+	}
+	rw.Close()
+	id := f.ids["edu2022"]
+
+	var latest, first reportJSON
+	f.getJSON(t, fmt.Sprintf("/api/reports/%d", id), http.StatusOK, &latest)
+	f.getJSON(t, fmt.Sprintf("/api/reports/%d?version=1", id), http.StatusOK, &first)
+	if latest.Version != 2 || !latest.Latest || len(latest.Versions) != 2 || first.Version != 1 || first.Latest || len(first.Findings) != 0 {
+		t.Fatalf("latest v%d %v %d versions; first v%d %v %d findings", latest.Version, latest.Latest, len(latest.Versions), first.Version, first.Latest, len(first.Findings))
+	}
+	var c changesResult
+	f.getJSON(t, fmt.Sprintf("/api/reports/%d/changes", id), http.StatusOK, &c)
+	if c.From != 1 || c.To != 2 || len(c.Cells) != 1 || c.Cells[0].Ref != "table3.granted.natural_person" || c.Cells[0].After != "16" ||
+		c.LinesAdded != 1 || c.LinesRemoved != 0 {
+		t.Errorf("changes: %+v", c)
+	}
+	// The page of the older version says so and links the latest; the latest lists both.
+	_, old := f.get(t, fmt.Sprintf("/reports/%d?version=1", id))
+	_, now := f.get(t, fmt.Sprintf("/reports/%d", id))
+	if !strings.Contains(old, "不是最新版") || !strings.Contains(now, fmt.Sprintf(`href="/reports/%d?version=1"`, id)) ||
+		!strings.Contains(now, fmt.Sprintf(`href="/reports/%d/changes?from=1&amp;to=2"`, id)) {
+		t.Error("version pages do not link each other and their changes")
+	}
+	_, page := f.get(t, fmt.Sprintf("/reports/%d/changes?from=1&to=2", id))
+	_, csv := f.get(t, fmt.Sprintf("/reports/%d/changes.csv?from=1&to=2", id))
+	if !strings.Contains(page, "三、申请情况 · （一）予以公开 / 自然人") || !strings.Contains(page, "<ins>（2023年2月10日更正") ||
+		!strings.Contains(csv, "cell,table3.granted.natural_person,三、申请情况 · （一）予以公开 / 自然人,") {
+		t.Errorf("changes page or CSV:\n%s", csv)
+	}
+	for path, want := range map[string]int{
+		fmt.Sprintf("/reports/%d?version=3", id):                 http.StatusNotFound,
+		fmt.Sprintf("/reports/%d?version=x", id):                 http.StatusBadRequest,
+		fmt.Sprintf("/reports/%d/changes?from=2&to=2", id):       http.StatusBadRequest,
+		fmt.Sprintf("/api/reports/%d/changes", f.ids["fin2022"]): http.StatusBadRequest, // one version only
+	} {
+		if res, _ := f.get(t, path); res.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
+		}
 	}
 }

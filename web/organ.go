@@ -147,13 +147,7 @@ func (s *server) organPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	switch f {
-	case asJSON:
-		writeJSON(w, http.StatusOK, h)
-		return
-	case asCSV:
-		header, rows := historyTable(h)
-		download(w, "history-"+h.Organ, header, rows)
+	if sendData(w, f, h, "history-"+h.Organ, func() ([]string, [][]string) { return historyTable(h) }) {
 		return
 	}
 	p := organPageData{page: page{Title: h.Organ + " 历年 history"}, H: h, Chart: organChart(h), ChartURL: organURL(name) + "/chart.svg"}

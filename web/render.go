@@ -46,7 +46,7 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
-var pageNames = []string{"home", "search", "report", "organ", "compare", "coverage", "lead", "error"}
+var pageNames = []string{"home", "search", "report", "organ", "compare", "coverage", "lead", "changes", "error"}
 
 func loadTemplates() *pageTemplates {
 	pt := &pageTemplates{sets: map[string]*template.Template{},

@@ -14,14 +14,32 @@ import (
 	"gongkai/store"
 )
 
-// loadReport reads the report named by the {id} path value, answering 404 itself.
+// loadReport reads the report named by the {id} path value, at the version the
+// version parameter names (the latest without one), answering 404 itself.
 func (s *server) loadReport(w http.ResponseWriter, r *http.Request, id string) (*store.ReportDetail, bool) {
 	n, ok := parseID(id)
 	if !ok {
 		s.notFound(w, r, fmt.Sprintf("没有编号为 %q 的报告 No report %q", id, id))
 		return nil, false
 	}
-	d, err := s.Store.Report(r.Context(), n)
+	version := 0
+	if v := r.URL.Query().Get("version"); v != "" {
+		version, _ = strconv.Atoi(v)
+		if version < 1 {
+			s.fail(w, r, http.StatusBadRequest, fmt.Errorf("version %q: 版本号是从 1 起的数字 a number from 1", v))
+			return nil, false
+		}
+	}
+	return s.reportAt(w, r, n, version)
+}
+
+// reportAt reads a version of a report (0: the latest), answering 404 itself.
+func (s *server) reportAt(w http.ResponseWriter, r *http.Request, n int64, version int) (*store.ReportDetail, bool) {
+	d, err := s.Store.ReportVersion(r.Context(), n, version)
+	if errors.Is(err, store.ErrNotFound) && version != 0 {
+		s.notFound(w, r, fmt.Sprintf("报告 %d 没有第 %d 版 Report %d has no version %d", n, version, n, version))
+		return nil, false
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r, fmt.Sprintf("没有编号为 %d 的报告 No report %d", n, n))
 		return nil, false
@@ -40,6 +58,10 @@ type reportJSON struct {
 	Version  int    `json:"version"`
 	StoredAt string `json:"stored_at"`
 	URL      string `json:"url"`
+	// Latest says whether this is the latest version; Versions lists them all,
+	// each reachable with ?version=N, and what changed at /api/reports/{id}/changes.
+	Latest   bool                `json:"latest"`
+	Versions []store.VersionInfo `json:"versions"`
 	*report.Record
 	// Findings are the checks across reports; other_report_id names the report a
 	// finding compared against.
@@ -67,6 +89,7 @@ type sourceJSON struct {
 
 func toReportJSON(d *store.ReportDetail) reportJSON {
 	out := reportJSON{ID: d.Info.ID, Version: d.Version, StoredAt: d.StoredAt, URL: reportURL(d.Info.ID), Record: d.Record,
+		Latest: d.Latest, Versions: d.Versions,
 		Findings: []findingJSON{}, Sources: []sourceJSON{}, OtherYears: d.OtherYears}
 	for _, f := range d.Findings {
 		fj := findingJSON{Rule: f.Rule, OK: f.OK, Detail: f.Detail, Cells: f.Cells, OtherReportID: f.OtherReportID, Share: f.Share}
@@ -196,6 +219,16 @@ type reportPage struct {
 	Paragraphs []string
 	OtherYears []store.ReportInfo
 	Warnings   []string
+	// Versions are the report's versions, each with its page and what changed
+	// from the one before.
+	Versions  []versionView
+	LatestURL string
+}
+
+type versionView struct {
+	store.VersionInfo
+	URL, ChangesURL string
+	Current         bool
 }
 
 type legacyRow struct {
@@ -254,6 +287,19 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 	}
 	if d.Info.Organ != "" {
 		p.OrganURL = organURL(d.Info.Organ)
+	}
+	for i, v := range d.Versions {
+		vv := versionView{VersionInfo: v, URL: fmt.Sprintf("%s?version=%d", reportURL(d.Info.ID), v.Version), Current: v.Version == d.Version}
+		if v.Latest {
+			vv.URL = reportURL(d.Info.ID)
+		}
+		if i > 0 {
+			vv.ChangesURL = changesURL(d.Info.ID, d.Versions[i-1].Version, v.Version)
+		}
+		p.Versions = append(p.Versions, vv)
+	}
+	if !d.Latest {
+		p.LatestURL = reportURL(d.Info.ID)
 	}
 	for _, src := range d.Sources {
 		sv := sourceView{SourceInfo: src, Archive: archiveURL(src.SHA256)}

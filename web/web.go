@@ -33,7 +33,7 @@ import (
 // Store is what the pages read of the archive; *store.SQLite implements it.
 type Store interface {
 	Overview(ctx context.Context) (store.Overview, error)
-	Report(ctx context.Context, id int64) (*store.ReportDetail, error)
+	ReportVersion(ctx context.Context, id int64, version int) (*store.ReportDetail, error)
 	ReportCells(ctx context.Context, q store.CellQuery) ([]store.ReportCells, error)
 	Original(ctx context.Context, sha256 string) (*store.Original, error)
 	SearchHeld(ctx context.Context, reportIDs []int64) (map[int64]bool, error)
@@ -118,6 +118,9 @@ func New(o Options) http.Handler {
 	mux.HandleFunc("GET /search.csv", s.searchPage)
 	mux.HandleFunc("GET /search.json", s.searchPage)
 	mux.HandleFunc("GET /reports/{id}", s.reportPage)
+	mux.HandleFunc("GET /reports/{id}/changes", s.changesPage)
+	mux.HandleFunc("GET /reports/{id}/changes.csv", s.changesPage)
+	mux.HandleFunc("GET /reports/{id}/changes.json", s.changesPage)
 	mux.HandleFunc("GET /organs/{name}", s.organPage)
 	mux.HandleFunc("GET /organs/{name}/chart.svg", s.organChart)
 	mux.HandleFunc("GET /compare", s.comparePage)
@@ -135,6 +138,7 @@ func New(o Options) http.Handler {
 
 	mux.HandleFunc("GET /api/search", s.apiSearch)
 	mux.HandleFunc("GET /api/reports/{id}", s.apiReport)
+	mux.HandleFunc("GET /api/reports/{id}/changes", s.apiChanges)
 	mux.HandleFunc("GET /api/compare", s.apiCompare)
 	mux.HandleFunc("GET /api/coverage", s.apiCoverage)
 	mux.HandleFunc("GET /api/organs/{name}/history", s.apiHistory)
@@ -224,6 +228,22 @@ type apiError struct {
 
 func writeJSONError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, apiError{msg})
+}
+
+// sendData answers a request for the .json or the .csv form of a page with v or
+// with its table (a file named name.csv), and says whether it did; the page
+// itself is the caller's to render.
+func sendData(w http.ResponseWriter, f format, v any, name string, table func() ([]string, [][]string)) bool {
+	switch f {
+	case asJSON:
+		writeJSON(w, http.StatusOK, v)
+		return true
+	case asCSV:
+		header, rows := table()
+		download(w, name, header, rows)
+		return true
+	}
+	return false
 }
 
 // download sends rows as a CSV file (UTF-8 with a byte order mark, so that Excel

@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"gongkai/internal/csvfile"
-	"gongkai/report"
 	"gongkai/store"
 )
 
@@ -20,9 +19,11 @@ func init() {
 			"Writes the latest version of every report the filters select to standard output.",
 			"",
 			"jsonl: one canonical record per report and line, keys as in the report schema",
-			"(source is where the version was first found); the findings across reports",
-			"(carry_chain, in_force_chain, timeliness, copied_text) follow the record's own",
-			"checks unless --no-findings, which prints the record exactly as parse --json did.",
+			"(source is where the version was first found), led by report_id, version,",
+			"version_id, organ_key and region_code, which join it to the views and to",
+			"/reports/{id}; the findings across reports (carry_chain, in_force_chain,",
+			"timeliness, copied_text) follow the record's own checks unless --no-findings,",
+			"which prints the record's keys exactly as parse --json did.",
 			"",
 			"csv: UTF-8 with a byte order mark so that Excel shows Chinese (--no-bom drops it).",
 			"Long form by default, one row per printed cell: report_id, organ, region,",
@@ -109,7 +110,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	if *format == "jsonl" {
 		enc := json.NewEncoder(out)
 		enc.SetEscapeHTML(false)
-		err = s.Records(ctx, filter, !*noFindings, func(rec *report.Record) error { return enc.Encode(rec) })
+		err = s.StoredRecords(ctx, filter, !*noFindings, func(sr store.StoredRecord) error { return enc.Encode(sr) })
 	} else {
 		w, _ := csvfile.NewWriter(out, !*noBOM) // out is buffered: its Flush reports a failed write
 		headerDone := false
