@@ -3,6 +3,7 @@ package parse
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -76,4 +77,75 @@ func FuzzParseText(f *testing.F) {
 	seeds(f, ".txt", ".md")
 	f.Add([]byte("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 713000074\n"))
 	f.Fuzz(checkParse)
+}
+
+// FuzzParseFlowing feeds the flowing-text path: the fixtures and the corpus with
+// their line structure gone, and glued rows.
+func FuzzParseFlowing(f *testing.F) {
+	for _, dir := range []string{"testdata", filepath.Join("..", "..", "shared", "corpus")} {
+		pages, _ := filepath.Glob(filepath.Join(dir, "*.htm*"))
+		for _, p := range pages {
+			if data, err := os.ReadFile(p); err == nil {
+				for _, style := range []flowStyle{oneLine, spaced} {
+					f.Add([]byte(flowSeed(flowingText(data, style))))
+				}
+			}
+		}
+		texts, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+		for _, p := range texts {
+			if data, err := os.ReadFile(p); err == nil {
+				f.Add([]byte(flowSeed(strings.ReplaceAll(string(data), "\n", ""))))
+			}
+		}
+	}
+	f.Add([]byte("三、收到和处理政府信息公开申请情况（四）无法提供1.本机关不掌握相关政府信息31000042.没有现成信息需要另行制作150 000015"))
+	f.Add([]byte("四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计12000120000000000五、存在的主要问题及改进情况"))
+	f.Fuzz(checkParse)
+}
+
+// flowSeed keeps of a flowing text its start (title, date) and its tables: the
+// fuzzer minimises what it finds, and a short seed keeps that quick.
+func flowSeed(text string) string {
+	head := text[:min(len(text), 1500)]
+	if i := strings.Index(text, "二、主动公开"); i > len(head) {
+		return head + text[i:min(len(text), i+6000)]
+	}
+	return text[:min(len(text), 7500)]
+}
+
+// FuzzSplitCells holds the splitter to what it promises on any tokens: it ends in
+// bounded time, and a split it returns has the cells asked for, made of the
+// tokens' characters in order without crossing a separator.
+func FuzzSplitCells(f *testing.F) {
+	f.Add("713000074", "", 7)
+	f.Add("150", "000015", 7)
+	f.Add("—1————1", "", 7)
+	f.Add("18-21,234", "", 3)
+	f.Add("110101220101102120002", "", 15)
+	f.Fuzz(func(t *testing.T, a, b string, n int) {
+		if n < 1 || n > 20 {
+			return
+		}
+		tokens := []string{a, b}
+		start := time.Now()
+		cons := t3Constraint(t3Cols)
+		if n == 15 {
+			cons = t4Constraint
+		} else if n != 7 {
+			cons = nil
+		}
+		split, how := splitCells(tokens, n, cons)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("splitCells took %v on %q", d, tokens)
+		}
+		if how != splitOnly && how != splitAddsUp {
+			return
+		}
+		if len(split) != n {
+			t.Fatalf("%q into %d: %d cells %q", tokens, n, len(split), split)
+		}
+		if strings.Join(split, "") != strings.TrimSpace(a)+strings.TrimSpace(b) {
+			t.Fatalf("%q into %d: cells %q are not the tokens' characters", tokens, n, split)
+		}
+	})
 }

@@ -96,7 +96,16 @@ const maxReadings = 8
 // splitReadings is splitCells that, when several readings satisfy the constraint,
 // also returns up to keep of them (none when there are more).
 func splitReadings(tokens []string, n int, constraint func([]int64) bool, keep int) ([]string, int, [][]string) {
-	type token struct{ orig, folded []rune }
+	// piece holds the cells each stretch of a token makes, found once before the
+	// search: piece[start][length-1].
+	type cellAt struct {
+		ok, whole bool
+		count     int64
+	}
+	type token struct {
+		orig  []rune
+		piece [][]cellAt
+	}
 	toks := make([]token, 0, len(tokens))
 	total := 0
 	for _, t := range tokens {
@@ -107,12 +116,25 @@ func splitReadings(tokens []string, n int, constraint func([]int64) bool, keep i
 		o := []rune(t)
 		f := make([]rune, len(o))
 		for i, r := range o {
-			f[i] = foldRune(r)
+			if f[i] = foldRune(r); !cellRune(f[i]) {
+				return nil, splitNone, nil // no cell holds this character
+			}
 		}
-		toks = append(toks, token{o, f})
 		total += len(o)
+		if total > maxSplitRunes {
+			return nil, splitNone, nil
+		}
+		tok := token{orig: o, piece: make([][]cellAt, len(o))}
+		for start := range f {
+			tok.piece[start] = make([]cellAt, min(maxPieceRunes, len(f)-start))
+			for l := range tok.piece[start] {
+				ok, c, w := pieceValue(f[start : start+l+1])
+				tok.piece[start][l] = cellAt{ok, w, c}
+			}
+		}
+		toks = append(toks, tok)
 	}
-	if len(toks) == 0 || len(toks) > n || total < n || total > maxSplitRunes {
+	if len(toks) == 0 || len(toks) > n || total < n {
 		return nil, splitNone, nil
 	}
 	var (
@@ -144,22 +166,22 @@ func splitReadings(tokens []string, n int, constraint func([]int64) bool, keep i
 			}
 			return
 		}
-		rs := toks[ti].folded
+		tok := toks[ti]
 		// Every token still to come needs a cell; every rune left fits in cells of
 		// at most maxPieceRunes.
 		remaining := len(toks) - ti - 1
 		if len(pieces)+1+remaining > n || left > (n-len(pieces))*maxPieceRunes {
 			return
 		}
-		for end := pos + 1; end <= len(rs) && end-pos <= maxPieceRunes; end++ {
-			ok, c, w := pieceValue(rs[pos:end])
-			if !ok {
+		for l, c := range tok.piece[pos] {
+			if !c.ok {
 				continue
 			}
-			pieces = append(pieces, string(toks[ti].orig[pos:end]))
-			counts = append(counts, c)
-			whole = append(whole, w)
-			if end == len(rs) {
+			end := pos + l + 1
+			pieces = append(pieces, string(tok.orig[pos:end]))
+			counts = append(counts, c.count)
+			whole = append(whole, c.whole)
+			if end == len(tok.orig) {
 				walk(ti+1, 0, left-(end-pos))
 			} else {
 				walk(ti, end, left-(end-pos))
@@ -185,6 +207,13 @@ func splitReadings(tokens []string, n int, constraint func([]int64) bool, keep i
 		return nil, splitMany, nil
 	}
 	return nil, splitNone, nil // several readings, none of which adds up
+}
+
+// cellRune says whether a (folded) character may stand in a cell of figures: a
+// digit, a dash, 无 (暂无), or a character of a figure's sign, grouping, decimals
+// and units.
+func cellRune(r rune) bool {
+	return r >= '0' && r <= '9' || isDashRune(r) || strings.ContainsRune("无暂+,.%万元件次条个项人家份宗起篇期", r)
 }
 
 func allWhole(w []bool) bool {

@@ -74,6 +74,15 @@ func TestSplitCellsBounded(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %v", d)
 	}
+	// As the fuzzer found it: figures and bytes that no cell holds.
+	if _, how := splitCells([]string{strings.Repeat("8", 21) + "\u05cf\x8e", "w\xecH\xd7\n4!S0"}, 13, nil); how != splitNone {
+		t.Errorf("tokens with characters no cell holds split")
+	}
+	start = time.Now()
+	splitCells([]string{strings.Repeat("8", 40), "0000"}, 13, nil)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("44 digits into 13 cells took %v", d)
+	}
 	if _, how := splitCells([]string{strings.Repeat("1", 65)}, 7, t3Constraint(t3Cols)); how != splitNone {
 		t.Errorf("over-long run must not be searched")
 	}
