@@ -254,7 +254,7 @@ func testOptions() Options {
 
 // newTestCrawler is a crawler of the given portals into a temporary archive, an
 // in-memory state and a sink that parses.
-func newTestCrawler(t *testing.T, opts Options, portals ...Portal) (*Crawler, *memState, *parseSink) {
+func newTestCrawler(t testing.TB, opts Options, portals ...Portal) (*Crawler, *memState, *parseSink) {
 	t.Helper()
 	arch, err := archive.Open(t.TempDir())
 	if err != nil {

@@ -555,6 +555,14 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		}
 		return a
 	}
+	// The page's links, read once for the checks below and for following them.
+	var rp *readPage
+	links := func() *readPage {
+		if rp == nil && log.doc != nil {
+			rp = c.readLinks(it, log.doc, func() string { return decodePage(log.body, log.contentType) }, final.URL, false)
+		}
+		return rp
+	}
 	switch {
 	case status >= 500:
 		return attempt{outcome: OutcomeFailed, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), retry: true, hostFailure: true, fetched: true}
@@ -571,9 +579,9 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		}
 		a.fetched = true
 		return a
-	case it.Kind == KindList && it.Via == "" && log.doc != nil && c.scriptShell(it, log.doc, mustURL(final.URL)):
+	case it.Kind == KindList && it.Via == "" && log.doc != nil && c.scriptShell(it, links()):
 		return c.renderShell(ctx, s, it, log, final)
-	case log.body != nil && log.doc != nil && isStub(log.body, log.doc.Find("body").Text(), len(discover(log.doc, mustURL(final.URL)))):
+	case log.body != nil && links() != nil && isStub(log.body, log.doc.Find("body").Text(), len(links().links)):
 		return attempt{outcome: OutcomeStub, detail: fmt.Sprintf("a %d-byte body with nothing in it", len(log.body)), fetched: true}
 	}
 	if log.doc == nil && log.body == nil {
@@ -586,17 +594,15 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 			c.lost(it, "recording the capture", err)
 			return attempt{outcome: OutcomeNotStored, detail: "recording the capture: " + err.Error(), fetched: true}
 		}
-		if log.doc != nil {
-			c.follow(ctx, s, it, c.readLinks(it, log.doc, decodePage(log.body, log.contentType), final.URL, now.IsReport))
+		if pg := links(); pg != nil {
+			pg.isReport = now.IsReport
+			c.follow(ctx, s, it, pg)
 		}
 		return attempt{outcome: OutcomeUnchanged, detail: "same bytes as the last capture", fetched: true}
 	}
-	var pg *readPage
-	if log.doc != nil {
-		// A list API's answer is read before the sink takes the page, so that
-		// what it held is part of the URL's outcome.
-		pg = c.readLinks(it, log.doc, decodePage(log.body, log.contentType), final.URL, false)
-	}
+	// A list API's answer is read before the sink takes the page, so that what
+	// it held is part of the URL's outcome.
+	pg := links()
 	isReport, err := c.sink.Fetched(ctx, Fetched{Item: it, FinalURL: final.URL, ContentType: log.contentType, Capture: final.Capture, Body: log.body},
 		func(ing Ingested, err error) {
 			if pg != nil && pg.note != "" {
@@ -664,7 +670,10 @@ func storedOutcome(it Item, ing Ingested) Outcome {
 		return OutcomeReport
 	case it.Kind == KindList:
 		return OutcomeList
-	case report.NamesReport(it.Text) || report.LookAlike(it.Text) != "":
+	case it.Kind != KindAttachment && (report.NamesReport(it.Text) || report.LookAlike(it.Text) != ""):
+		// A page that names the report without being one. An attachment named
+		// as the report that does not read as one is a document that is not a
+		// report (a scan, a placeholder): the detail says what the parser found.
 		return OutcomeLookAlike
 	}
 	return OutcomeNotReport
@@ -736,7 +745,7 @@ func (c *Crawler) followArchived(ctx context.Context, s *scheduler, it Item, pre
 		c.lost(it, "reading its archived copy for links", err)
 		return
 	}
-	c.follow(ctx, s, it, c.readLinks(it, doc, decodePage(p.Body, prev.ContentType), it.URL, prev.IsReport))
+	c.follow(ctx, s, it, c.readLinks(it, doc, func() string { return decodePage(p.Body, prev.ContentType) }, it.URL, prev.IsReport))
 }
 
 // readPage is a fetched page as the crawl reads it for links: its links, and
@@ -756,7 +765,7 @@ type readPage struct {
 // embedded lists, or, for the answer of a list API, the items of its JSON
 // (read from the text as served: an HTML parser would take the markup inside
 // its strings for tags).
-func (c *Crawler) readLinks(it Item, doc *goquery.Selection, text, pageURL string, isReport bool) *readPage {
+func (c *Crawler) readLinks(it Item, doc *goquery.Selection, text func() string, pageURL string, isReport bool) *readPage {
 	base, err := url.Parse(pageURL)
 	if err != nil {
 		return nil
@@ -769,11 +778,11 @@ func (c *Crawler) readLinks(it Item, doc *goquery.Selection, text, pageURL strin
 		if r, err := url.Parse(a.Referer); err == nil && a.Referer != "" {
 			resolveAt = r
 		}
-		ans := a.read(text, resolveAt, apiPageOf(it))
+		ans := a.read(text(), resolveAt, apiPageOf(it))
 		pg.api, pg.links, pg.note = &ans, ans.links, ans.note
 	case it.Via == viaJpaas || it.Via == viaGkmlpt:
 		var raw []rawLink
-		raw, pg.apiMore = apiAnswer(it, text)
+		raw, pg.apiMore = apiAnswer(it, text())
 		pg.links = resolveLinks(raw, base)
 	default:
 		pg.links = discover(doc, base)
@@ -830,27 +839,29 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, rp *readPag
 // shell (next to no words, no link the crawl would follow) or a page of an
 // annual-report column, chrome and all, that links no report, no attachment
 // and no further page of its list.
-func (c *Crawler) scriptShell(it Item, doc *goquery.Selection, base *url.URL) bool {
-	if doc.Find("script").Length() == 0 {
+func (c *Crawler) scriptShell(it Item, rp *readPage) bool {
+	if rp == nil || rp.doc.Find("script").Length() == 0 {
 		return false
 	}
+	doc, base := rp.doc, rp.url
+	title := strings.TrimSpace(doc.Find("title").First().Text())
+	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, InReportColumn: it.InReportColumn}
+	empty := utf8.RuneCountInString(strings.Join(strings.Fields(doc.Find("body").Text()), "")) < 200
 	portal := c.portal(it.Portal)
-	if portal == nil || portal.listsWithAPI(base) {
+	if (!empty && !pg.inReportColumn()) || portal == nil || portal.listsWithAPI(base) {
 		return false
 	}
 	if len(hanwebStart(it, doc, base, false))+len(jpaasStart(it, doc, base, false))+len(gkmlptStart(it, doc, base)) > 0 {
 		return false
 	}
-	title := strings.TrimSpace(doc.Find("title").First().Text())
-	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, InReportColumn: it.InReportColumn}
 	self := Canonical(base.String())
 	var targets []target
-	for _, t := range choose(pg, discover(doc, base), portal, c.opts.MaxDepth) {
+	for _, t := range choose(pg, rp.links, portal, c.opts.MaxDepth) {
 		if Canonical(t.URL.String()) != self {
 			targets = append(targets, t)
 		}
 	}
-	if len(targets) == 0 && utf8.RuneCountInString(strings.Join(strings.Fields(doc.Find("body").Text()), "")) < 200 {
+	if empty && len(targets) == 0 {
 		return true
 	}
 	if !pg.inReportColumn() {
@@ -968,13 +979,4 @@ func (c *Crawler) reportProgress(ctx context.Context, s *scheduler, resumed bool
 		p.Resumed, p.Done = resumed, true
 		c.opts.Progress(p)
 	}
-}
-
-// mustURL parses a URL the transport has already requested.
-func mustURL(raw string) *url.URL {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return &url.URL{}
-	}
-	return u
 }

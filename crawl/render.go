@@ -111,8 +111,8 @@ type renderer struct {
 	dataDir string
 	browser context.Context
 	stop    func()
-	err     error // the browser did not start
-	pid     int
+	err     error        // the browser did not start
+	pid     atomic.Int64 // the browser's process, 0 when none runs (read by the benchmark)
 }
 
 func newRenderer(path string, timeout time.Duration, maxDOM int64) *renderer {
@@ -161,7 +161,7 @@ func (r *renderer) start() error {
 		return r.err
 	}
 	if p := chromedp.FromContext(browser).Browser.Process(); p != nil {
-		r.pid = p.Pid
+		r.pid.Store(int64(p.Pid))
 	}
 	r.browser = browser
 	r.stop = func() {
@@ -179,7 +179,8 @@ func (r *renderer) close() {
 	if r.stop != nil {
 		r.stop()
 	}
-	r.browser, r.stop, r.err, r.pid = nil, nil, nil, 0
+	r.browser, r.stop, r.err = nil, nil, nil
+	r.pid.Store(0)
 }
 
 // render loads the page in a new tab, answers its requests, waits until its
@@ -245,8 +246,9 @@ func (r *renderer) render(ctx context.Context, job renderJob) (rendered, error) 
 	if err := chromedp.Do(deadline, chromedp.Navigate(job.url)); err != nil && deadline.Err() == nil {
 		return rendered{}, fmt.Errorf("loading %s: %w", job.url, err)
 	}
-	// The page's scripts are done when no request has been pending for a while.
-	const quiet = 500 * time.Millisecond
+	// The page's scripts are done when no request has been pending for a
+	// while: long enough for a script that asks on load, or after a short timer.
+	const quiet = 300 * time.Millisecond
 	for deadline.Err() == nil {
 		if pending.Load() == 0 && time.Since(time.Unix(0, lastActivity.Load())) >= quiet {
 			break
@@ -367,7 +369,7 @@ func (c *Crawler) renderShell(ctx context.Context, s *scheduler, it Item, log *f
 	if err != nil {
 		return attempt{outcome: OutcomeNeedsBrowser, detail: why + "; its rendered DOM cannot be read: " + err.Error(), fetched: true}
 	}
-	rp := c.readLinks(it, doc, res.html, final.URL, false)
+	rp := c.readLinks(it, doc, func() string { return res.html }, final.URL, false)
 	c.follow(ctx, s, it, rp)
 	detail := fmt.Sprintf("rendered in Chromium (%d links; its scripts' requests: %d answered, %d refused; DOM %d bytes at %s)",
 		len(rp.links), res.requests, res.refused, len(res.html), conv.Location())

@@ -291,6 +291,15 @@ func (s *Site) Handler(base string) http.Handler {
 		rest := strings.TrimPrefix(r.URL.Path, "/")
 		name, path, _ := strings.Cut(rest, "/")
 		p := s.w.byName[name]
+		if p == nil && r.URL.Path != "/" && r.URL.Path != "/robots.txt" {
+			// A path from the root that a portal's script or list mechanism
+			// asks from one of its pages (Hanweb's dataproxy.jsp, the jpaas
+			// API) is that portal's, as it would be on a host of its own.
+			if from := s.w.byName[refererPortal(r, base)]; from != nil {
+				srv.serve(w, r, from, r.URL.Path)
+				return
+			}
+		}
 		switch {
 		case r.URL.Path == "/":
 			s.writeIndex(w)
@@ -305,6 +314,17 @@ func (s *Site) Handler(base string) http.Handler {
 			srv.serve(w, r, p, "/"+path)
 		}
 	})
+}
+
+// refererPortal is the portal whose page a request names as its Referer, on
+// the handler's own base.
+func refererPortal(r *http.Request, base string) string {
+	rest, ok := strings.CutPrefix(r.Referer(), base+"/")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, "/")
+	return name
 }
 
 func (s *Site) writeIndex(w http.ResponseWriter) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -31,11 +30,14 @@ func BenchmarkCrawl(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer run.Close()
-	var portals []crawl.Portal
-	for _, p := range run.Portals() {
-		if p.InScope {
-			portals = append(portals, crawl.Portal{Name: p.Name, StartURLs: []string{p.StartURL}, Domains: []string{hostOfURL(p.Base)}})
-		}
+	// The portals as the demo configures them, the list APIs included.
+	cfg, err := demoConfig(run, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	portals, err := crawlPortals(cfg)
+	if err != nil {
+		b.Fatal(err)
 	}
 	b.Run("warc", func(b *testing.B) {
 		benchCrawl(b, portals, func(*store.SQLite, *archive.Archive) crawl.Sink { return ackSink{} })
@@ -53,6 +55,8 @@ func benchCrawl(b *testing.B, portals []crawl.Portal, sink func(*store.SQLite, *
 		UserAgent: "gongkai-bench", Parallelism: parallelism, HostParallelism: parallelism, MaxDepth: 10,
 		MaxPagesPerHost: 1 << 20, Timeout: 30 * time.Second, ConnectTimeout: 5 * time.Second, HeaderTimeout: 10 * time.Second,
 		MaxRetries: 2, FailureBudget: 1000, MaxPageBytes: 20 << 20, MaxAttachmentBytes: 200 << 20, MaxBackoff: 200 * time.Millisecond,
+		// Rendering in Chromium is measured on its own (crawl's BenchmarkRender).
+		Render: crawl.RenderNever,
 	}
 	for b.Loop() {
 		b.StopTimer()
@@ -108,14 +112,6 @@ func (ackSink) Fetched(_ context.Context, f crawl.Fetched, done func(crawl.Inges
 func (ackSink) Flush(context.Context) error { return nil }
 
 func (ackSink) Gone(context.Context, string, int) error { return nil }
-
-func hostOfURL(base string) string {
-	u, err := url.Parse(base)
-	if err != nil {
-		return ""
-	}
-	return u.Host
-}
 
 func fetchedURLs(b *testing.B, st *store.SQLite) []string {
 	rows, err := st.DB().Query(`SELECT url FROM crawl_queue WHERE outcome IN ('report', 'list', 'not a report', 'look-alike')`)
