@@ -177,6 +177,30 @@ func readScanTable(t *tesseract, p scanPage, ink uint8, tb pdfTable) ([][]gridCe
 	for _, i := range figureOf {
 		cells[inked[i]], _ = decideFigure(cells[inked[i]], texts[i], first[i], second[i])
 	}
+	// A label that spans rows whose figures stand in rows of their own is a
+	// label whose dividing rule the scan lost (2.重复申请 and 3.要求提供公开出版物
+	// read as one cell): which row it names cannot be told, so none is named and
+	// the rows are left out.
+	figure := map[*region]bool{}
+	for _, i := range figureOf {
+		figure[inked[i]] = true
+	}
+	cols := len(tb.xs) - 1
+	for r, c := range cells {
+		if figure[r] || r.bottom == r.top || r.right+1 >= cols {
+			continue
+		}
+		ownRows := true
+		for i := r.top; i <= r.bottom && ownRows; i++ {
+			q := cellOf[i*cols+r.right+1]
+			_, inkedCell := cells[q]
+			ownRows = q.top == q.bottom && (figure[q] || !inkedCell)
+		}
+		if ownRows {
+			c.text, c.ocr.problem = "", "a label over several rows of figures"
+			cells[r] = c
+		}
+	}
 	return tb.grid(cellOf, func(r *region) gridCell {
 		if c, ok := cells[r]; ok {
 			return c

@@ -311,17 +311,15 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 			}
 			started = true
 		}
-		// OCR misreads a character of a label often (禁止 as 蔡止), which can leave
-		// a short core of a later row (其他) as its best match; rows read in their
-		// place on the grid follow the official order, so the row expected next
-		// wins when it matches at all.
-		nextScore := 0.0
-		if next < len(keys) {
-			nextScore = matchScore(own, table3Cores[keys[next]])
-		}
 		switch {
-		case idx >= 0 && nextScore >= 0.75 && (nextScore >= score-0.05 || t.ocr):
+		case idx >= 0 && next < len(keys) && matchScore(own, table3Cores[keys[next]]) >= 0.75 && matchScore(own, table3Cores[keys[next]]) >= score-0.05:
 			idx = next
+		case idx >= 0 && t.ocr && idx > next && score < 1.03:
+			// Only a short core (其他) names a row further on: OCR misreads a
+			// character of a label often (禁止 as 蔡止), and what is left is no
+			// evidence of the row.
+			t.warn("table 3: label %q (read by OCR) names no row surely; its figures %q are left out", r.label(), strings.Join(r.values, " "))
+			continue
 		case idx >= 0 && idx >= next:
 			if idx > next {
 				t.warn("table 3: rows %s not found before %q", strings.Join(keys[next:idx], ", "), r.label())
