@@ -33,6 +33,7 @@ type compareRow struct {
 	Organ      string `json:"organ"`
 	Department string `json:"department"`
 	Region     string `json:"region"`
+	RegionCode string `json:"region_code"`
 	// Value is a count, or a rate as a fraction; null where the page shows none,
 	// and Note says why.
 	Value     *float64 `json:"value"`
@@ -115,7 +116,7 @@ func (s *server) compare(r *http.Request, c *compareResult) error {
 	}
 	for _, rc := range reports {
 		v := f.Compute(rc.Cells, s.MinRequests)
-		row := compareRow{ReportID: rc.ID, Organ: rc.Organ, Department: rc.Department, Region: rc.Place(),
+		row := compareRow{ReportID: rc.ID, Organ: rc.Organ, Department: rc.Department, Region: rc.Place(), RegionCode: rc.RegionCode,
 			Value: v.JSON(), ValueText: v.Text(), Requests: requestsOf(rc), Note: v.Note, FailedChecks: rc.FailedChecks, Findings: rc.Findings}
 		if v.OK {
 			row.Note = ""
@@ -249,26 +250,25 @@ func (s *server) comparePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "compare", p)
 }
 
-// compareChart draws the rows that have a value, in the table's order.
+// compareChart draws the rows that have a value, in the table's order, each
+// named by the shortest name that tells it from the others.
 func compareChart(c compareResult) (barChart, bool) {
-	var labels, texts []string
+	var bodies []labelled
+	var full, texts []string
 	var values []float64
 	for _, row := range c.Rows {
 		if row.Value == nil {
 			continue
 		}
-		label := row.Department
-		if label == "" {
-			label = row.Organ
-		}
-		labels = append(labels, label)
+		bodies = append(bodies, labelled{row.Organ, row.Department, row.RegionCode})
+		full = append(full, row.Organ)
 		values = append(values, *row.Value)
 		texts = append(texts, row.ValueText)
 	}
 	if len(values) == 0 {
 		return barChart{}, false
 	}
-	return newBarChart(fmt.Sprintf("%s %d年度 %s", c.RegionName, c.Year, c.Label), labels, values, texts, c.Rate), true
+	return newBarChart(fmt.Sprintf("%s %d年度 %s", c.RegionName, c.Year, c.Label), chartLabels(bodies), full, values, texts, c.Rate), true
 }
 
 func (s *server) compareChart(w http.ResponseWriter, r *http.Request) {
@@ -277,9 +277,9 @@ func (s *server) compareChart(w http.ResponseWriter, r *http.Request) {
 		s.failQuery(w, r, err)
 		return
 	}
-	chart, _ := compareChart(c)
-	if chart.Width == 0 {
-		chart = newBarChart(fmt.Sprintf("%s %d年度 %s：无数据 no data", c.RegionName, c.Year, c.Label), nil, nil, nil, c.Rate)
+	chart, ok := compareChart(c)
+	if !ok {
+		chart = newBarChart(fmt.Sprintf("%s %d年度 %s：无数据 no data", c.RegionName, c.Year, c.Label), nil, nil, nil, nil, c.Rate)
 	}
-	s.renderSVG(w, r, "barchart", "compare-"+c.Region+"-"+strconv.Itoa(c.Year)+"-"+c.Figure, chart)
+	s.renderSVG(w, r, "barfile", "compare-"+c.Region+"-"+strconv.Itoa(c.Year)+"-"+c.Figure, chart)
 }

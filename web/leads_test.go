@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -201,5 +202,40 @@ func TestVersionsAndChanges(t *testing.T) {
 		if res, _ := f.get(t, path); res.StatusCode != want {
 			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
 		}
+	}
+}
+
+func TestChartAxesAndLabels(t *testing.T) {
+	for _, c := range []struct {
+		max    float64
+		n      int
+		counts bool
+		top    float64
+		step   float64
+	}{
+		{1164, 6, true, 1200, 200}, {117, 6, true, 120, 20}, {23, 6, true, 25, 5}, {3, 6, true, 3, 1},
+		{0, 6, true, 1, 1}, {0.563636, 6, false, 0.6, 0.1}, {0.088235, 6, false, 0.1, 0.02}, {1, 6, false, 1, 0.2},
+		{1164, 4, true, 1500, 500}, {48, 4, true, 60, 20},
+	} {
+		top, step := axis(c.max, c.n, c.counts)
+		if math.Abs(top-c.top) > 1e-9 || math.Abs(step-c.step) > 1e-9 {
+			t.Errorf("axis(%v, %d): top %v step %v, want %v %v", c.max, c.n, top, step, c.top, c.step)
+		}
+	}
+	if got := tickText(0.06, 0.02, true); got != "6%" {
+		t.Errorf("tick %q", got)
+	}
+	if got := tickText(0.025, 0.005, true); got != "2.5%" {
+		t.Errorf("tick %q", got)
+	}
+	// Two governments of one district: not two bars named 人民政府.
+	got := chartLabels([]labelled{
+		{"株洲市天元区人民政府", "人民政府", "430211"},
+		{"株洲市天元区群丰镇人民政府", "人民政府", "430211101"},
+		{"天元区财政局", "财政局", "430211"},
+		{"某某局", "", ""},
+	})
+	if want := []string{"天元区人民政府", "群丰镇人民政府", "财政局", "某某局"}; !slices.Equal(got, want) {
+		t.Errorf("labels %q, want %q", got, want)
 	}
 }

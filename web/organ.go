@@ -88,10 +88,7 @@ func historyTable(h historyResult) ([]string, [][]string) {
 	for _, f := range h.Figures {
 		header = append(header, f.Label)
 	}
-	threshold := report.Percent(report.CopiedThreshold)
-	header = append(header, "未通过检查 failed checks", "线索 findings",
-		"正文与上年报告相同 share of the text in last year's (≥"+threshold+" copied)",
-		"与他机关同年报告相同 in another body's (≥"+threshold+" copied)")
+	header = append(header, "未通过检查 failed checks", "线索 findings", "正文与上年相同 text as last year's", "与他机关相同 as another body's")
 	var rows [][]string
 	for _, r := range h.Reports {
 		row := []string{strconv.Itoa(r.Year), strconv.FormatInt(r.ReportID, 10), r.Title, r.Published}
@@ -134,11 +131,12 @@ func (s *server) apiHistory(w http.ResponseWriter, r *http.Request) {
 
 type organPageData struct {
 	page
-	H        historyResult
-	Header   []string
-	Cells    [][]string
-	Chart    lineChart
-	ChartURL string
+	Threshold string
+	H         historyResult
+	Header    []string
+	Cells     [][]string
+	Chart     lineChart
+	ChartURL  string
 }
 
 func (s *server) organPage(w http.ResponseWriter, r *http.Request) {
@@ -150,7 +148,7 @@ func (s *server) organPage(w http.ResponseWriter, r *http.Request) {
 	if sendData(w, f, h, "history-"+h.Organ, func() ([]string, [][]string) { return historyTable(h) }) {
 		return
 	}
-	p := organPageData{page: page{Title: h.Organ + " 历年 history"}, H: h, Chart: organChart(h), ChartURL: organURL(name) + "/chart.svg"}
+	p := organPageData{page: page{Title: h.Organ + " 历年 history"}, Threshold: report.Percent(report.CopiedThreshold), H: h, Chart: organChart(h), ChartURL: organURL(name) + "/chart.svg"}
 	p.Header, p.Cells = historyTable(h)
 	p.Downloads = []link{{"CSV", withFormat(r, ".csv")}, {"JSON", withFormat(r, ".json")}, {"SVG", p.ChartURL + "?download=1"}}
 	s.render(w, r, http.StatusOK, "organ", p)
@@ -189,6 +187,6 @@ func organChart(h historyResult) lineChart {
 func (s *server) organChart(w http.ResponseWriter, r *http.Request) {
 	h, ok := s.loadHistory(w, r, r.PathValue("name"))
 	if ok {
-		s.renderSVG(w, r, "linechart", "history-"+h.Organ, organChart(h))
+		s.renderSVG(w, r, "linefile", "history-"+h.Organ, organChart(h))
 	}
 }

@@ -44,6 +44,12 @@ var templateFuncs = template.FuncMap{
 	"px": func(v float64) string {
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	},
+	// pair hands a chart and one of its layouts to the template drawing it.
+	"pair": func(chart, layout any) chartPair { return chartPair{chart, layout} },
+}
+
+type chartPair struct {
+	Chart, Layout any
 }
 
 var pageNames = []string{"home", "search", "report", "organ", "compare", "coverage", "lead", "changes", "error"}

@@ -325,8 +325,11 @@ func TestCompare(t *testing.T) {
 	if !strings.Contains(page, "少于 <strong>10</strong> 件的机关不计算比率（本表有 1 个）") {
 		t.Error("the page does not say that rates need 10 requests")
 	}
-	if n := strings.Count(page, `<rect class="bar"`); n != 2 {
-		t.Errorf("%d bars, want 2 (the rows with a value)", n)
+	// Each of the two layouts (laptop and phone) draws a bar per row with a value.
+	for _, svg := range chartLayouts(t, page) {
+		if n := strings.Count(svg, `<rect class="bar"`); n != 2 {
+			t.Errorf("%d bars, want 2 in each layout (the rows with a value)", n)
+		}
 	}
 	header, rows := htmlTable(t, page, "compare")
 	_, body := f.get(t, "/compare.csv"+q)
@@ -403,13 +406,30 @@ func TestOrganHistory(t *testing.T) {
 	if !slices.Equal(csvRows[0], header) || !slices.EqualFunc(csvRows[1:], rows, slices.Equal) {
 		t.Errorf("CSV %q\nis not the page's table %q %q", csvRows, header, rows)
 	}
-	// Four lines, each with a point per year.
-	if n := strings.Count(page, "<polyline"); n != 4 {
-		t.Errorf("%d lines", n)
+	// Four lines, each with a point per year, in each layout.
+	for _, svg := range chartLayouts(t, page) {
+		if n := strings.Count(svg, "<polyline"); n != 4 {
+			t.Errorf("%d lines", n)
+		}
+		if n := strings.Count(svg, "<circle"); n != 8 {
+			t.Errorf("%d points, want 8", n)
+		}
 	}
-	if n := strings.Count(page, "<circle"); n != 8 {
-		t.Errorf("%d points, want 8", n)
+}
+
+// chartLayouts returns a page's chart's wide and narrow SVG.
+func chartLayouts(t *testing.T, page string) []string {
+	t.Helper()
+	var out []string
+	for _, class := range []string{"wide", "narrow"} {
+		start := strings.Index(page, `<svg xmlns="http://www.w3.org/2000/svg" class="chart `+class+`"`)
+		if start < 0 {
+			t.Fatalf("no %s chart", class)
+		}
+		end := strings.Index(page[start:], "</svg>")
+		out = append(out, page[start:start+end])
 	}
+	return out
 }
 
 func TestArchiveDownloads(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -190,7 +192,128 @@ func browse(t *testing.T, base string, failedReport int64) {
 	if bars == 0 || bars != ranked {
 		t.Errorf("compare chart: %d bars drawn for %d ranked rows", bars, ranked)
 	}
+
+	// The start page asks the journalists' questions, each with its list.
+	do("leads on the start page",
+		chromedp.Navigate(base),
+		chromedp.WaitVisible(chromedp.CSS(`section.leads`)),
+		shot("6-leads.png"),
+	)
+	leads := value(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("section.lead-box")).map(s => s.id.replace("lead-", ""))`))
+	if len(leads) != 7 {
+		t.Errorf("the start page asks %d questions: %v", len(leads), leads)
+	}
+	organ := value(t, ctx, chromedp.Evaluate[string](`document.querySelector("#lead-withheld tbody th a").textContent`))
+
+	// Each lead and each chart at a laptop's and a phone's width: the page keeps
+	// to the screen (wide tables scroll in their box), the chart drawn for the
+	// width is the one shown, its ticks are round, its labels tell the bodies
+	// apart and its text is at least 10 CSS pixels high.
+	for _, screen := range []struct {
+		name          string
+		width, height int64
+		layout        string
+	}{{"laptop", 1280, 900, "wide"}, {"phone", 390, 844, "narrow"}} {
+		do("screen "+screen.name, chromedp.EmulateViewport(screen.width, screen.height))
+		fits := func(what string) {
+			t.Helper()
+			if over := value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`)); over > 0 {
+				t.Errorf("%s on a %s: the page is %dpx wider than the screen", what, screen.name, over)
+			}
+		}
+		for _, lead := range leads {
+			do("lead "+lead,
+				chromedp.Navigate(base+"leads/"+lead+"?year=2024"),
+				chromedp.WaitVisible(chromedp.CSS(`main h1`)),
+				shot(fmt.Sprintf("7-lead-%s-%s.png", lead, screen.name)),
+			)
+			fits("lead " + lead)
+			if rows := value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.lead tbody tr").length`)); rows == 0 && lead != "figures" {
+				t.Errorf("lead %s lists nothing for 2024", lead)
+			}
+		}
+		for i, chart := range []string{"compare?region=430211&year=2024&figure=new_received", "compare?region=430211&year=2024&figure=disclosure_rate",
+			"organs/" + url.PathEscape(organ)} {
+			do("chart "+chart,
+				chromedp.Navigate(base+chart),
+				chromedp.WaitVisible(chromedp.CSS(`svg.chart.`+screen.layout)),
+				shot(fmt.Sprintf("8-chart-%d-%s.png", i+1, screen.name)),
+			)
+			fits("chart " + chart)
+			checkChart(t, value(t, ctx, chromedp.Evaluate[chartSeen](chartJS(screen.layout))), chart, screen.name)
+		}
+	}
 	t.Logf("screenshots in %s", shots)
+}
+
+// chartSeen is what the browser shows of a chart.
+type chartSeen struct {
+	Shown       []string // the classes of the charts displayed
+	Ticks       []string
+	Labels      []string
+	Values      []string
+	SmallestPx  float64 // the smallest text's height on the screen
+	IsLineChart bool
+}
+
+func chartJS(layout string) string {
+	return `(() => {
+	const shown = Array.from(document.querySelectorAll("svg.chart")).filter(s => getComputedStyle(s).display !== "none").map(s => s.getAttribute("class"));
+	const svg = document.querySelector("svg.chart.` + layout + `");
+	const texts = sel => Array.from(svg.querySelectorAll(sel)).map(e => e.textContent.trim());
+	let smallest = 1e9;
+	for (const e of svg.querySelectorAll("text")) { const h = e.getBoundingClientRect().height; if (h > 0) smallest = Math.min(smallest, h); }
+	return {Shown: shown, Ticks: texts("text.tick"), Labels: texts("text.label"), Values: texts("text.value"), SmallestPx: smallest,
+		IsLineChart: svg.querySelector("polyline") !== null};
+})()`
+}
+
+// checkChart: one chart shown, round ticks from 0 past the largest value, labels
+// that tell the bodies apart, text that reads.
+func checkChart(t *testing.T, c chartSeen, chart, screen string) {
+	t.Helper()
+	if len(c.Shown) != 1 {
+		t.Errorf("%s on a %s: charts shown %v, want the one drawn for the width", chart, screen, c.Shown)
+	}
+	var ticks []float64
+	for _, s := range c.Ticks {
+		v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+		if err != nil {
+			t.Fatalf("%s: tick %q", chart, s)
+		}
+		ticks = append(ticks, v)
+	}
+	if len(ticks) < 3 || ticks[0] != 0 {
+		t.Fatalf("%s on a %s: ticks %v", chart, screen, c.Ticks)
+	}
+	step := ticks[1] - ticks[0]
+	exp := math.Pow(10, math.Floor(math.Log10(step)))
+	if m := math.Round(step/exp*1e6) / 1e6; m != 1 && m != 2 && m != 5 {
+		t.Errorf("%s on a %s: ticks %v step by %v, not 1, 2 or 5 × 10^k", chart, screen, c.Ticks, step)
+	}
+	for i := 1; i < len(ticks); i++ {
+		if math.Abs(ticks[i]-ticks[i-1]-step) > step*1e-6 {
+			t.Errorf("%s on a %s: uneven ticks %v", chart, screen, c.Ticks)
+		}
+	}
+	for _, s := range c.Values {
+		if v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64); err == nil && v > ticks[len(ticks)-1] {
+			t.Errorf("%s on a %s: value %s beyond the last tick %v", chart, screen, s, c.Ticks)
+		}
+	}
+	seen := map[string]bool{}
+	for _, l := range c.Labels {
+		if seen[l] {
+			t.Errorf("%s on a %s: two bars are both labelled %q: %v", chart, screen, l, c.Labels)
+		}
+		seen[l] = true
+	}
+	if !c.IsLineChart && len(c.Labels) == 0 {
+		t.Errorf("%s on a %s: no bar labels", chart, screen)
+	}
+	if c.SmallestPx < 10 {
+		t.Errorf("%s on a %s: text %.1fpx high, too small to read", chart, screen, c.SmallestPx)
+	}
 }
 
 // value runs an action that reads something from the page.
