@@ -606,7 +606,8 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 	isReport, err := c.sink.Fetched(ctx, Fetched{Item: it, FinalURL: final.URL, ContentType: log.contentType, Capture: final.Capture, Body: log.body},
 		func(ing Ingested, err error) {
 			if pg != nil && pg.note != "" {
-				ing.Detail = strings.TrimSpace(pg.note + "; " + ing.Detail)
+				// What the answer held first, then what storing it did.
+				ing.Change = pg.note + "; " + ing.Change
 			}
 			c.stored(ctx, it, now, ing, err)
 		})

@@ -138,7 +138,7 @@ func TestListAPIGetPages(t *testing.T) {
 	if got := st.outcome(1, srv.URL+"/zwgk/nb/"); strings.HasPrefix(got, string(OutcomeNeedsBrowser)) {
 		t.Errorf("the column page whose API is configured needs a browser: %q", got)
 	}
-	if got := st.outcome(1, srv.URL+"/api/getInfoCommon/?pagesize=3&currpage=3&channelid=8a3f"); !strings.Contains(got, "page 3: 1 items, 1 with a link; 7 records in all") {
+	if got := st.outcome(1, srv.URL+"/api/getInfoCommon/?pagesize=3&currpage=3&channelid=8a3f"); !strings.Contains(got, "page 3: 1 item, 1 with a link; 7 records in all") {
 		t.Errorf("the last page's outcome: %q", got)
 	}
 	var listed string

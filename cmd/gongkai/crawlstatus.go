@@ -50,6 +50,10 @@ func printCrawlStatus(ctx context.Context, w io.Writer, st *store.SQLite, runs i
 			if ps.Lost > 0 {
 				fmt.Fprintf(w, ", lost %d", ps.Lost)
 			}
+			if ps.Rendered > 0 {
+				// Its pages count the requests of the rendered pages' scripts.
+				fmt.Fprintf(w, ", rendered in Chromium %d", ps.Rendered)
+			}
 			fmt.Fprintf(w, "\n    outcomes: %s\n", counts)
 			if counts[crawl.OutcomeReport] > 0 || counts[crawl.OutcomeUnchanged] > 0 {
 				continue
