@@ -662,13 +662,15 @@ func (c *Crawler) stored(ctx context.Context, it Item, now Previous, ing Ingeste
 	c.finish(ctx, it, storedOutcome(it, ing), strings.TrimSpace(ing.Change+" "+ing.Detail))
 }
 
-// storedOutcome names what a stored document was: a report, a list page, a
-// look-alike (a page whose words name the report, which the parser refused), or
+// storedOutcome names what a stored document was: a report, a document the
+// parser could not read, a list page, a look-alike (a page whose words name the report, which the parser refused), or
 // another document that is not a report.
 func storedOutcome(it Item, ing Ingested) Outcome {
 	switch {
 	case ing.IsReport:
 		return OutcomeReport
+	case ing.Unreadable:
+		return OutcomeUnreadable
 	case it.Kind == KindList:
 		return OutcomeList
 	case it.Kind != KindAttachment && (report.NamesReport(it.Text) || report.LookAlike(it.Text) != ""):

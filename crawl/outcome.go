@@ -23,6 +23,11 @@ const (
 	// OutcomeLookAlike: a page that names the annual report without being one (a
 	// guide, a notice asking for reports, a 解读).
 	OutcomeLookAlike Outcome = "look-alike"
+	// OutcomeUnreadable: a document archived that the parser could not read: a
+	// legacy Word or WPS file without LibreOffice or antiword, a scan without
+	// Tesseract, a damaged file. Its bytes are kept; gongkai reparse reads it once
+	// a reader is installed, and the page of the report that links it says so.
+	OutcomeUnreadable Outcome = "unreadable"
 	// OutcomeUnchanged: 304, or the same bytes as the last capture (archived as a
 	// revisit); what was stored from it stands.
 	OutcomeUnchanged Outcome = "unchanged"
@@ -64,7 +69,7 @@ const (
 
 // Outcomes lists the whole vocabulary, in the order README documents it.
 var Outcomes = []Outcome{
-	OutcomeReport, OutcomeList, OutcomeNotReport, OutcomeLookAlike, OutcomeUnchanged,
+	OutcomeReport, OutcomeList, OutcomeNotReport, OutcomeLookAlike, OutcomeUnreadable, OutcomeUnchanged,
 	OutcomeNotFound, OutcomeGone, OutcomeForbidden, OutcomeStub, OutcomeChallenge,
 	OutcomeCookieShell, OutcomeNeedsBrowser, OutcomeTooLarge, OutcomeDisallowed,
 	OutcomeFailed, OutcomeRedirected, OutcomeSkipped, OutcomeNotStored,
@@ -82,7 +87,7 @@ func (o Outcome) Known() bool {
 
 // Yielded says whether the outcome brought content that the run stored or kept.
 func (o Outcome) Yielded() bool {
-	return o == OutcomeReport || o == OutcomeList || o == OutcomeNotReport || o == OutcomeLookAlike || o == OutcomeUnchanged
+	return o == OutcomeReport || o == OutcomeList || o == OutcomeNotReport || o == OutcomeLookAlike || o == OutcomeUnreadable || o == OutcomeUnchanged
 }
 
 // OutcomeCounts counts URLs by outcome; its JSON form is an object keyed by the
@@ -108,10 +113,11 @@ func (c OutcomeCounts) Sorted() []Outcome {
 }
 
 // Problem says whether an outcome is something an operator should look at: the
-// host refused or failed, a page needs a browser, or work was lost.
+// host refused or failed, a page needs a browser, a document needs a reader, or
+// work was lost.
 func (o Outcome) Problem() bool {
 	switch o {
-	case OutcomeFailed, OutcomeChallenge, OutcomeCookieShell, OutcomeNeedsBrowser, OutcomeNotStored:
+	case OutcomeFailed, OutcomeChallenge, OutcomeCookieShell, OutcomeNeedsBrowser, OutcomeNotStored, OutcomeUnreadable:
 		return true
 	}
 	return false

@@ -139,6 +139,9 @@ type Ingested struct {
 	// new source, not a report, failed.
 	Change string
 	Detail string
+	// Unreadable says the parser could not read the document (no reader for it
+	// here, or it is damaged); the store kept its bytes.
+	Unreadable bool
 }
 
 // Sink receives what the crawl fetched. The command wires it to the parser and

@@ -194,9 +194,18 @@ type ReportDetail struct {
 	// it alone.
 	Findings []CheckRow
 	// Compared are the reports the findings compared against, by id.
-	Compared   map[int64]ReportInfo
-	Sources    []SourceInfo
+	Compared map[int64]ReportInfo
+	Sources  []SourceInfo
+	// Unread are the documents the version's pages link that the parser could
+	// not read (a report's figures may sit in one of them).
+	Unread     []UnreadDocument
 	OtherYears []ReportInfo // the same organ's other reports, by year
+}
+
+// UnreadDocument is a document archived whose content could not be read, and why.
+type UnreadDocument struct {
+	SourceInfo
+	Reason string `json:"reason"`
 }
 
 // VersionInfo is one version of a report: a content it has had.
@@ -266,6 +275,9 @@ func (s *SQLite) ReportVersion(ctx context.Context, id int64, version int) (*Rep
 			return err
 		}
 		if d.Sources, err = sourcesOf(ctx, tx, d.VersionID); err != nil {
+			return err
+		}
+		if d.Unread, err = unreadOf(ctx, tx, d.VersionID); err != nil {
 			return err
 		}
 		if organKey != "" {
@@ -360,6 +372,33 @@ func sourcesOf(ctx context.Context, tx *sql.Tx, versionID int64) ([]SourceInfo, 
 			return nil, err
 		}
 		out = append(out, si)
+	}
+	return out, rows.Err()
+}
+
+// unreadOf lists the documents linked from a version's sources (as the crawl's
+// frontier recorded the links) that are stored as failed: archived, unread.
+func unreadOf(ctx context.Context, tx *sql.Tx, versionID int64) ([]UnreadDocument, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT d.uri, d.sha256, coalesce(d.media_type, ''), d.size, d.fetched_at, coalesce(d.gone_at, ''), coalesce(d.reason, '')
+		FROM documents d WHERE d.status = 'failed' AND d.uri IN (
+			SELECT q.url FROM crawl_queue q WHERE q.found_on IN (SELECT uri FROM documents WHERE version_id = ?))
+		AND NOT EXISTS (SELECT 1 FROM documents read WHERE read.uri = d.uri AND read.status <> 'failed')
+		ORDER BY d.uri, d.fetched_at DESC`, versionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []UnreadDocument
+	seen := map[string]bool{}
+	for rows.Next() {
+		var u UnreadDocument
+		if err := rows.Scan(&u.URI, &u.SHA256, &u.MediaType, &u.Size, &u.FetchedAt, &u.GoneAt, &u.Reason); err != nil {
+			return nil, err
+		}
+		if !seen[u.URI] { // the latest capture of each
+			seen[u.URI] = true
+			out = append(out, u)
+		}
 	}
 	return out, rows.Err()
 }

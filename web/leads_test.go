@@ -239,3 +239,21 @@ func TestChartAxesAndLabels(t *testing.T) {
 		t.Errorf("labels %q, want %q", got, want)
 	}
 }
+
+func TestReaderFor(t *testing.T) {
+	for _, c := range []struct {
+		uri, reason string
+		want        reader
+	}{
+		{"http://x.gov.cn/a.pdf", "a scan, and Tesseract (the OCR engine that reads it) is not installed", readerOCR},
+		{"http://x.gov.cn/a.doc", "no converter for legacy Word/Excel files is installed", readerOffice},
+		{"http://x.gov.cn/a.wps", "an OLE2 document (DOC, WPS or XLS) cut off before its directory (an interrupted download?)", readerDamaged},
+		{"http://x.gov.cn/a.pdf", "a PDF document that cannot be read: 3: incorrect format", readerDamaged},
+		{"http://x.gov.cn/downfile.jsp?showname=年报.doc", "unsupported", readerOffice},
+		{"http://x.gov.cn/a.bin", "unsupported", readerUnknown},
+	} {
+		if got := readerFor(store.UnreadDocument{SourceInfo: store.SourceInfo{URI: c.uri}, Reason: c.reason}); got != c.want {
+			t.Errorf("%s (%s): %+v", c.uri, c.reason, got)
+		}
+	}
+}

@@ -65,8 +65,11 @@ type reportJSON struct {
 	*report.Record
 	// Findings are the checks across reports; other_report_id names the report a
 	// finding compared against.
-	Findings   []findingJSON      `json:"findings"`
-	Sources    []sourceJSON       `json:"sources"`
+	Findings []findingJSON `json:"findings"`
+	Sources  []sourceJSON  `json:"sources"`
+	// Unread are the documents the report links that could not be read, each
+	// with its archived copy and what would read it.
+	Unread     []unreadJSON       `json:"unread"`
 	OtherYears []store.ReportInfo `json:"other_years"`
 }
 
@@ -80,6 +83,13 @@ type findingJSON struct {
 	// report, Threshold the share from which the finding holds.
 	Share     *float64 `json:"share,omitempty"`
 	Threshold *float64 `json:"threshold,omitempty"`
+}
+
+type unreadJSON struct {
+	store.UnreadDocument
+	Archive string `json:"archive"`
+	Reader  string `json:"reader"`
+	Install string `json:"install,omitempty"`
 }
 
 type sourceJSON struct {
@@ -102,10 +112,24 @@ func toReportJSON(d *store.ReportDetail) reportJSON {
 	for _, src := range d.Sources {
 		out.Sources = append(out.Sources, sourceJSON{src, archiveURL(src.SHA256)})
 	}
+	out.Unread = []unreadJSON{}
+	for _, u := range d.Unread {
+		r := readerFor(u)
+		out.Unread = append(out.Unread, unreadJSON{u, archiveURL(u.SHA256), r.En, r.Install})
+	}
 	if out.OtherYears == nil {
 		out.OtherYears = []store.ReportInfo{}
 	}
 	return out
+}
+
+// followable is a URI as a link may point to it: http or https with a host,
+// else "" (a file path, a javascript: URL from a hostile page).
+func followable(uri string) string {
+	if u, err := url.Parse(uri); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return u.String()
+	}
+	return ""
 }
 
 func reportURL(id int64) string       { return "/reports/" + strconv.FormatInt(id, 10) }
@@ -223,6 +247,8 @@ type reportPage struct {
 	// from the one before.
 	Versions  []versionView
 	LatestURL string
+	// Unread are the attachments the report links that could not be read.
+	Unread []unreadView
 }
 
 type versionView struct {
@@ -302,12 +328,9 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 		p.LatestURL = reportURL(d.Info.ID)
 	}
 	for _, src := range d.Sources {
-		sv := sourceView{SourceInfo: src, Archive: archiveURL(src.SHA256)}
-		if u, err := url.Parse(src.URI); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
-			sv.Link = u.String()
-		}
-		p.Sources = append(p.Sources, sv)
+		p.Sources = append(p.Sources, sourceView{SourceInfo: src, Archive: archiveURL(src.SHA256), Link: followable(src.URI)})
 	}
+	p.Unread = unreadViews(d.Unread)
 	// Number the failed checks and the findings against the report that involve its
 	// own cells; mark each cell with the numbers of those that involve it.
 	marks := map[string][]int{}

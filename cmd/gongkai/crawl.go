@@ -286,6 +286,12 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 	case n > 1:
 		line += fmt.Sprintf("; %d pages rendered in Chromium", n)
 	}
+	switch n := s.Outcomes[crawl.OutcomeUnreadable]; {
+	case n == 1:
+		line += "; 1 document could not be read (" + readersHint + ")"
+	case n > 1:
+		line += fmt.Sprintf("; %d documents could not be read (%s)", n, readersHint)
+	}
 	switch n := s.CharsetConflicts; {
 	case n == 1:
 		line += "; 1 page declared a charset its bytes are not in (read as the bytes are)"
@@ -294,6 +300,9 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 	}
 	return line
 }
+
+// readersHint says what becomes of the documents a crawl could not read.
+const readersHint = "kept; gongkai reparse reads them once LibreOffice or Tesseract is installed, and each report's page names its own"
 
 // progressPrinter shows a crawl's progress: on a terminal one line per portal,
 // redrawn in place; otherwise a line every ten seconds, for logs.
@@ -481,7 +490,7 @@ func (s *storeSink) store(ctx context.Context) error {
 		case res[i].Err != nil:
 			done(crawl.Ingested{}, res[i].Err)
 		default:
-			done(crawl.Ingested{IsReport: items[i].Record != nil, Change: string(res[i].Outcome)}, nil)
+			done(crawl.Ingested{IsReport: items[i].Record != nil, Change: string(res[i].Outcome), Unreadable: res[i].Outcome == store.OutcomeFailed}, nil)
 		}
 	}
 	return err

@@ -56,7 +56,14 @@ func TestDemo(t *testing.T) {
 		t.Errorf("compare: %d %s", status, body)
 	}
 
-	t.Run("browser", func(t *testing.T) { browse(t, base, failedReport) })
+	// A report whose figures sit in an attachment that could not be read says so
+	// and links the archived file; the crawl's summary counted such documents.
+	if !regexp.MustCompile(`; \d+ documents? could not be read \(kept; gongkai reparse reads them once LibreOffice or Tesseract is installed`).MatchString(stderr.String()) {
+		t.Errorf("the crawl's summary does not count the documents it could not read:\n%s", stderr.String())
+	}
+	unread := reportWithUnread(t, base)
+
+	t.Run("browser", func(t *testing.T) { browse(t, base, failedReport, unread) })
 
 	cancel()
 	select {
@@ -101,8 +108,38 @@ func artifactsDir(t *testing.T) string {
 	return dir
 }
 
+// reportWithUnread finds, through the API, a report without figures whose
+// attachment could not be read, and checks what the API says of it.
+func reportWithUnread(t *testing.T, base string) int64 {
+	t.Helper()
+	for id := int64(1); ; id++ {
+		status, body := httpGet(t, fmt.Sprintf("%sapi/reports/%d", base, id))
+		if status == http.StatusNotFound {
+			t.Fatal("no report of the demo links an attachment it could not read")
+		}
+		var rep struct {
+			Table3 map[string]any
+			Unread []struct{ URI, Archive, Reader, Reason string }
+		}
+		if err := json.Unmarshal([]byte(body), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Unread) == 0 || rep.Table3 != nil {
+			continue
+		}
+		u := rep.Unread[0]
+		if !strings.HasPrefix(u.Archive, "/archive/") || u.Reader == "" || u.Reason == "" {
+			t.Errorf("report %d: unread attachment %+v", id, u)
+		}
+		if status, _ := httpGet(t, strings.TrimSuffix(base, "/")+u.Archive); status != http.StatusOK {
+			t.Errorf("report %d: the archived copy %s answers %d", id, u.Archive, status)
+		}
+		return id
+	}
+}
+
 // browse drives headless Chromium through the demo as a person would.
-func browse(t *testing.T, base string, failedReport int64) {
+func browse(t *testing.T, base string, failedReport, unread int64) {
 	chromium := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -179,6 +216,17 @@ func browse(t *testing.T, base string, failedReport int64) {
 	check := value(t, ctx, chromedp.Text(chromedp.CSS(`#check-1`)))
 	if marked == 0 || !strings.Contains(legend, "未通过检查") || !strings.Contains(check, "t3_") {
 		t.Errorf("report %d: %d cells marked, legend %q, first failed check %q", failedReport, marked, legend, check)
+	}
+
+	// A report whose attachment could not be read says so, in both languages.
+	do("open a report with an unread attachment",
+		chromedp.Navigate(fmt.Sprintf("%sreports/%d", base, unread)),
+		chromedp.WaitVisible(chromedp.CSS(`section.unread`)),
+		shot("4b-unread-attachment.png"),
+	)
+	if box := value(t, ctx, chromedp.Text(chromedp.CSS(`section.unread`))); !strings.Contains(box, "附件未能读取") ||
+		!strings.Contains(box, "could not be read") || !strings.Contains(box, "存档原件") {
+		t.Errorf("report %d: the unread attachment's box says %q", unread, box)
 	}
 
 	// Compare: the chart is drawn, one bar per ranked row.
