@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode"
 
+	"gongkai/internal/hostmatch"
 	"gongkai/report"
 
 	"github.com/BurntSushi/toml"
@@ -271,16 +272,7 @@ var hostName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-
 
 // covers says whether the crawl of the portal may visit a host, by the rule the
 // crawler follows: a domain covers itself and its subdomains.
-func (p Portal) covers(host string) bool {
-	h := strings.ToLower(host)
-	for _, d := range p.AllowedDomains {
-		d = strings.ToLower(d)
-		if h == d || strings.HasSuffix(h, "."+d) {
-			return true
-		}
-	}
-	return false
-}
+func (p Portal) covers(host string) bool { return hostmatch.Covered(host, p.AllowedDomains) }
 
 // ParseSchedule reads a five-field cron expression ("0 2 * * *": 02:00 every day).
 func ParseSchedule(spec string) (cron.Schedule, error) {

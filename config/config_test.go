@@ -149,3 +149,12 @@ func TestExampleListAPIs(t *testing.T) {
 		t.Errorf("the example documents %d list APIs; it shows the five real shapes of portals.md §1.5", apis)
 	}
 }
+
+// TestAllowedDomainCoversEveryPort: a start URL on a port (portals serve columns
+// on :8080) is within a domain named without one.
+func TestAllowedDomainCoversEveryPort(t *testing.T) {
+	p := Portal{AllowedDomains: []string{"zz.gov.cn"}}
+	if !p.covers("xxgk.zz.gov.cn:8080") || p.covers("zz.gov.cn.evil.com") {
+		t.Error("allowed_domains zz.gov.cn: want xxgk.zz.gov.cn:8080 covered and zz.gov.cn.evil.com not")
+	}
+}

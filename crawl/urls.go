@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"gongkai/internal/hostmatch"
 )
 
 // Trap limits: a URL longer than this, or whose path repeats a segment this often,
@@ -132,15 +134,6 @@ func isAttachment(u *url.URL) bool {
 	return false
 }
 
-// hostAllowed says whether a host is one of the portal's domains (a domain also
-// covers its subdomains: portals put departments on xxgk. and dept. hosts).
-func hostAllowed(host string, domains []string) bool {
-	h := strings.ToLower(host)
-	for _, d := range domains {
-		d = strings.ToLower(strings.TrimSpace(d))
-		if h == d || strings.HasSuffix(h, "."+d) {
-			return true
-		}
-	}
-	return false
-}
+// hostAllowed says whether a host is one of the portal's domains, by the rule
+// the configuration checks its start URLs with.
+func hostAllowed(host string, domains []string) bool { return hostmatch.Covered(host, domains) }
