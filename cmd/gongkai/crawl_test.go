@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -255,18 +257,33 @@ func TestCrawlKilledAndResumed(t *testing.T) {
 
 	child := exec.Command(os.Args[0], "-test.run=^TestCrawlChild$")
 	child.Env = append(os.Environ(), "GONGKAI_CRAWL_CHILD="+strings.Join([]string{"crawl", "--config", cfg, "--data", data}, "\x1f"))
+	var childOut bytes.Buffer
+	child.Stdout, child.Stderr = &childOut, &childOut
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- child.Wait() }()
+	// The kill waits for the crawl to be well under way, however slow the machine:
+	// the deadline only bounds a crawl that makes no progress at all.
 	finished := 0
-	for deadline := time.Now().Add(60 * time.Second); finished < 60 && time.Now().Before(deadline); {
-		time.Sleep(50 * time.Millisecond)
-		finished = countRows(t, data, `SELECT count(*) FROM crawl_queue WHERE outcome IS NOT NULL`)
+	for deadline := time.Now().Add(3 * time.Minute); finished < 60; {
+		select {
+		case err := <-exited:
+			t.Fatalf("the crawl ended (%v) after %d finished URLs, before it could be killed:\n%s", err, finished, childOut.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		finished = peekCount(t, data, `SELECT count(*) FROM crawl_queue WHERE outcome IS NOT NULL`)
+		if time.Now().After(deadline) {
+			child.Process.Kill()
+			<-exited
+			t.Fatalf("the crawl finished only %d URLs in 3 minutes:\n%s", finished, childOut.String())
+		}
 	}
 	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	child.Wait()
+	<-exited
 	killedAt := time.Now()
 	done := doneURLs(t, data)
 	pending := countRows(t, data, `SELECT count(*) FROM crawl_queue WHERE outcome IS NULL`)
@@ -304,6 +321,27 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// peekCount runs a count query on the archive of a running crawl, or returns 0
+// while its schema is not there yet. It only reads: opening the archive through
+// the store would take part in the crawl's own migration.
+func peekCount(t *testing.T, data, q string) int {
+	t.Helper()
+	path := filepath.Join(data, store.DBFile)
+	if _, err := os.Stat(path); err != nil {
+		return 0
+	}
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(q).Scan(&n); err != nil {
+		return 0
+	}
+	return n
 }
 
 // countRows runs a count query on the archive, or returns 0 while it does not exist yet.
