@@ -3,18 +3,16 @@ package crawl
 import (
 	"container/heap"
 	"context"
-	"fmt"
 	"net/url"
 	"sync"
 	"time"
 )
 
-// localFrontier is the frontier of a crawl that runs in one process (the
-// default). It hands out items so that no host ever has more requests in flight
-// than allowed (one, unless politeness is off) and each host rests between
-// requests as long as its politeness asks. Each host's queue is best-first: the
-// item of highest Priority, and among equals the one queued first.
-type localFrontier struct {
+// scheduler hands out items so that no host ever has more requests in flight than
+// allowed (one, unless politeness is off) and each host rests between requests as
+// long as its politeness asks. Each host's queue is best-first: the item of
+// highest Priority, and among equals the one queued first.
+type scheduler struct {
 	mu       sync.Mutex
 	perHost  int
 	hosts    map[string]*hostQueue
@@ -60,12 +58,8 @@ func (f *frontier) Pop() any {
 	return it
 }
 
-// NewLocalFrontier is the frontier of a crawl in one process; perHost is how
-// many requests a host may have in flight (Options.HostParallelism).
-func NewLocalFrontier(perHost int) Frontier { return newLocalFrontier(perHost) }
-
-func newLocalFrontier(perHost int) *localFrontier {
-	return &localFrontier{perHost: max(perHost, 1), hosts: map[string]*hostQueue{}, tries: map[string]int{}, changed: make(chan struct{})}
+func newScheduler(perHost int) *scheduler {
+	return &scheduler{perHost: max(perHost, 1), hosts: map[string]*hostQueue{}, tries: map[string]int{}, changed: make(chan struct{})}
 }
 
 func hostOf(raw string) string {
@@ -76,7 +70,7 @@ func hostOf(raw string) string {
 	return u.Host
 }
 
-func (s *localFrontier) host(h string) *hostQueue {
+func (s *scheduler) host(h string) *hostQueue {
 	q := s.hosts[h]
 	if q == nil {
 		q = &hostQueue{}
@@ -86,57 +80,39 @@ func (s *localFrontier) host(h string) *hostQueue {
 }
 
 // signal wakes every waiting worker; the caller holds s.mu.
-func (s *localFrontier) signal() {
+func (s *scheduler) signal() {
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
 
-// Join begins the run and queues its pending items.
-func (s *localFrontier) Join(ctx context.Context, begin BeginFunc, pending PendingFunc) (int64, bool, int, error) {
-	runID, resumed, err := begin(ctx)
-	if err != nil {
-		return 0, false, 0, err
-	}
-	items, err := pending(ctx, runID)
-	if err != nil {
-		return 0, false, 0, err
-	}
-	refused, _ := s.Add(ctx, items)
-	return runID, resumed, len(items) - len(refused), nil
-}
-
-// Add queues items, and returns those whose host is left alone for the rest
-// of the run.
-func (s *localFrontier) Add(_ context.Context, items []Item) ([]Item, error) {
+// add queues an item. It reports false when the item's host is left alone for
+// the rest of the run (the caller then records the item as skipped).
+func (s *scheduler) add(it Item) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var refused []Item
-	for _, it := range items {
-		q := s.host(hostOf(it.URL))
-		if q.blocked {
-			refused = append(refused, it)
-			continue
-		}
-		s.push(q, it)
+	q := s.host(hostOf(it.URL))
+	if q.blocked {
+		return false
 	}
+	s.push(q, it)
 	s.signal()
-	return refused, nil
+	return true
 }
 
 // push queues an item on a host; the caller holds s.mu.
-func (s *localFrontier) push(q *hostQueue, it Item) {
+func (s *scheduler) push(q *hostQueue, it Item) {
 	s.seq++
 	heap.Push(&q.items, queued{Item: it, seq: s.seq})
 }
 
-// Next waits for an item whose host is free and rested. It returns false when
+// next waits for an item whose host is free and rested. It returns false when
 // there is no work left (nothing queued, nothing in flight) or ctx ends.
-func (s *localFrontier) Next(ctx context.Context) (Item, bool, error) {
+func (s *scheduler) next(ctx context.Context) (Item, bool) {
 	for {
 		s.mu.Lock()
 		if ctx.Err() != nil {
 			s.mu.Unlock()
-			return Item{}, false, nil
+			return Item{}, false
 		}
 		now := time.Now()
 		var best *hostQueue
@@ -166,12 +142,12 @@ func (s *localFrontier) Next(ctx context.Context) (Item, bool, error) {
 			best.inflight++
 			s.inflight++
 			s.mu.Unlock()
-			return it, true, nil
+			return it, true
 		}
 		if !waiting && s.inflight == 0 {
 			s.signal() // let the other workers see the end too
 			s.mu.Unlock()
-			return Item{}, false, nil
+			return Item{}, false
 		}
 		changed := s.changed
 		s.mu.Unlock()
@@ -192,8 +168,8 @@ func (s *localFrontier) Next(ctx context.Context) (Item, bool, error) {
 	}
 }
 
-// Release frees an item's host, which may take its next request after wait.
-func (s *localFrontier) Release(_ context.Context, it Item, wait time.Duration) error {
+// release frees an item's host, which may take its next request after wait.
+func (s *scheduler) release(it Item, wait time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(hostOf(it.URL))
@@ -201,11 +177,10 @@ func (s *localFrontier) Release(_ context.Context, it Item, wait time.Duration) 
 	q.next = time.Now().Add(wait)
 	s.inflight--
 	s.signal()
-	return nil
 }
 
-// Retry puts an item back in its host's queue, behind the items of its priority.
-func (s *localFrontier) Retry(_ context.Context, it Item) error {
+// retry puts an item back in its host's queue, behind the items of its priority.
+func (s *scheduler) retry(it Item) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tries[it.Key]++
@@ -213,48 +188,52 @@ func (s *localFrontier) Retry(_ context.Context, it Item) error {
 	if !q.blocked {
 		s.push(q, it)
 	}
-	return nil
 }
 
-// Attempts returns how often an item has been retried.
-func (s *localFrontier) Attempts(_ context.Context, key string) (int, error) {
+// attempts returns how often an item has been retried.
+func (s *scheduler) attempts(key string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.tries[key], nil
+	return s.tries[key]
 }
 
-// Done has nothing to do: an item handed out is out of the queue already.
-func (s *localFrontier) Done(context.Context, Item) error { return nil }
-
-// Count counts an event of a host and returns its count in the run.
-func (s *localFrontier) Count(_ context.Context, host string, what HostCount) (int, error) {
+// fail counts a failure against a host and returns its count.
+func (s *scheduler) fail(host string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(host)
-	switch what {
-	case CountFailure:
-		q.failures++
-		return q.failures, nil
-	case CountChallenge:
-		q.challenges++
-		return q.challenges, nil
-	case CountFetched:
-		q.fetched++
-		return q.fetched, nil
-	}
-	return 0, fmt.Errorf("no host count %d", what)
+	q.failures++
+	return q.failures
 }
 
-// Answered notes that a host answered normally: its run of challenges ends.
-func (s *localFrontier) Answered(_ context.Context, host string) error {
+// challenged counts an anti-bot page from a host and returns how many came in a
+// row, without a normal answer between them.
+func (s *scheduler) challenged(host string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.host(host)
+	q.challenges++
+	return q.challenges
+}
+
+// answered notes that a host answered normally: its run of challenges ends.
+func (s *scheduler) answered(host string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.host(host).challenges = 0
-	return nil
 }
 
-// Block leaves a host alone for the rest of the run and returns its queued items.
-func (s *localFrontier) Block(_ context.Context, host string) ([]Item, error) {
+// fetched counts a page fetched from a host and returns its count.
+func (s *scheduler) fetched(host string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.host(host)
+	q.fetched++
+	return q.fetched
+}
+
+// block leaves a host alone for the rest of the run and returns its queued items.
+func (s *scheduler) block(host string) []Item {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(host)
@@ -264,26 +243,38 @@ func (s *localFrontier) Block(_ context.Context, host string) ([]Item, error) {
 		left = append(left, heap.Pop(&q.items).(queued).Item)
 	}
 	s.signal()
-	return left, nil
+	return left
 }
 
-// Borrow waits until a host is free and rested, and takes its turn for a
+// pending counts the items queued and in flight.
+func (s *scheduler) pending() (queued, inflight int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, q := range s.hosts {
+		if !q.blocked {
+			queued += len(q.items)
+		}
+	}
+	return queued, s.inflight
+}
+
+// borrow waits until a host is free and rested, and takes its turn for a
 // request that is not an item of the frontier (a rendered page's request to
 // another host of the portal). It gives up when ctx ends or the host is left
-// alone; GiveBack returns the turn.
-func (s *localFrontier) Borrow(ctx context.Context, host string) (bool, error) {
+// alone; giveBack returns the turn.
+func (s *scheduler) borrow(ctx context.Context, host string) bool {
 	for {
 		s.mu.Lock()
 		q := s.host(host)
 		if q.blocked || ctx.Err() != nil {
 			s.mu.Unlock()
-			return false, nil
+			return false
 		}
 		now := time.Now()
 		if q.inflight < s.perHost && !q.next.After(now) {
 			q.inflight++
 			s.mu.Unlock()
-			return true, nil
+			return true
 		}
 		changed := s.changed
 		wait := max(time.Until(q.next), time.Millisecond)
@@ -296,18 +287,12 @@ func (s *localFrontier) Borrow(ctx context.Context, host string) (bool, error) {
 	}
 }
 
-// GiveBack returns a borrowed turn; the host rests wait before its next request.
-func (s *localFrontier) GiveBack(_ context.Context, host string, wait time.Duration) error {
+// giveBack returns a borrowed turn; the host rests wait before its next request.
+func (s *scheduler) giveBack(host string, wait time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(host)
 	q.inflight--
 	q.next = time.Now().Add(wait)
 	s.signal()
-	return nil
-}
-
-// Leave ends the process's part in the run, which is all of it.
-func (s *localFrontier) Leave(_ context.Context, stats Stats) (Stats, bool, error) {
-	return stats, true, nil
 }
