@@ -119,6 +119,9 @@ type Crawler struct {
 	stats    Stats
 	byPortal map[string]*Stats
 	listed   map[string]bool // links the run's pages listed (see firstSeen)
+	// chains are the redirect chains of the run: the target of a redirect, by
+	// key, with how many redirects led to it and the URL the chain began at.
+	chains map[string]chain
 	// stop ends the run early, for a reason that concerns every host: the
 	// archive cannot write (a full disk).
 	stop context.CancelCauseFunc
@@ -218,6 +221,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	c.runID = runID
 	c.stop = stop
 	c.listed = map[string]bool{}
+	c.chains = map[string]chain{}
 	c.stats = Stats{Outcomes: OutcomeCounts{}}
 	for name := range c.byPortal {
 		c.byPortal[name] = &Stats{Outcomes: OutcomeCounts{}}
@@ -321,7 +325,7 @@ type attempt struct {
 	// timeout, 5xx, a challenge): it counts against the failure budget. What
 	// concerns one URL (404, 410, a 403 page, a stub, a look-alike) never does.
 	hostFailure bool
-	fetched     bool // a response was received (counts against the host's page budget)
+	fetched     bool // a request was sent (counts against the host's page budget)
 	deferred    bool // the sink finishes the item once its document is stored
 }
 
@@ -333,7 +337,7 @@ func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Durat
 	if ctx.Err() != nil {
 		return 0 // not finished: the item stays pending for the next run
 	}
-	if a.outcome != OutcomeChallenge && a.outcome != OutcomeCookieShell && a.fetched {
+	if a.outcome != OutcomeChallenge && a.outcome != OutcomeCookieShell && a.fetched && !a.hostFailure {
 		s.answered(host)
 	}
 	if a.hostFailure && s.fail(host) >= c.opts.FailureBudget {
@@ -356,7 +360,7 @@ func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Durat
 		}
 	}
 	if a.fetched && s.fetched(host) >= c.opts.MaxPagesPerHost {
-		a.block = fmt.Sprintf("%d pages fetched (max_pages_per_host)", c.opts.MaxPagesPerHost)
+		a.block = fmt.Sprintf("%d requests (max_pages_per_host)", c.opts.MaxPagesPerHost)
 	}
 	if a.block != "" {
 		c.opts.Logger.Warn("crawl: leaving a host alone for this run", "host", host, "why", a.block)
@@ -434,6 +438,9 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 	if trap := isTrap(u); trap != "" {
 		return attempt{outcome: OutcomeSkipped, detail: "crawler trap: " + trap}
 	}
+	if ch := c.chain(it.Key); ch.hops > maxRedirects {
+		return attempt{outcome: OutcomeSkipped, detail: fmt.Sprintf("crawler trap: redirect %d of a chain from %s (at most %d are followed)", ch.hops, ch.from, maxRedirects)}
+	}
 	if c.opts.ObeyRobots {
 		rules, fresh := c.robots.rules(ctx, u.Scheme, u.Host)
 		if rules.wait != "" {
@@ -506,7 +513,8 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 		if reqErr != nil {
 			detail = reqErr.Error()
 		}
-		return attempt{outcome: OutcomeFailed, detail: detail, retry: true, hostFailure: true}
+		// A request that got no answer still asked the host: it counts.
+		return attempt{outcome: OutcomeFailed, detail: detail, retry: true, hostFailure: true, fetched: true}
 	}
 	return c.handle(ctx, s, it, log, final, hasPrev, prev)
 }
@@ -705,8 +713,41 @@ func (c *Crawler) redirect(ctx context.Context, s *scheduler, it Item, final *ho
 	next.Key, next.URL, next.From = key, target.String(), it.URL
 	// A redirect answers a POST with a page to GET (303, and 301/302 as browsers do).
 	next.Method, next.Body, next.BodyType = "", "", ""
+	c.extendChain(it, key)
 	c.enqueue(ctx, s, it, []Item{next})
 	return attempt{outcome: OutcomeRedirected, detail: fmt.Sprintf("%d to %s", final.Status, target), fetched: true}
+}
+
+// maxRedirects is how many redirects in a row are followed from one URL, as
+// browsers and Go's client bound them: a server that redirects ?n=N to ?n=N+1
+// for ever would otherwise queue one URL per hop until the host's budget ends.
+const maxRedirects = 10
+
+// chain is how an item was reached through redirects.
+type chain struct {
+	hops int    // redirects that led to it (0: it was linked)
+	from string // the URL the chain began at
+}
+
+func (c *Crawler) chain(key string) chain {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.chains[key]
+}
+
+// extendChain notes that item it redirects to the item of key. The chains live
+// for the run: a resumed run counts a chain again from where it resumed.
+func (c *Crawler) extendChain(it Item, key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := c.chains[it.Key]
+	if ch.hops == 0 {
+		ch.from = it.URL
+	}
+	ch.hops++
+	if _, seen := c.chains[key]; !seen {
+		c.chains[key] = ch
+	}
 }
 
 // enqueue adds items to the run's frontier and to the scheduler.

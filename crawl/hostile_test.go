@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"gongkai/archive"
 	"gongkai/archive/archivetest"
@@ -83,5 +88,85 @@ func TestFullDatabaseStopsTheCrawl(t *testing.T) {
 	stats, err := c.Run(context.Background())
 	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "the next crawl to resume") || stats.Lost > 2 {
 		t.Errorf("a crawl whose database fills: %v, %d lost", err, stats.Lost)
+	}
+}
+
+// hostileServer counts the requests a hostile loopback server answers, by path.
+type hostileServer struct {
+	mu     sync.Mutex
+	byPath map[string]int
+	total  int
+}
+
+func (h *hostileServer) count(r *http.Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.byPath == nil {
+		h.byPath = map[string]int{}
+	}
+	h.byPath[r.URL.Path]++
+	h.total++
+}
+
+func (h *hostileServer) requests(path string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if path == "" {
+		return h.total
+	}
+	return h.byPath[path]
+}
+
+// logFigures logs a hostile case's requests, time and the test process's peak
+// RSS, the figures of BENCHMARKS.md's reliability table.
+func logFigures(t *testing.T, name string, requests int, took time.Duration) {
+	t.Helper()
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	t.Logf("%s: %d requests in %s, peak RSS of the test process %d MB", name, requests, took.Round(time.Millisecond), ru.Maxrss>>10)
+}
+
+// Case 1: a server that redirects ?n=N to ?n=N+1 for ever. The chain is
+// followed for maxRedirects hops and then ends as a crawler trap; the report
+// the list also links is found, and the host's budget is not spent on it.
+func TestHostileRedirectChain(t *testing.T) {
+	h := &hostileServer{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.count(r)
+		switch r.URL.Path {
+		case "/zfxxgk/ndbg/":
+			fmt.Fprint(w, `<html><head><title>政府信息公开年报</title></head><body><ul>
+<li><a href="/zfxxgk/ndbg/loop.htm?n=0">某某县2022年政府信息公开工作年度报告</a></li>
+<li><a href="/zfxxgk/ndbg/t20230118_1.htm">某某县2021年政府信息公开工作年度报告</a></li></ul></body></html>`)
+		case "/zfxxgk/ndbg/loop.htm":
+			n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+			http.Redirect(w, r, fmt.Sprintf("/zfxxgk/ndbg/loop.htm?n=%d", n+1), http.StatusFound)
+		case "/zfxxgk/ndbg/t20230118_1.htm":
+			fmt.Fprintf(w, reportPage, "某某县2021年政府信息公开工作年度报告")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	opts := testOptions()
+	opts.MaxPagesPerHost = 1000
+	c, st, sink := newTestCrawler(t, opts, Portal{Name: "某某县", StartURLs: []string{srv.URL + "/zfxxgk/ndbg/"}})
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	stats, err := c.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logFigures(t, "case 1 redirect chain", h.requests(""), time.Since(start))
+	if n := h.requests("/zfxxgk/ndbg/loop.htm"); n != maxRedirects+1 {
+		t.Errorf("the endless chain was asked %d times, want %d (the link and %d redirects)", n, maxRedirects+1, maxRedirects)
+	}
+	last := st.outcome(1, fmt.Sprintf("%s/zfxxgk/ndbg/loop.htm?n=%d", srv.URL, maxRedirects+1))
+	if !strings.HasPrefix(last, string(OutcomeSkipped)+": crawler trap: redirect 11 of a chain from "+srv.URL+"/zfxxgk/ndbg/loop.htm?n=0") {
+		t.Errorf("the end of the chain: %q", last)
+	}
+	if len(sink.reports) != 1 || stats.Outcomes[OutcomeRedirected] != maxRedirects+1 {
+		t.Errorf("%d reports (want 1), outcomes %v", len(sink.reports), stats.Outcomes)
 	}
 }

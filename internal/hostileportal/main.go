@@ -7,6 +7,7 @@
 //	gbk-as-utf8   GBK bytes, the header and <meta> say UTF-8 (case 4)
 //	nested        600 <div>s never closed, in the list and the report (case 5)
 //	bomb          the report is a gzip bomb: 10 MB inflating to 10 GiB (case 8)
+//	redirect      the list also links loop.htm?n=0, which redirects to ?n=1, … for ever (case 1)
 //
 // /requests says how many requests it answered.
 package main
@@ -20,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -74,6 +76,15 @@ func main() {
 	// case 8: a report page that is a gzip bomb.
 	serve("/bomb/zfxxgk/ndbg/", "text/html; charset=utf-8", []byte(strings.Replace(list("/bomb/zfxxgk/ndbg/2016.htm"), "gb2312", "utf-8", 1)), "")
 	serve("/bomb/zfxxgk/ndbg/2016.htm", "text/html; charset=utf-8", bomb, "gzip")
+	// case 1: an endless redirect chain beside the report.
+	serve("/redirect/zfxxgk/ndbg/", "text/html; charset=utf-8", []byte(strings.NewReplacer("gb2312", "utf-8",
+		"</ul>", `<li><a href="/redirect/zfxxgk/ndbg/loop.htm?n=0">平潭综合实验区2017年度政府信息公开工作年度报告</a></li></ul>`).Replace(list("/redirect/zfxxgk/ndbg/2016.htm"))), "")
+	serve("/redirect/zfxxgk/ndbg/2016.htm", "text/html; charset=utf-8", page, "")
+	mux.HandleFunc("/redirect/zfxxgk/ndbg/loop.htm", func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		http.Redirect(w, r, fmt.Sprintf("/redirect/zfxxgk/ndbg/loop.htm?n=%d", n+1), http.StatusFound)
+	})
 	mux.HandleFunc("/requests", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, requests.Load()) })
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
