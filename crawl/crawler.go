@@ -310,8 +310,8 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 }
 
 // maxChallenges is how many anti-bot pages in a row, without a normal answer
-// between them, make the run leave a host alone: some portals guard only some
-// paths, a host that guards everything is not asked again and again.
+// between them, make the run ask whether the host is blocking us (see
+// challenged).
 const maxChallenges = 3
 
 // attempt records how an item's fetch went, for the scheduler and the stats.
@@ -338,7 +338,11 @@ func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Durat
 		return 0 // not finished: the item stays pending for the next run
 	}
 	if a.outcome != OutcomeChallenge && a.outcome != OutcomeCookieShell && a.fetched && !a.hostFailure {
-		s.answered(host)
+		good := ""
+		if it.Kind != KindAttachment && it.Method == "" {
+			good = it.URL
+		}
+		s.answered(host, good)
 	}
 	if a.hostFailure && s.fail(host) >= c.opts.FailureBudget {
 		a.block = fmt.Sprintf("%d host failures (the failure budget)", c.opts.FailureBudget)
@@ -548,20 +552,10 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		return c.redirect(ctx, s, it, final)
 	}
 	if why := challenge(status, final.Header, []byte(text)); why != "" {
-		// Recorded, never circumvented. Some portals guard only some paths, so the
-		// host rests and is left alone only when it keeps refusing.
-		a := attempt{outcome: OutcomeChallenge, detail: why + " at " + final.URL, wait: c.opts.MaxBackoff, hostFailure: true, fetched: true}
-		if n := s.challenged(hostOf(it.URL)); n >= maxChallenges {
-			a.block = fmt.Sprintf("%d challenge pages in a row", n)
-		}
-		return a
+		return c.challenged(ctx, s, it, OutcomeChallenge, why+" at "+final.URL)
 	}
 	if why := cookieShell(status, []byte(text)); why != "" {
-		a := attempt{outcome: OutcomeCookieShell, detail: why + " at " + final.URL, wait: c.opts.MaxBackoff, hostFailure: true, fetched: true}
-		if n := s.challenged(hostOf(it.URL)); n >= maxChallenges {
-			a.block = fmt.Sprintf("%d cookie shells in a row", n)
-		}
-		return a
+		return c.challenged(ctx, s, it, OutcomeCookieShell, why+" at "+final.URL)
 	}
 	// The page's links, read once for the checks below and for following them.
 	var rp *readPage
@@ -629,6 +623,77 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		c.follow(ctx, s, it, pg)
 	}
 	return attempt{fetched: true, deferred: true}
+}
+
+// challenged records an anti-bot answer (a challenge, a cookie shell) as the
+// outcome of its page: recorded, never circumvented. Some portals guard only
+// some paths (a column, the downloads), others the whole host, and a list of
+// guarded reports brings several in a row. So after maxChallenges in a row the
+// host is asked again for the last page that answered normally: only if that
+// page is refused too is the host blocking us, and it is left alone for the
+// run. A host that never answered normally is left alone at once.
+func (c *Crawler) challenged(ctx context.Context, s *scheduler, it Item, o Outcome, detail string) attempt {
+	a := attempt{outcome: o, detail: detail, fetched: true}
+	host := hostOf(it.URL)
+	n, good := s.challenged(host)
+	switch {
+	case n < maxChallenges:
+		return a
+	case good == "":
+		a.block = fmt.Sprintf("%d %s pages in a row, and no page of the host answered normally", n, o)
+		return a
+	}
+	refused, err := c.probe(ctx, s, it, good)
+	switch {
+	case err != nil:
+		// Whether the host blocks us is unknown; its failures count as any.
+		a.hostFailure = true
+		a.detail += fmt.Sprintf("; asking %s again failed: %v", good, err)
+	case refused != "":
+		a.block = fmt.Sprintf("%d %s pages in a row, and %s, which answered normally before, now answers %s", n, o, good, refused)
+	default:
+		s.answered(host, good)
+		a.detail += fmt.Sprintf("; the host still answers %s normally: the challenge guards this page", good)
+	}
+	return a
+}
+
+// probe asks for a page that answered normally before, after the host's delay,
+// and says what refused it ("" if it answered normally). The request is
+// archived and counts towards the host's budget like any other.
+func (c *Crawler) probe(ctx context.Context, s *scheduler, it Item, pageURL string) (string, error) {
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-time.After(c.hostDelay(hostOf(pageURL))):
+	}
+	s.fetched(hostOf(pageURL))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	id, log := c.recorder.register(KindList, nil)
+	defer c.recorder.forget(id)
+	req.Header.Set(fetchHeader, id)
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	resp.Body.Close()
+	c.count(it.Portal, func(st *Stats) { st.Fetched++ })
+	final := log.final()
+	if final == nil {
+		return "", errors.New("no response")
+	}
+	text := decodePage(log.body, log.contentType)
+	if why := challenge(final.Status, final.Header, []byte(text)); why != "" {
+		return why, nil
+	}
+	if why := cookieShell(final.Status, []byte(text)); why != "" {
+		return why, nil
+	}
+	return "", nil
 }
 
 // missing is the outcome of a 404, a 410 or a soft 404: gone for a URL that held

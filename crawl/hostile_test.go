@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -169,4 +170,98 @@ func TestHostileRedirectChain(t *testing.T) {
 	if len(sink.reports) != 1 || stats.Outcomes[OutcomeRedirected] != maxRedirects+1 {
 		t.Errorf("%d reports (want 1), outcomes %v", len(sink.reports), stats.Outcomes)
 	}
+}
+
+// guardedPortal lists five reports that a challenge guards, then three that it
+// does not; with blockAll, every request after the list is challenged (the host
+// blocks us).
+func guardedPortal(t *testing.T, h *hostileServer, blockAll bool) *httptest.Server {
+	t.Helper()
+	var listed atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.count(r)
+		p := r.URL.Path
+		switch {
+		case p == "/robots.txt":
+			http.NotFound(w, r)
+		case blockAll && listed.Load(), strings.HasPrefix(p, "/zfxxgk/ndbg/guarded"):
+			w.WriteHeader(http.StatusPreconditionFailed)
+			fmt.Fprint(w, `<html><head><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=12345;</script></head><body></body></html>`)
+		case p == "/zfxxgk/ndbg/":
+			listed.Store(true)
+			var b strings.Builder
+			b.WriteString(`<html><head><title>政府信息公开年报</title></head><body><ul>`)
+			for i := range 5 {
+				fmt.Fprintf(&b, `<li><a href="/zfxxgk/ndbg/guarded%d.htm">某某县第%d局2022年政府信息公开工作年度报告</a></li>`, i, i)
+			}
+			for i := range 3 {
+				fmt.Fprintf(&b, `<li><a href="/zfxxgk/ndbg/t2023011%d_%d.htm">某某县%d年政府信息公开工作年度报告</a></li>`, i, i, 2019+i)
+			}
+			b.WriteString(`</ul></body></html>`)
+			fmt.Fprint(w, b.String())
+		case strings.HasPrefix(p, "/zfxxgk/ndbg/t2023011"):
+			var i int
+			fmt.Sscanf(p, "/zfxxgk/ndbg/t2023011%d_", &i)
+			fmt.Fprintf(w, reportPage, fmt.Sprintf("某某县%d年政府信息公开工作年度报告", 2019+i))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Case 13: a challenge on some pages of a host is recorded for those pages;
+// the host does not rest (max_backoff is an hour here) and the reports it
+// serves are found. A host that challenges every page, the one that answered
+// before too, is left alone for the run.
+func TestHostileChallengedPages(t *testing.T) {
+	opts := testOptions()
+	opts.MaxBackoff = time.Hour
+	opts.MaxRetries = 0
+	t.Run("some pages guarded", func(t *testing.T) {
+		h := &hostileServer{}
+		srv := guardedPortal(t, h, false)
+		c, st, sink := newTestCrawler(t, opts, Portal{Name: "某某县", StartURLs: []string{srv.URL + "/zfxxgk/ndbg/"}})
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		start := time.Now()
+		stats, err := c.Run(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logFigures(t, "case 13 five guarded reports", h.requests(""), time.Since(start))
+		if len(sink.reports) != 3 || stats.Outcomes[OutcomeChallenge] != 5 || stats.Outcomes[OutcomeSkipped] != 0 {
+			t.Errorf("%d reports (want 3), outcomes %v", len(sink.reports), stats.Outcomes)
+		}
+		if got := st.outcome(1, srv.URL+"/zfxxgk/ndbg/guarded2.htm"); !strings.Contains(got, "the host still answers "+srv.URL+"/zfxxgk/ndbg/ normally") {
+			t.Errorf("the third challenge in a row: %q", got)
+		}
+		if n := h.requests("/zfxxgk/ndbg/"); n != 2 {
+			t.Errorf("the list was asked %d times, want 2 (once, and again after the third challenge in a row)", n)
+		}
+	})
+	t.Run("the host blocks us", func(t *testing.T) {
+		h := &hostileServer{}
+		srv := guardedPortal(t, h, true)
+		c, st, sink := newTestCrawler(t, opts, Portal{Name: "某某县", StartURLs: []string{srv.URL + "/zfxxgk/ndbg/"}})
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		start := time.Now()
+		stats, err := c.Run(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logFigures(t, "case 13 the host blocks us", h.requests(""), time.Since(start))
+		if len(sink.reports) != 0 || stats.Outcomes[OutcomeChallenge] != 3 || stats.Outcomes[OutcomeSkipped] != 5 {
+			t.Errorf("%d reports (want 0), outcomes %v (want 3 challenges, 5 skipped)", len(sink.reports), stats.Outcomes)
+		}
+		want := "skipped: host left alone: 3 challenge pages in a row, and " + srv.URL + "/zfxxgk/ndbg/, which answered normally before, now answers a 瑞数 JavaScript challenge"
+		if got := st.outcome(1, srv.URL+"/zfxxgk/ndbg/t20230112_2.htm"); !strings.HasPrefix(got, want) {
+			t.Errorf("a report after the block: %q, want %q…", got, want)
+		}
+		if n := h.requests(""); n != 6 {
+			t.Errorf("%d requests, want 6 (robots.txt, the list, 3 challenges, the list again)", n)
+		}
+	})
 }

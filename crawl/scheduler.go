@@ -29,8 +29,10 @@ type hostQueue struct {
 	failures int
 	// challenges counts anti-bot answers since the host last answered normally.
 	challenges int
-	fetched    int
-	blocked    bool
+	// good is the last page of the host that answered normally (a GET).
+	good    string
+	fetched int
+	blocked bool
 }
 
 // queued is an item in a host's queue, with the order it was queued in.
@@ -207,20 +209,26 @@ func (s *scheduler) fail(host string) int {
 }
 
 // challenged counts an anti-bot page from a host and returns how many came in a
-// row, without a normal answer between them.
-func (s *scheduler) challenged(host string) int {
+// row, without a normal answer between them, and the host's last page that
+// answered normally ("" if none did).
+func (s *scheduler) challenged(host string) (int, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(host)
 	q.challenges++
-	return q.challenges
+	return q.challenges, q.good
 }
 
-// answered notes that a host answered normally: its run of challenges ends.
-func (s *scheduler) answered(host string) {
+// answered notes that a host answered normally, with pageURL if it is a page
+// that may be asked again ("" if not): its run of challenges ends.
+func (s *scheduler) answered(host, pageURL string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.host(host).challenges = 0
+	q := s.host(host)
+	q.challenges = 0
+	if pageURL != "" {
+		q.good = pageURL
+	}
 }
 
 // fetched counts a page fetched from a host and returns its count.

@@ -8,6 +8,7 @@
 //	nested        600 <div>s never closed, in the list and the report (case 5)
 //	bomb          the report is a gzip bomb: 10 MB inflating to 10 GiB (case 8)
 //	redirect      the list also links loop.htm?n=0, which redirects to ?n=1, … for ever (case 1)
+//	challenge     the list links five reports a 瑞数 challenge guards before the real one (case 13)
 //
 // /requests says how many requests it answered.
 package main
@@ -85,6 +86,20 @@ func main() {
 		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
 		http.Redirect(w, r, fmt.Sprintf("/redirect/zfxxgk/ndbg/loop.htm?n=%d", n+1), http.StatusFound)
 	})
+	// case 13: five guarded reports listed before the real one.
+	var guarded strings.Builder
+	for i := range 5 {
+		fmt.Fprintf(&guarded, `<li><a href="/challenge/zfxxgk/ndbg/guarded%d.htm">平潭综合实验区第%d局2016年度政府信息公开工作年度报告</a></li>`, i, i+1)
+	}
+	serve("/challenge/zfxxgk/ndbg/", "text/html; charset=utf-8", []byte(strings.NewReplacer("gb2312", "utf-8", "<ul>", "<ul>"+guarded.String()).Replace(list("/challenge/zfxxgk/ndbg/2016.htm"))), "")
+	serve("/challenge/zfxxgk/ndbg/2016.htm", "text/html; charset=utf-8", page, "")
+	for i := range 5 {
+		mux.HandleFunc(fmt.Sprintf("/challenge/zfxxgk/ndbg/guarded%d.htm", i), func(w http.ResponseWriter, r *http.Request) {
+			requests.Add(1)
+			w.WriteHeader(http.StatusPreconditionFailed)
+			fmt.Fprint(w, `<html><head><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=84722;</script></head><body></body></html>`)
+		})
+	}
 	mux.HandleFunc("/requests", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, requests.Load()) })
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
