@@ -122,6 +122,9 @@ type Crawler struct {
 	// chains are the redirect chains of the run: the target of a redirect, by
 	// key, with how many redirects led to it and the URL the chain began at.
 	chains map[string]chain
+	// barren counts, for a further page of a list by key, the pages before it
+	// in a row that brought no new link (see news).
+	barren map[string]int
 	// stop ends the run early, for a reason that concerns every host: the
 	// archive cannot write (a full disk).
 	stop context.CancelCauseFunc
@@ -222,6 +225,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	c.stop = stop
 	c.listed = map[string]bool{}
 	c.chains = map[string]chain{}
+	c.barren = map[string]int{}
 	c.stats = Stats{Outcomes: OutcomeCounts{}}
 	for name := range c.byPortal {
 		c.byPortal[name] = &Stats{Outcomes: OutcomeCounts{}}
@@ -605,6 +609,7 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 	// A list API's answer is read before the sink takes the page, so that what
 	// it held is part of the URL's outcome.
 	pg := links()
+	c.news(pg)
 	isReport, err := c.sink.Fetched(ctx, Fetched{Item: it, FinalURL: final.URL, ContentType: log.contentType, Capture: final.Capture, Body: log.body},
 		func(ing Ingested, err error) {
 			if pg != nil && pg.note != "" {
@@ -868,6 +873,47 @@ type readPage struct {
 	apiMore  bool     // a jpaas or gkmlpt answer had items
 	api      *apiPage // the answer of a configured list API
 	note     string   // what a list API's answer held, for the URL's outcome
+	// What news found: whether it ran, the links no page of the run listed
+	// before, and how many pages of the list in a row, this one included,
+	// brought no new link other than further pages.
+	counted bool
+	fresh   int
+	barren  int
+}
+
+// maxBarrenPages is how many pages of a list in a row may bring no new link
+// before its further pages are no longer followed: a list whose 下一页 leads to
+// page N+1 for ever (a server that ignores the page asked for) ends there.
+const maxBarrenPages = 3
+
+// news counts the links of a page that no page of the run listed before (it
+// remembers them), once per page, and how many pages of its list in a row have
+// brought nothing new but further pages. When that reaches maxBarrenPages, the
+// page's outcome says that its further pages are not followed.
+func (c *Crawler) news(rp *readPage) {
+	if rp == nil || rp.counted {
+		return
+	}
+	rp.counted = true
+	var items, paging []link
+	for _, l := range rp.links {
+		if l.Paging {
+			paging = append(paging, l)
+		} else {
+			items = append(items, l)
+		}
+	}
+	newItems := c.firstSeen(items)
+	rp.fresh = newItems + c.firstSeen(paging)
+	if newItems > 0 {
+		return
+	}
+	c.mu.Lock()
+	rp.barren = c.barren[rp.it.Key] + 1
+	c.mu.Unlock()
+	if rp.barren >= maxBarrenPages && len(paging) > 0 && rp.api == nil {
+		rp.note = fmt.Sprintf("its further pages not followed: %d pages of the list in a row brought no new link", rp.barren)
+	}
 }
 
 // readLinks reads the links of a fetched page: its anchors, scripts and
@@ -911,16 +957,38 @@ func (c *Crawler) follow(ctx context.Context, s *scheduler, it Item, rp *readPag
 	title := strings.TrimSpace(doc.Find("title").First().Text())
 	pg := page{URL: base, Kind: it.Kind, Title: title, Depth: it.Depth, IsReport: rp.isReport, InReportColumn: it.InReportColumn,
 		Answer: rp.api != nil || it.Via == viaJpaas || it.Via == viaGkmlpt}
+	c.news(rp)
+	links := rp.links
+	paging := map[string]bool{}
+	if rp.api == nil {
+		links = nil
+		for _, l := range rp.links {
+			switch {
+			case l.Paging && rp.barren >= maxBarrenPages:
+				continue
+			case l.Paging:
+				paging[Canonical(l.URL.String())] = true
+			}
+			links = append(links, l)
+		}
+	}
 	var items []Item
-	for _, t := range choose(pg, rp.links, portal, c.opts.MaxDepth) {
+	for _, t := range choose(pg, links, portal, c.opts.MaxDepth) {
 		key := Canonical(t.URL.String())
 		if key == "" || key == it.Key {
 			continue
 		}
+		if paging[key] {
+			c.mu.Lock()
+			if _, seen := c.barren[key]; !seen {
+				c.barren[key] = rp.barren
+			}
+			c.mu.Unlock()
+		}
 		items = append(items, Item{Key: key, URL: t.URL.String(), Portal: it.Portal, Kind: t.Kind, Depth: t.Depth, From: it.URL, Text: t.Text,
 			Priority: t.Priority, InReportColumn: t.InReportColumn, Listed: t.Listed})
 	}
-	fresh := c.firstSeen(rp.links)
+	fresh := rp.fresh
 	switch {
 	case rp.api != nil:
 		items = append(items, portal.listAPINext(it, *rp.api, fresh)...)

@@ -265,3 +265,59 @@ func TestHostileChallengedPages(t *testing.T) {
 		}
 	})
 }
+
+// Case 2: a list whose 下一页 leads to page N+1 for ever, with a new parameter
+// each time, and every page lists the same two reports (the server ignores the
+// page asked for). The list stops a few pages after the last that brought a
+// new link, saying so; the reports are found.
+func TestHostileEndlessList(t *testing.T) {
+	h := &hostileServer{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.count(r)
+		switch p := r.URL.Path; {
+		case p == "/zfxxgk/ndbg/list.jsp":
+			n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+			n = max(n, 1)
+			fmt.Fprintf(w, `<html><head><title>政府信息公开年报</title></head><body><div class="nav"><a href="/">首页</a></div><ul>
+<li><a href="/zfxxgk/ndbg/t20230118_1.htm">某某县2022年政府信息公开工作年度报告</a></li>
+<li><a href="/zfxxgk/ndbg/t20220118_2.htm">某某县2021年政府信息公开工作年度报告</a></li></ul>
+<div class="page">每页2条 <a href="list.jsp?page=1&t=%d">首页</a> <a href="list.jsp?page=%d&t=%d">上一页</a> <a href="list.jsp?page=%d&t=%d">下一页</a></div></body></html>`,
+				n, max(n-1, 1), 7*n, n+1, 13*n)
+		case strings.HasPrefix(p, "/zfxxgk/ndbg/t20"):
+			year := 2022
+			if strings.HasPrefix(p, "/zfxxgk/ndbg/t2022") {
+				year = 2021
+			}
+			fmt.Fprintf(w, reportPage, fmt.Sprintf("某某县%d年政府信息公开工作年度报告", year))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	opts := testOptions()
+	opts.MaxPagesPerHost = 1000
+	c, st, sink := newTestCrawler(t, opts, Portal{Name: "某某县", StartURLs: []string{srv.URL + "/zfxxgk/ndbg/list.jsp"}})
+	start := time.Now()
+	stats, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logFigures(t, "case 2 endless list", h.requests(""), time.Since(start))
+	if len(sink.reports) != 2 {
+		t.Errorf("%d reports, want 2", len(sink.reports))
+	}
+	// Page 1 brings the reports; pages 2 and 3 nothing new, and each asks its
+	// neighbours again under new parameters: a few dozen pages at most.
+	if n := h.requests("/zfxxgk/ndbg/list.jsp"); n > 30 {
+		t.Errorf("the endless list was asked %d times (outcomes %v)", n, stats.Outcomes)
+	}
+	stopped := 0
+	for _, o := range st.done[1] {
+		if strings.Contains(o, "its further pages not followed: 3 pages of the list in a row brought no new link") {
+			stopped++
+		}
+	}
+	if stopped == 0 {
+		t.Errorf("no page of the list says where it stopped: %v", st.done[1])
+	}
+}

@@ -8,6 +8,7 @@
 //	nested        600 <div>s never closed, in the list and the report (case 5)
 //	bomb          the report is a gzip bomb: 10 MB inflating to 10 GiB (case 8)
 //	redirect      the list also links loop.htm?n=0, which redirects to ?n=1, … for ever (case 1)
+//	list          list.jsp?page=N lists the report and links 下一页 page=N+1&t=…, for ever (case 2)
 //	challenge     the list links five reports a 瑞数 challenge guards before the real one (case 13)
 //
 // /requests says how many requests it answered.
@@ -86,6 +87,16 @@ func main() {
 		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
 		http.Redirect(w, r, fmt.Sprintf("/redirect/zfxxgk/ndbg/loop.htm?n=%d", n+1), http.StatusFound)
 	})
+	// case 2: a list that pages on for ever, listing the same report.
+	mux.HandleFunc("/list/zfxxgk/ndbg/list.jsp", func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		n = max(n, 1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, strings.NewReplacer("gb2312", "utf-8", "</ul>", fmt.Sprintf(`</ul><div class="page">每页1条 <a href="list.jsp?page=1&t=%d">首页</a> <a href="list.jsp?page=%d&t=%d">上一页</a> <a href="list.jsp?page=%d&t=%d">下一页</a></div>`,
+			n, max(n-1, 1), 7*n, n+1, 13*n)).Replace(list("/list/zfxxgk/ndbg/2016.htm")))
+	})
+	serve("/list/zfxxgk/ndbg/2016.htm", "text/html; charset=utf-8", page, "")
 	// case 13: five guarded reports listed before the real one.
 	var guarded strings.Builder
 	for i := range 5 {
