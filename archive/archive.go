@@ -410,24 +410,35 @@ func OpenResponse(dir, file string, offset int64) (*Stored, error) {
 // Decode removes a gzip or deflate content encoding. A body that does not decode
 // (servers send a gzip header with a plain body) is returned as it came.
 func Decode(body []byte, encoding string, limit int64) []byte {
+	out, _ := DecodeCut(body, encoding, limit)
+	return out
+}
+
+// DecodeCut is Decode that says whether the decoded body was cut at limit (a
+// gzip bomb, a page that inflates past the page limit): what it returns is
+// then only the body's beginning.
+func DecodeCut(body []byte, encoding string, limit int64) ([]byte, bool) {
 	var r io.Reader
 	switch strings.ToLower(strings.TrimSpace(encoding)) {
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(bytes.NewReader(body))
 		if err != nil {
-			return body
+			return body, false
 		}
 		r = zr
 	case "deflate":
 		r = flate.NewReader(bytes.NewReader(body))
 	default:
-		return body
+		return body, false
 	}
-	out, err := io.ReadAll(io.LimitReader(r, limit))
-	if err != nil {
-		return body
+	out, err := io.ReadAll(io.LimitReader(r, limit+1))
+	switch {
+	case int64(len(out)) > limit:
+		return out[:limit], true
+	case err != nil:
+		return body, false
 	}
-	return out
+	return out, false
 }
 
 // Location formats a capture's place for people and logs: file@offset.

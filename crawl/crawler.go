@@ -393,6 +393,19 @@ func (c *Crawler) hostDelay(host string) time.Duration {
 	return delay
 }
 
+// byteSize writes a limit as people read it: 20 MB, 64 KB, 1.5 GB.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.4g GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.4g MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.4g KB", float64(n)/(1<<10))
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
 // jitter spreads requests a little so that many crawlers never beat in step.
 func jitter(d time.Duration) time.Duration {
 	if d <= 0 {
@@ -576,8 +589,12 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		return attempt{outcome: OutcomeForbidden, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), fetched: true}
 	case status != http.StatusOK:
 		return attempt{outcome: OutcomeNotFound, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), fetched: true}
+	case log.tooLarge && log.inflated != "":
+		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("its %s body inflates past max_page_bytes (%s); archived as served", log.inflated, byteSize(c.opts.MaxPageBytes)), fetched: true}
+	case log.tooLarge && log.attachment:
+		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("larger than max_attachment_bytes (%s); archived truncated", byteSize(c.opts.MaxAttachmentBytes)), fetched: true}
 	case log.tooLarge:
-		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("larger than the limit for a %s; archived truncated", it.Kind), fetched: true}
+		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("larger than max_page_bytes (%s); archived truncated", byteSize(c.opts.MaxPageBytes)), fetched: true}
 	case softNotFound(status, []byte(text)):
 		a := c.missing(ctx, it, hasPrev, http.StatusNotFound, "a page saying it does not exist (soft 404)")
 		if a.outcome == OutcomeNotFound {

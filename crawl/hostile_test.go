@@ -1,6 +1,8 @@
 package crawl
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -319,5 +321,46 @@ func TestHostileEndlessList(t *testing.T) {
 	}
 	if stopped == 0 {
 		t.Errorf("no page of the list says where it stopped: %v", st.done[1])
+	}
+}
+
+// Case 11: a report page that is a gzip bomb (a few KB inflating past
+// max_page_bytes). Its beginning is a report, but a page cut at the limit is
+// not the page: it is "too large", saying why, never "not a report".
+func TestHostileGzipBombPage(t *testing.T) {
+	h := &hostileServer{}
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	fmt.Fprintf(zw, reportPage, "某某县2022年政府信息公开工作年度报告")
+	zw.Write(bytes.Repeat([]byte(" "), 4<<20))
+	zw.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.count(r)
+		switch r.URL.Path {
+		case "/zfxxgk/ndbg/":
+			fmt.Fprint(w, `<html><head><title>政府信息公开年报</title></head><body><ul>
+<li><a href="/zfxxgk/ndbg/t20230118_1.htm">某某县2022年政府信息公开工作年度报告</a></li></ul></body></html>`)
+		case "/zfxxgk/ndbg/t20230118_1.htm":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(bomb.Bytes())
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	opts := testOptions() // 1 MB pages
+	c, st, sink := newTestCrawler(t, opts, Portal{Name: "某某县", StartURLs: []string{srv.URL + "/zfxxgk/ndbg/"}})
+	start := time.Now()
+	if _, err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	logFigures(t, fmt.Sprintf("case 11 a %d-byte gzip bomb page", bomb.Len()), h.requests(""), time.Since(start))
+	got := st.outcome(1, srv.URL+"/zfxxgk/ndbg/t20230118_1.htm")
+	if want := "too large: its gzip body inflates past max_page_bytes (1 MB); archived as served"; got != want {
+		t.Errorf("the bomb: %q, want %q", got, want)
+	}
+	if len(sink.reports) != 0 {
+		t.Errorf("a page cut at the limit was stored: %v", sink.reports)
 	}
 }

@@ -46,7 +46,11 @@ type fetchLog struct {
 	body        []byte // the final page response's payload (content-encoding removed); nil for attachments
 	contentType string
 	tooLarge    bool
-	doc         *goquery.Selection // the page as colly parsed it
+	attachment  bool // the body was taken as an attachment (streamed to disk)
+	// inflated names the content encoding of a page whose body inflated past
+	// the page limit ("" if it did not).
+	inflated string
+	doc      *goquery.Selection // the page as colly parsed it
 	// charsetConflict says the page declared a charset its bytes are not in.
 	charsetConflict string
 }
@@ -174,11 +178,16 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	l.hops = append(l.hops, h)
 	l.contentType = ctype
-	l.tooLarge = payload.truncated
+	l.tooLarge, l.attachment = payload.truncated, attachment
 	if attachment || payload.truncated {
 		return toColly(req, resp, nil, ""), nil
 	}
-	body := archive.Decode(payload.mem, resp.Header.Get("Content-Encoding"), t.pageMax)
+	body, cut := archive.DecodeCut(payload.mem, resp.Header.Get("Content-Encoding"), t.pageMax)
+	if cut {
+		// Only the page's beginning could be read: it is no page to parse.
+		l.tooLarge, l.inflated = true, resp.Header.Get("Content-Encoding")
+		return toColly(req, resp, nil, ""), nil
+	}
 	l.body = body
 	decoded := parse.DecodePage(body, ctype)
 	l.charsetConflict = decoded.Conflict
