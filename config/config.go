@@ -50,7 +50,12 @@ type Crawl struct {
 	FailureBudget     int      `toml:"failure_budget"`
 	MaxPageBytes      int64    `toml:"max_page_bytes"`
 	MaxAttachmentByte int64    `toml:"max_attachment_bytes"`
-	Schedule          string   `toml:"schedule"`
+	// MinBodyRate is the least a body must bring, in bytes a second over
+	// each 20 s (0: no minimum); MaxHostTime bounds one host's requests in a
+	// run.
+	MinBodyRate int64    `toml:"min_body_rate"`
+	MaxHostTime Duration `toml:"max_host_time"`
+	Schedule    string   `toml:"schedule"`
 	// Render says whether a column that only its scripts fill is rendered in
 	// headless Chromium: "auto" (when Chromium is installed) or "never".
 	Render        string   `toml:"render"`
@@ -113,6 +118,8 @@ func Default() *Config {
 			FailureBudget:     20,
 			MaxPageBytes:      20 << 20,
 			MaxAttachmentByte: 200 << 20,
+			MinBodyRate:       1024,
+			MaxHostTime:       Duration{2 * time.Hour},
 			Render:            "auto",
 			RenderTimeout:     Duration{30 * time.Second},
 		},
@@ -190,6 +197,12 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("crawl.render: %q: write \"auto\" (render in Chromium when it is installed) or \"never\"", cr.Render)
 	case cr.RenderTimeout.Duration < minTimeout:
 		return fmt.Errorf("crawl.render_timeout: %s is too short for a page's scripts to run; give at least %s", cr.RenderTimeout.Duration, minTimeout)
+	case cr.MinBodyRate < 0:
+		return fmt.Errorf("crawl.min_body_rate: %d: give bytes a second (1024), or 0 for no minimum", cr.MinBodyRate)
+	case cr.MinBodyRate > maxMinBodyRate:
+		return fmt.Errorf("crawl.min_body_rate: %d bytes a second would abandon the pages of ordinary county servers; give at most %d (64 KB/s)", cr.MinBodyRate, maxMinBodyRate)
+	case cr.MaxHostTime.Duration < cr.Timeout.Duration:
+		return fmt.Errorf("crawl.max_host_time: %s is shorter than one request's timeout (%s): give at least that", cr.MaxHostTime.Duration, cr.Timeout.Duration)
 	case c.Serve.MinRequests < 1:
 		return errors.New("serve.min_requests: must be at least 1")
 	}
@@ -264,6 +277,9 @@ func (c *Config) Validate() error {
 const (
 	minTimeout   = time.Second
 	minBodyBytes = 64 << 10
+	// maxMinBodyRate is the highest min_body_rate allowed: county servers send
+	// 50–500 KB a second, and a minimum above what they send would abandon them.
+	maxMinBodyRate = 64 << 10
 )
 
 // hostName is a host as allowed_domains takes it: labels of letters, digits

@@ -88,6 +88,9 @@ func TestValuesThatCannotWork(t *testing.T) {
 		"[crawl]\nmax_attachment_bytes = 1\n":                            "crawl.max_attachment_bytes",
 		"[crawl]\nuser_agent = \"gongkai\\r\\nX-Injected: 1\"\n":         "crawl.user_agent",
 		"[serve]\naddr = \"8080\"\n":                                     "serve.addr",
+		"[crawl]\nmin_body_rate = -1\n":                                  "crawl.min_body_rate: -1",
+		"[crawl]\nmin_body_rate = 1000000\n":                             "crawl.min_body_rate: 1000000 bytes a second would abandon",
+		"[crawl]\nmax_host_time = \"30s\"\n":                             "crawl.max_host_time: 30s is shorter than one request's timeout (2m0s)",
 	}
 	refused(t, cases)
 	// What does work still loads: a domain that covers the start URL's host, a
@@ -98,6 +101,7 @@ func TestValuesThatCannotWork(t *testing.T) {
 		"[[portals]]\nname = \"test\"\nstart_urls = [\"http://127.0.0.1:8080/\"]\nallowed_domains = [\"127.0.0.1:8080\"]\n",
 		"[crawl]\ntimeout = \"1s\"\nconnect_timeout = \"1s\"\nheader_timeout = \"1s\"\nmax_page_bytes = 65536\n",
 		"[serve]\naddr = \":8080\"\n",
+		"[crawl]\nmin_body_rate = 0\nmax_host_time = \"2m\"\n",
 		portal + "region = \"湖南省株洲市天元区\"\n", portal + "region = \"雄县米家务镇\"\n", portal + "region = \"430211\"\n",
 	} {
 		if _, err := Load(write(t, content)); err != nil {

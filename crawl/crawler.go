@@ -68,6 +68,12 @@ type Options struct {
 	FailureBudget      int
 	MaxPageBytes       int64
 	MaxAttachmentBytes int64
+	// MinBodyRate is the least a response's body must bring, in bytes a
+	// second over each 20 s, before it is abandoned (0: no minimum).
+	MinBodyRate int64
+	// MaxHostTime bounds the time one host's requests may take in one run
+	// (0: no bound); a host that has used it is left alone for the run.
+	MaxHostTime time.Duration
 	// MaxBackoff caps the wait before a retry and the wait a Retry-After may impose.
 	MaxBackoff time.Duration
 	// HostParallelism is how many requests one host may have in flight: 1 (the
@@ -166,10 +172,12 @@ func New(opts Options, portals []Portal, st State, sink Sink, arch *archive.Arch
 		IdleConnTimeout:     30 * time.Second,
 	}
 	c.recorder = &recorder{base: base, archive: arch, pageMax: opts.MaxPageBytes, attachMax: opts.MaxAttachmentBytes,
+		timeout: opts.Timeout, minRate: opts.MinBodyRate,
 		tmpDir: arch.Dir(), logs: map[string]*fetchLog{}}
 	c.client = &http.Client{
+		// The recorder bounds each exchange (timeout, min_body_rate), so that
+		// its errors say what ran out.
 		Transport: c.recorder,
-		Timeout:   opts.Timeout,
 		// A redirect is not followed at once: its target is queued like any link,
 		// so every hop waits its host's turn and a redirect loop ends when the
 		// target is already in the run.
@@ -370,6 +378,9 @@ func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Durat
 	if a.fetched && s.fetched(host) >= c.opts.MaxPagesPerHost {
 		a.block = fmt.Sprintf("%d requests (max_pages_per_host)", c.opts.MaxPagesPerHost)
 	}
+	if spent := s.spent(host); c.opts.MaxHostTime > 0 && spent >= c.opts.MaxHostTime && a.block == "" {
+		a.block = fmt.Sprintf("its requests took %s (max_host_time %s)", spent.Round(time.Second), c.opts.MaxHostTime)
+	}
 	if a.block != "" {
 		c.opts.Logger.Warn("crawl: leaving a host alone for this run", "host", host, "why", a.block)
 		for _, left := range s.block(host) {
@@ -519,7 +530,9 @@ func (c *Crawler) fetch(ctx context.Context, s *scheduler, it Item) attempt {
 	id, log := c.recorder.register(it.Kind, prevPtr)
 	defer c.recorder.forget(id)
 	hdr.Set(fetchHeader, id)
+	began := time.Now()
 	reqErr := c.collector.Request(method, it.URL, body, colly.NewContext(), hdr)
+	s.spend(u.Host, time.Since(began))
 	if errors.Is(reqErr, archive.ErrWrite) {
 		// Nothing fetched can be kept: the run stops, the item stays pending.
 		c.stop(reqErr)

@@ -364,3 +364,100 @@ func TestHostileGzipBombPage(t *testing.T) {
 		t.Errorf("a page cut at the limit was stored: %v", sink.reports)
 	}
 }
+
+// tricklingPortal lists reports whose pages trickle: the headers at once, then
+// ten bytes every 100 ms for as long as the client listens; pause delays each
+// report's headers instead (a slow but steady server).
+func tricklingPortal(t *testing.T, h *hostileServer, reports int, pause time.Duration) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.count(r)
+		switch p := r.URL.Path; {
+		case p == "/zfxxgk/ndbg/":
+			var b strings.Builder
+			b.WriteString(`<html><head><title>政府信息公开年报</title></head><body><ul>`)
+			for i := range reports {
+				fmt.Fprintf(&b, `<li><a href="/zfxxgk/ndbg/t2023011%d_%d.htm">某某县第%d局2022年政府信息公开工作年度报告</a></li>`, i, i, i)
+			}
+			b.WriteString(`</ul></body></html>`)
+			fmt.Fprint(w, b.String())
+		case strings.HasPrefix(p, "/zfxxgk/ndbg/t2023011") && pause > 0:
+			time.Sleep(pause)
+			fmt.Fprintf(w, reportPage, "某某县2022年政府信息公开工作年度报告")
+		case strings.HasPrefix(p, "/zfxxgk/ndbg/t2023011"):
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			for {
+				if _, err := w.Write([]byte("<p>年度报告</p>")); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+					return
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Case 3: a server that trickles its bodies. A body arriving below
+// min_body_rate is abandoned, saying so; without a minimum the timeout ends it
+// and says that the body was arriving (not "awaiting headers"); and a host
+// whose requests have taken max_host_time is left alone for the run.
+func TestHostileTricklingServer(t *testing.T) {
+	was := rateWindow
+	rateWindow = 500 * time.Millisecond
+	t.Cleanup(func() { rateWindow = was })
+	run := func(t *testing.T, name string, opts Options, reports int, pause time.Duration) (*memState, string, Stats) {
+		h := &hostileServer{}
+		srv := tricklingPortal(t, h, reports, pause)
+		c, st, _ := newTestCrawler(t, opts, Portal{Name: "某某县", StartURLs: []string{srv.URL + "/zfxxgk/ndbg/"}})
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		start := time.Now()
+		stats, err := c.Run(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logFigures(t, name, h.requests(""), time.Since(start))
+		return st, srv.URL, stats
+	}
+	opts := testOptions()
+	opts.MaxRetries = 0
+	opts.Timeout = time.Minute
+	t.Run("below the minimum rate", func(t *testing.T) {
+		opts := opts
+		opts.MinBodyRate = 1024
+		st, base, _ := run(t, "case 3 a body at 130 bytes/s", opts, 1, 0)
+		got := st.outcome(1, base+"/zfxxgk/ndbg/t20230110_0.htm")
+		if !strings.HasPrefix(got, string(OutcomeFailed)) || !strings.Contains(got, "below min_body_rate (1024 bytes/s): abandoned") {
+			t.Errorf("the trickling page: %q", got)
+		}
+	})
+	t.Run("the timeout says what timed out", func(t *testing.T) {
+		opts := opts
+		opts.Timeout = 2 * time.Second
+		st, base, _ := run(t, "case 3 a trickle until the timeout", opts, 1, 0)
+		got := st.outcome(1, base+"/zfxxgk/ndbg/t20230110_0.htm")
+		if !strings.Contains(got, "the body was still arriving when timeout (2s) ended the request") || strings.Contains(got, "awaiting headers") {
+			t.Errorf("the trickling page: %q", got)
+		}
+	})
+	t.Run("the host's time runs out", func(t *testing.T) {
+		opts := opts
+		opts.MaxHostTime = time.Second
+		st, base, stats := run(t, "case 3 a host of 300 ms answers, max_host_time 1s", opts, 9, 300*time.Millisecond)
+		if stats.Outcomes[OutcomeSkipped] == 0 || stats.Outcomes[OutcomeReport] > 4 {
+			t.Errorf("outcomes %v, want the host left alone after about 3 reports", stats.Outcomes)
+		}
+		got := st.outcome(1, base+"/zfxxgk/ndbg/t20230118_8.htm")
+		if !strings.HasPrefix(got, "skipped: host left alone: its requests took 1s (max_host_time 1s)") {
+			t.Errorf("the last report: %q", got)
+		}
+	})
+}

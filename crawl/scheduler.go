@@ -32,6 +32,7 @@ type hostQueue struct {
 	// good is the last page of the host that answered normally (a GET).
 	good    string
 	fetched int
+	spent   time.Duration // in the host's requests this run
 	blocked bool
 }
 
@@ -238,6 +239,20 @@ func (s *scheduler) fetched(host string) int {
 	q := s.host(host)
 	q.fetched++
 	return q.fetched
+}
+
+// spend adds the time of a request to its host's.
+func (s *scheduler) spend(host string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.host(host).spent += d
+}
+
+// spent is the time a host's requests took this run.
+func (s *scheduler) spent(host string) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.host(host).spent
 }
 
 // block leaves a host alone for the rest of the run and returns its queued items.

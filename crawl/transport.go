@@ -2,8 +2,10 @@ package crawl
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -13,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
@@ -74,6 +77,10 @@ type recorder struct {
 	pageMax   int64
 	attachMax int64
 	tmpDir    string
+	// timeout bounds one exchange, body included; minRate (bytes a second,
+	// 0: none) is the least a body must bring in each rateWindow.
+	timeout time.Duration
+	minRate int64
 
 	mu   sync.Mutex
 	logs map[string]*fetchLog
@@ -112,7 +119,15 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if l == nil {
 		l = &fetchLog{kind: KindList} // robots.txt and other requests of our own
 	}
-	out := req.Clone(req.Context())
+	// The exchange's own bounds, so that an error says what ran out: the
+	// whole request's time, or the body's rate.
+	ctx, cancel := context.WithCancelCause(req.Context())
+	defer cancel(nil)
+	if t.timeout > 0 {
+		timer := time.AfterFunc(t.timeout, func() { cancel(errTimeout) })
+		defer timer.Stop()
+	}
+	out := req.Clone(ctx)
 	out.Header.Del(fetchHeader)
 	var reqBody []byte
 	if req.Body != nil && req.Body != http.NoBody {
@@ -137,8 +152,12 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		},
 	}))
+	started := time.Now()
 	resp, err := t.base.RoundTrip(out)
 	if err != nil {
+		if context.Cause(ctx) == errTimeout {
+			return nil, fmt.Errorf("no response within timeout (%s): %w", t.timeout, err)
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()
@@ -161,8 +180,17 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if attachment {
 		limit = t.attachMax
 	}
-	payload, err := t.download(resp.Body, limit, attachment)
+	body := &counter{r: resp.Body}
+	stopWatch := t.watchRate(body, cancel)
+	payload, err := t.download(body, limit, attachment)
+	stopWatch()
 	if err != nil {
+		switch cause := context.Cause(ctx); {
+		case cause == errTimeout:
+			err = fmt.Errorf("the body was still arriving when timeout (%s) ended the request: %s in %s", t.timeout, byteSize(body.n.Load()), time.Since(started).Round(time.Second))
+		case errors.As(cause, new(*slowBody)):
+			err = cause
+		}
 		return nil, fmt.Errorf("%s: %w", req.URL, err)
 	}
 	defer payload.close()
@@ -182,16 +210,73 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if attachment || payload.truncated {
 		return toColly(req, resp, nil, ""), nil
 	}
-	body, cut := archive.DecodeCut(payload.mem, resp.Header.Get("Content-Encoding"), t.pageMax)
+	page, cut := archive.DecodeCut(payload.mem, resp.Header.Get("Content-Encoding"), t.pageMax)
 	if cut {
 		// Only the page's beginning could be read: it is no page to parse.
 		l.tooLarge, l.inflated = true, resp.Header.Get("Content-Encoding")
 		return toColly(req, resp, nil, ""), nil
 	}
-	l.body = body
-	decoded := parse.DecodePage(body, ctype)
+	l.body = page
+	decoded := parse.DecodePage(page, ctype)
 	l.charsetConflict = decoded.Conflict
 	return toColly(req, resp, []byte(decoded.Text), "text/html; charset=utf-8"), nil
+}
+
+// errTimeout ends an exchange that outlasted the crawl's timeout.
+var errTimeout = errors.New("timeout")
+
+// rateWindow is the stretch of time over which a body's rate is judged.
+var rateWindow = 20 * time.Second
+
+// slowBody ends an exchange whose body arrives too slowly (a trickling server).
+type slowBody struct {
+	got, total, minRate int64
+	window              time.Duration
+}
+
+func (e *slowBody) Error() string {
+	return fmt.Sprintf("the body arrived at %d bytes/s over %s (%s in all), below min_body_rate (%d bytes/s): abandoned",
+		e.got*int64(time.Second)/int64(e.window), e.window, byteSize(e.total), e.minRate)
+}
+
+// counter counts the bytes read through it.
+type counter struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// watchRate abandons a body that brings less than minRate bytes a second in a
+// rateWindow, until the returned function stops it.
+func (t *recorder) watchRate(body *counter, cancel context.CancelCauseFunc) func() {
+	if t.minRate <= 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(rateWindow)
+		defer tick.Stop()
+		last := int64(0)
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				n := body.n.Load()
+				if got := n - last; got*int64(time.Second) < t.minRate*int64(rateWindow) {
+					cancel(&slowBody{got: got, total: n, minRate: t.minRate, window: rateWindow})
+					return
+				}
+				last = n
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 // decodePage reads a page's bytes as the parser does (BOM, header, <meta>, then

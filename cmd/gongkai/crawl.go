@@ -253,7 +253,7 @@ func crawlOptions(cfg *config.Config) crawl.Options {
 		MaxPagesPerHost: c.MaxPagesPerHost, Timeout: c.Timeout.Duration, ConnectTimeout: c.ConnectTimeout.Duration,
 		HeaderTimeout: c.HeaderTimeout.Duration, ObeyRobots: c.ObeyRobots, MaxCrawlDelay: c.MaxCrawlDelay.Duration,
 		MaxRetries: c.MaxRetries, FailureBudget: c.FailureBudget, MaxPageBytes: c.MaxPageBytes,
-		MaxAttachmentBytes: c.MaxAttachmentByte, Render: c.Render, RenderTimeout: c.RenderTimeout.Duration, Chromium: c.Chromium,
+		MaxAttachmentBytes: c.MaxAttachmentByte, MinBodyRate: c.MinBodyRate, MaxHostTime: c.MaxHostTime.Duration, Render: c.Render, RenderTimeout: c.RenderTimeout.Duration, Chromium: c.Chromium,
 	}
 }
 

@@ -9,6 +9,7 @@
 //	bomb          the report is a gzip bomb: 10 MB inflating to 10 GiB (case 8)
 //	redirect      the list also links loop.htm?n=0, which redirects to ?n=1, … for ever (case 1)
 //	list          list.jsp?page=N lists the report and links 下一页 page=N+1&t=…, for ever (case 2)
+//	trickle       the report sends its headers, then 18 bytes every 200 ms for ever (case 3)
 //	challenge     the list links five reports a 瑞数 challenge guards before the real one (case 13)
 //
 // /requests says how many requests it answered.
@@ -26,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -97,6 +99,23 @@ func main() {
 			n, max(n-1, 1), 7*n, n+1, 13*n)).Replace(list("/list/zfxxgk/ndbg/2016.htm")))
 	})
 	serve("/list/zfxxgk/ndbg/2016.htm", "text/html; charset=utf-8", page, "")
+	// case 3: a report that trickles.
+	serve("/trickle/zfxxgk/ndbg/", "text/html; charset=utf-8", []byte(strings.Replace(list("/trickle/zfxxgk/ndbg/2016.htm"), "gb2312", "utf-8", 1)), "")
+	mux.HandleFunc("/trickle/zfxxgk/ndbg/2016.htm", func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		for {
+			if _, err := w.Write([]byte("<p>年度报告</p>")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	})
 	// case 13: five guarded reports listed before the real one.
 	var guarded strings.Builder
 	for i := range 5 {
