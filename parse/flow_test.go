@@ -322,6 +322,22 @@ func TestFlowingCorpus(t *testing.T) {
 				}
 			})
 		}
+		// Without chrome the title runs into the first sentence (…工作年度报告本年度
+		// 报告依据…); a breadcrumb alone before the text names a column, not the
+		// report, and no body.
+		for _, v := range []struct{ name, text string }{
+			{"title into the first sentence", joined},
+			{"breadcrumb line", "首页 > 政务公开 > 年报\n" + joined},
+			{"breadcrumb", "首页 > 政务公开 > 年报 " + joined},
+			{"breadcrumb ›", "当前位置：首页 › 信息公开 › 政府信息公开年报 " + joined},
+		} {
+			t.Run(name+"/"+v.name, func(t *testing.T) {
+				flow := parseText(t, name, v.text)
+				if missing := compareFlowing(t, page, flow); len(missing) > 0 {
+					t.Errorf("rows not read from the flowing text: %q", missing)
+				}
+			})
+		}
 	}
 }
 
@@ -403,6 +419,23 @@ func TestTitleInText(t *testing.T) {
 		// Not titles: a sentence that names a report; a column without a year.
 		{"各单位要于2023年1月31日前发布2022年政府信息公开工作年度报告，确保勾稽关系准确。", ""},
 		{"首页 > 政务公开 > 政府信息公开年报 > 正文", ""},
+		// The title ends at its name, before the sentence that follows, unless a
+		// bracketed year or edition follows the name.
+		{"株洲市天元区金融办2022年政府信息公开工作年度报告本年度报告依据《中华人民共和国政府信息公开条例》编制。",
+			"株洲市天元区金融办2022年政府信息公开工作年度报告"},
+		{"株洲市天元区金融办政府信息公开工作年度报告（2022年度）本年度报告依据《条例》编制。",
+			"株洲市天元区金融办政府信息公开工作年度报告（2022年度）"},
+		{"株洲市天元区金融办2022年政府信息公开工作年度报告（更正版） 本报告依据《条例》编制。",
+			"株洲市天元区金融办2022年政府信息公开工作年度报告（更正版）"},
+		{"株洲市天元区金融办2022年政府信息公开工作年度报告（以下简称年报）依据《条例》编制。",
+			"株洲市天元区金融办2022年政府信息公开工作年度报告"},
+		// Dates, times and counts of the chrome glued before the title are not part of it.
+		{"发布时间：2023-01-20 10:30株洲市天元区金融办2022年政府信息公开工作年度报告本年度报告依据《条例》编制。",
+			"株洲市天元区金融办2022年政府信息公开工作年度报告"},
+		{"浏览次数：126株洲市天元区金融办2022年政府信息公开工作年度报告 本年度报告依据《条例》编制。",
+			"株洲市天元区金融办2022年政府信息公开工作年度报告"},
+		// Chrome glued to a title with no separator left is no title.
+		{"网站首页机构概况政务公开互动交流株洲市天元区金融办2022年政府信息公开工作年度报告 本年度报告依据《条例》编制。", ""},
 	}
 	for _, c := range cases {
 		if got := titleInText([]string{c.text}); got != c.want {

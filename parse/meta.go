@@ -110,15 +110,18 @@ func pickTitle(d *document, lines []string) string {
 		}
 	}
 	// A line that is a title, a title inside flowing text, a line that names a
-	// report (a title without its year).
+	// report (a title without its year). The title stands before the body: the
+	// lines after its first section heading are not searched, so that a related
+	// link to another year's report in the chrome after the body names nothing.
+	lines = beforeBody(lines)
 	for _, strict := range []bool{true, false} {
 		for i, l := range lines {
 			if i >= 8 {
 				break
 			}
 			l = strings.TrimSpace(strings.ReplaceAll(strings.TrimLeft(l, "#> "), "**", "")) // Markdown heading
-			if report.CountReportNames(l) == 1 && utf8.RuneCountInString(l) <= 80 && (!strict || report.IsReportTitle(l) && endsWithReportName(l)) {
-				return l
+			if t := titleLine(l, strict); t != "" {
+				return t
 			}
 		}
 		if strict {
@@ -133,13 +136,114 @@ func pickTitle(d *document, lines []string) string {
 	return ""
 }
 
+// beforeBody is the lines before the first section heading (一、总体情况).
+func beforeBody(lines []string) []string {
+	for i, l := range lines {
+		if len(l) <= maxHeadingLine {
+			if loc := sectionHeading.FindStringIndex(l); loc != nil && loc[0] == 0 && strings.TrimSpace(l[loc[1]:]) == "" {
+				return lines[:i]
+			}
+		}
+	}
+	return lines
+}
+
+// titleLine returns the title a line is: the line without the breadcrumb before
+// it (首页 > 政务公开 > …). Strict, it is one year's report title ending where its
+// name does; otherwise a line that names a report, if it is no part of the page's
+// chrome: a breadcrumb's column (首页 > 政务公开 > 年报) is no title.
+func titleLine(l string, strict bool) string {
+	if utf8.RuneCountInString(l) > 80 {
+		return ""
+	}
+	cand := l
+	if i := strings.LastIndexAny(cand, crumbSeparators); i >= 0 {
+		_, n := utf8.DecodeRuneInString(cand[i:])
+		cand = strings.TrimSpace(cand[i+n:])
+	}
+	cand = trimChromePrefix(cand)
+	if report.CountReportNames(cand) != 1 || pageChrome.MatchString(cand) || chromeOrgan(organFromTitle(cand)) {
+		return ""
+	}
+	if strict {
+		if report.IsReportTitle(cand) && endsWithReportName(cand) {
+			return cand
+		}
+		return ""
+	}
+	if cand != l {
+		return "" // a breadcrumb, or a title glued to chrome, names a report only with its year
+	}
+	return cand
+}
+
 // endsWithReportName says whether a line ends where its mention of a report does
 // (a title line, not a title followed by the site's name).
 func endsWithReportName(l string) bool {
 	locs := report.ReportNameIndexes(l)
-	return len(locs) > 0 && strings.TrimRightFunc(l[locs[len(locs)-1][1]:], func(r rune) bool {
+	if len(locs) == 0 {
+		return false
+	}
+	end := titleEnd(l, locs[len(locs)-1][1])
+	return strings.TrimRightFunc(l[end:], func(r rune) bool {
 		return isSpace(r) || strings.ContainsRune("）)》”\"", r)
 	}) == ""
+}
+
+// titleTail is what a real title may carry after its name: the year or the
+// edition in brackets (（2022年度）, （更正版）, 【全文】).
+var titleTail = regexp.MustCompile(`^\s*[（(【〔\[]\s*(?:[0-9０-９]{4}\s*年?度?|[〇零○一二三四五六七八九]{4}\s*年度?|更正|修订|修正|调整|补充|更新)?\s*(?:版|稿|更正版?|修订版?|修正版?|全文|正文|文字版|图文版|图解版?|简版|摘要|公开版|最终版|第[一二三四五六七八九十0-9]+版)?\s*[）)】〕\]]`)
+
+// titleEnd is where a title whose report name ends at end ends: after the
+// bracketed year or edition that follows the name, if any.
+func titleEnd(text string, end int) int {
+	if loc := titleTail.FindStringIndex(text[end:]); loc != nil {
+		inner := strings.TrimFunc(text[end:end+loc[1]], func(r rune) bool { return isSpace(r) || strings.ContainsRune("（(【〔[）)】〕]", r) })
+		if inner != "" {
+			return end + loc[1]
+		}
+	}
+	return end
+}
+
+// crumbSeparators stand between a breadcrumb's parts and after the word that
+// opens it (当前位置：).
+const crumbSeparators = ">›»→：:"
+
+// pageChrome finds the words of a portal page's furniture, which no title and no
+// organ holds: the breadcrumb, the source and date line, the font size, print,
+// close and share links.
+var pageChrome = regexp.MustCompile(`首页|主页|当前位置|您的位置|所在位置|现在的位置|来源[:：]|信息来源|发布时间|发布日期|发布机构[:：]|浏览次数|访问量|点击[数量率]|阅读次数|字号|字体[:：]|打印|关闭|分享|扫一扫|收藏|[>›»→]`)
+
+// menuWords are the items of a portal's main menu, which no issuing body's name
+// holds: a title that would name such a body is the menu run into the title.
+var menuWords = regexp.MustCompile(`政务公开|信息公开|政务服务|互动交流|机构概况|公众参与|办事服务|网站|导航|无障碍|专题专栏|走进`)
+
+// chromeOrgan says whether the body a title would name is the page's chrome.
+func chromeOrgan(o string) bool { return pageChrome.MatchString(o) || menuWords.MatchString(o) }
+
+// chromeDate is a date, a time or a count that the chrome before a title leaves
+// glued to it (发布时间：2023-01-20 10:30株洲市…, 浏览次数：126株洲市…); a year
+// that opens the title (2022年株洲市…) is not one.
+var chromeDate = regexp.MustCompile(`^(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2})?|[0-9０-９]+)\s*`)
+
+// trimChromePrefix drops the chrome words, dates and counts glued before a
+// title, as long as what is left names a report.
+func trimChromePrefix(cand string) string {
+	for trimmed := true; trimmed; {
+		trimmed = false
+		if loc := chromeDate.FindStringIndex(cand); loc != nil && loc[1] > 0 {
+			if rest := cand[loc[1]:]; !strings.HasPrefix(rest, "年") && report.NamesReport(rest) {
+				cand, trimmed = rest, true
+			}
+		}
+		for _, w := range chromeWords {
+			if rest, ok := strings.CutPrefix(cand, w); ok && report.NamesReport(rest) {
+				cand, trimmed = strings.TrimSpace(rest), true
+			}
+		}
+	}
+	return cand
 }
 
 // titleBoundary ends the text before a title in flowing text: white space and the
@@ -187,20 +291,15 @@ func titlesIn(text string, limit int) []string {
 			start -= size
 			n++
 		}
-		prevEnd = loc[1]
-		cand := strings.TrimFunc(text[start:loc[1]], isSpace)
-		for trimmed := true; trimmed; {
-			trimmed = false
-			for _, w := range chromeWords {
-				if rest, ok := strings.CutPrefix(cand, w); ok && report.IsReportTitle(rest) {
-					cand, trimmed = rest, true
-				}
-			}
-		}
+		end := titleEnd(text, loc[1])
+		prevEnd = end
+		cand := trimChromePrefix(strings.TrimFunc(text[start:end], isSpace))
 		// A title is no part of a sentence: it is not followed by the rest of
 		// one, and holds no date (…于2023年1月31日前发布2022年…年度报告，确保…).
-		next, _ := utf8.DecodeRuneInString(text[loc[1]:])
-		if strings.ContainsRune("，,、；;。的", next) || dayOfMonth.MatchString(cand) {
+		// Nor is it part of the page's chrome.
+		next, _ := utf8.DecodeRuneInString(text[end:])
+		if strings.ContainsRune("，,、；;。的", next) || dayOfMonth.MatchString(cand) || pageChrome.MatchString(cand) ||
+			chromeOrgan(organFromTitle(cand)) {
 			continue
 		}
 		if report.IsReportTitle(cand) && report.CountReportNames(cand) == 1 {
@@ -340,17 +439,29 @@ func firstRunes(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-// fillMetadata sets the record's title, organ, region, department, year and date.
-func fillMetadata(rec *report.Record, d *document, lines []string) string {
+// fillMetadata sets the record's title, organ, region, department, year and date,
+// and returns warnings about what it could not find.
+func fillMetadata(rec *report.Record, d *document, lines []string) []string {
 	rec.Title = pickTitle(d, lines)
-	var warning string
-	rec.Year, warning = reportYear(rec.Title, lines)
-	if rec.Title != "" && report.NamesReport(rec.Title) {
-		rec.Organ = organFromTitle(rec.Title)
-		if rec.Organ != "" {
+	var warnings []string
+	year, w := reportYear(rec.Title, lines)
+	rec.Year = year
+	if w != "" {
+		warnings = append(warnings, w)
+	}
+	switch {
+	case rec.Title == "":
+		warnings = append(warnings, "the report's title is not found: the issuing body is not known")
+	case report.NamesReport(rec.Title):
+		// A body is named by the title, never by the page's chrome that a title
+		// read from flowing text may hold.
+		if o := organFromTitle(rec.Title); o != "" && !chromeOrgan(o) {
+			rec.Organ = o
 			rec.Region, rec.RegionCode, rec.Department = report.SplitOrgan(rec.Organ)
+		} else {
+			warnings = append(warnings, fmt.Sprintf("the title %q does not name the issuing body", rec.Title))
 		}
 	}
 	rec.Published = published(d, lines)
-	return warning
+	return warnings
 }

@@ -114,9 +114,7 @@ func parseDocument(in Input) (*report.Record, error) {
 	}
 	rec := &report.Record{Source: in.Name, Medium: medium, Checks: []report.Check{}}
 	warnings := append([]string(nil), d.warnings...)
-	if w := fillMetadata(rec, d, lines); w != "" {
-		warnings = append(warnings, w)
-	}
+	warnings = append(warnings, fillMetadata(rec, d, lines)...)
 	if reason := report.LookAlike(rec.Title); reason != "" && !report.IsReportTitle(rec.Title) {
 		return nil, &NotReportError{Name: in.Name, Reason: reason}
 	}

@@ -11,8 +11,10 @@ import (
 
 var (
 	// reportWords is how the genre names itself: 政府信息公开工作年度报告 and its
-	// variants (年报, missing 工作 or 年度, 政务公开, 工作报告).
-	reportWords = regexp.MustCompile(`(政府信息公开|政务公开|信息公开).{0,12}(年度报告|年报|工作报告)|年度(政府)?信息公开(工作)?报告`)
+	// variants (年报, missing 工作 or 年度, 政务公开, 工作报告). The name ends at
+	// its first 年度报告: in text run together the next sentence may open with
+	// another (…工作年度报告本年度报告依据…).
+	reportWords = regexp.MustCompile(`(政府信息公开|政务公开|信息公开).{0,12}?(年度报告|年报|工作报告)|年度(政府)?信息公开(工作)?报告`)
 	// lookAlikes are the genres that name the report without being one: a notice
 	// asking for it, the guide, work plans, summaries, budgets.
 	lookAlikes = regexp.MustCompile(`指南|工作要点|要点|通知|总结|预算|决算|实施方案|工作计划|目录|意见|办法|规定|公告|通报|评估|考核|解读|模板|格式`)
