@@ -157,9 +157,8 @@ func titleLine(l string, strict bool) string {
 		return ""
 	}
 	cand := l
-	if i := strings.LastIndexAny(cand, crumbSeparators); i >= 0 {
-		_, n := utf8.DecodeRuneInString(cand[i:])
-		cand = strings.TrimSpace(cand[i+n:])
+	if locs := crumbSeparator.FindAllStringIndex(cand, -1); locs != nil {
+		cand = strings.TrimSpace(cand[locs[len(locs)-1][1]:])
 	}
 	cand = trimChromePrefix(cand)
 	if report.CountReportNames(cand) != 1 || pageChrome.MatchString(cand) || chromeOrgan(organFromTitle(cand)) {
@@ -206,9 +205,10 @@ func titleEnd(text string, end int) int {
 	return end
 }
 
-// crumbSeparators stand between a breadcrumb's parts and after the word that
-// opens it (当前位置：).
-const crumbSeparators = ">›»→：:"
+// crumbSeparator stands between a breadcrumb's parts, or after the word that
+// opens a breadcrumb or names the title in a page's table of metadata (当前位置：,
+// 名称：).
+var crumbSeparator = regexp.MustCompile(`[>›»→]|(?:位置|名称|标题|题名)\s*[:：]`)
 
 // pageChrome finds the words of a portal page's furniture, which no title and no
 // organ holds: the breadcrumb, the source and date line, the font size, print,
@@ -217,7 +217,7 @@ var pageChrome = regexp.MustCompile(`首页|主页|当前位置|您的位置|所
 
 // menuWords are the items of a portal's main menu, which no issuing body's name
 // holds: a title that would name such a body is the menu run into the title.
-var menuWords = regexp.MustCompile(`政务公开|信息公开|政务服务|互动交流|机构概况|公众参与|办事服务|网站|导航|无障碍|专题专栏|走进`)
+var menuWords = regexp.MustCompile(`互动交流|机构概况|公众参与|办事服务|网站|导航|无障碍|专题专栏|走进`)
 
 // chromeOrgan says whether the body a title would name is the page's chrome.
 func chromeOrgan(o string) bool { return pageChrome.MatchString(o) || menuWords.MatchString(o) }
