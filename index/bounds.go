@@ -40,5 +40,32 @@ func (r Request) checkBounds() error {
 	return nil
 }
 
-// errTooManyParts is the parser's error past MaxQueryParts terms.
-var errTooManyParts = fmt.Errorf("词语过多：最多 %d 个 (too many words, phrases and field:value terms: at most %d)", MaxQueryParts, MaxQueryParts)
+// tooManyParts is the parser's error past MaxQueryParts terms.
+func tooManyParts(near string) *SyntaxError {
+	return syntaxError(near, fmt.Sprintf("词语过多：最多 %d 个", MaxQueryParts),
+		fmt.Sprintf("too many words, phrases and field:value terms: at most %d", MaxQueryParts))
+}
+
+// SyntaxError is a query the parser cannot read, said in Chinese and in English,
+// with the token where it went wrong (empty at the query's end), so that a page can
+// show it beside the query the person typed.
+type SyntaxError struct {
+	Query  string
+	Near   string
+	Zh, En string
+}
+
+func (e *SyntaxError) Error() string {
+	at := "（在查询末尾 at the end of the query）"
+	if e.Near != "" {
+		at = fmt.Sprintf("（在“%s”处 at %q）", e.Near, e.Near)
+	}
+	return fmt.Sprintf("%s %q: %s%s %s", ErrBadQuery, e.Query, e.Zh, at, e.En)
+}
+
+// Unwrap makes every syntax error an ErrBadQuery.
+func (e *SyntaxError) Unwrap() error { return ErrBadQuery }
+
+func syntaxError(near, zh, en string) *SyntaxError {
+	return &SyntaxError{Near: near, Zh: zh, En: en}
+}

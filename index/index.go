@@ -122,6 +122,9 @@ var (
 	schemaVersion = []byte("8") // 2: the region facet names each coded region once; 3: n-gram fields; 4: single characters; 5: region names; 6: bigrams without positions; 7: the words in the text index; 8: postings hold their positions after their reports
 )
 
+// Layout is the index layout this code writes; an index of another is rebuilt.
+func Layout() string { return string(schemaVersion) }
+
 // ErrNoIndex says the folder holds no index yet; ErrOutdated that it holds one of
 // another layout: either way Rebuild makes a new one. ErrBusy says another process keeps it open for writing (a sync, a server).
 var (

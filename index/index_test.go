@@ -109,6 +109,11 @@ func TestQueries(t *testing.T) {
 		{"department:教育局", []int64{2}},
 		{"format:legacy", []int64{3}},
 		{"failed:t3_balance", []int64{2}},
+		{"failed:t3_balance:total", []int64{2}},
+		{"failed:t", []int64{2}}, // t3_ and t4_, not timeliness
+		{"finding:timeliness", []int64{2}},
+		{"finding:copied", nil},
+		{"check:t4", nil},
 		{"labels:信访举报", []int64{2}},
 		{"2022年", []int64{1}},
 		{"2016年", []int64{3}}, // only as 2016年度: half of the bigram 年度
@@ -136,9 +141,48 @@ func TestQueries(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", c.q, got, c.want)
 		}
 	}
-	for _, bad := range []string{"(复议", "复议)", "复议 OR", "NOT", "()"} {
-		if _, err := ix.Search(context.Background(), Request{Query: bad}); err == nil {
-			t.Errorf("%q: no error", bad)
+}
+
+// A query the parser cannot read is a SyntaxError that keeps the query and says,
+// in Chinese and English, what is wrong and where.
+func TestSyntaxErrors(t *testing.T) {
+	ix := openSynced(t, testDocs())
+	for _, c := range []struct{ q, near, zh, en string }{
+		{"(复议", "", "“(”没有闭合", "a ( is not closed"},
+		{"(复议 OR 诉讼", "", "“(”没有闭合", "add its )"},
+		{"复议)", ")", "多了一个“)”", "a ) that closes no ("},
+		{"复议 OR", "", "OR 后面缺少词语", "OR needs a word after it"},
+		{"OR 复议", "OR", "OR 前面缺少词语", "OR needs a word before it"},
+		{"(复议 OR) 诉讼", ")", "OR 后面缺少词语", "OR needs a word after it"},
+		{"AND", "", "只有 AND", "no"},
+		{"NOT", "", "NOT（或 -、+）后面缺少词语", "NOT, - or + needs a word"},
+		{"复议 -", "", "后面缺少词语", "needs a word after it"},
+		{"()", ")", "括号里没有词语", "nothing between ( and )"},
+		{"title:", "title:", "title: 后面缺少要找的内容", "title: needs a value, as in title:金融办"},
+		{"年度:", "年度:", "后面缺少要找的内容", "needs a value"},
+		{"year:去年", "year:去年", "year: 后面应是年度", "year:2020-2022"},
+		{"failed:copied_text", "failed:copied_text", "copied_text 是跨报告线索，请写 finding:copied_text", "write finding:copied_text"},
+		{"finding:t3_balance", "finding:t3_balance", "请写 failed:t3_balance", "is one of a report's own checks"},
+		{"failed:xyz", "failed:xyz", "没有以 xyz 开头的报告自身的检查规则", "no rule of a report's own checks begins with xyz"},
+		{strings.TrimSpace(strings.Repeat("复议 ", MaxQueryParts+1)), "复议", "词语过多", "at most 32"},
+	} {
+		_, err := ix.Search(context.Background(), Request{Query: c.q})
+		var se *SyntaxError
+		if !errors.As(err, &se) || !errors.Is(err, ErrBadQuery) {
+			t.Errorf("%q: %v, want a SyntaxError", c.q, err)
+			continue
+		}
+		if se.Query != c.q || se.Near != c.near || !strings.Contains(se.Zh, c.zh) || !strings.Contains(se.En, c.en) {
+			t.Errorf("%q: %+v, want near %q, %q, %q", c.q, *se, c.near, c.zh, c.en)
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, fmt.Sprintf("query %q: ", c.q)) || !strings.Contains(msg, se.Zh) || !strings.Contains(msg, se.En) {
+			t.Errorf("%q: the message %q", c.q, msg)
+		}
+	}
+	// Words that only look like fields are text.
+	for _, q := range []string{"复议:2022", "http://www.gov.cn"} {
+		if _, err := ix.Search(context.Background(), Request{Query: q}); err != nil {
+			t.Errorf("%q: %v", q, err)
 		}
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"gongkai/report"
 )
 
 // The query language (README.md documents it):
@@ -25,12 +27,15 @@ import (
 //	行政复议 NOT 信访          -信访 works too, and -(…) or -"…"; +word requires a word
 //	(复议 OR 诉讼) 纠正       grouping
 //	year:2022  year:2020-2022  year:>=2021
-//	region:株洲市  region:4302  organ:金融办  department:教育局  format:2019  failed:t3_balance
+//	region:株洲市  region:4302  organ:金融办  department:教育局  format:2019
+//	failed:t3_balance (a report's own check)  finding:copied_text (a finding across reports)
 //	title:金融办  body:信访  labels:不予处理
 //
 // Chinese is matched as phrases (of n-grams, single characters or bigrams), so
 // 行政复议 finds 行政复议 and not 行政…复议; a single character (县, 镇) finds
 // the character wherever it stands.
+//
+// What the parser cannot read is a *SyntaxError, said in Chinese and English.
 
 // compiled is a parsed query: the bleve query, and what highlights mark: the
 // words searched for (not those after NOT) as the index matches them.
@@ -71,7 +76,8 @@ func (p *parser) compile(s string) (*compiled, error) {
 		return nil, err
 	}
 	if p.pos < len(p.toks) {
-		return nil, fmt.Errorf("unexpected %q", p.toks[p.pos])
+		// or() stops early only at a ) that opens nothing.
+		return nil, syntaxError(p.toks[p.pos], "多了一个“)”，前面没有对应的“(”", "a ) that closes no (: remove it or add the ( it closes")
 	}
 	c := &compiled{q: q}
 	for _, w := range p.words {
@@ -95,6 +101,9 @@ func (p *parser) or() (query.Query, error) {
 	qs := []query.Query{first}
 	for p.peek() == "OR" {
 		p.pos++
+		if t := p.peek(); t == "" || t == ")" || t == "OR" {
+			return nil, syntaxError(t, "OR 后面缺少词语：OR 两边都要有要找的词", "OR needs a word after it (行政复议 OR 行政诉讼)")
+		}
 		q, err := p.and()
 		if err != nil {
 			return nil, err
@@ -148,7 +157,14 @@ func (p *parser) and() (query.Query, error) {
 		}
 	}
 	if len(must) == 0 && len(mustNot) == 0 {
-		return nil, fmt.Errorf("empty query")
+		switch t := p.peek(); t {
+		case "OR":
+			return nil, syntaxError(t, "OR 前面缺少词语：OR 两边都要有要找的词", "OR needs a word before it (行政复议 OR 行政诉讼)")
+		case ")":
+			return nil, syntaxError(t, "括号里没有词语", "nothing between ( and )")
+		default:
+			return nil, syntaxError(t, "只有 AND，没有要找的词", "AND joins words, and there is none to search for")
+		}
 	}
 	if len(mustNot) == 0 && len(must) == 1 {
 		return must[0], nil
@@ -165,15 +181,14 @@ func (p *parser) and() (query.Query, error) {
 func (p *parser) primary() (query.Query, error) {
 	t := p.peek()
 	switch t {
-	case "", "OR", "AND", "NOT":
-		return nil, fmt.Errorf("query ends too soon")
-	case ")":
-		return nil, fmt.Errorf("a ) without its (")
+	case "", "OR", "AND", "NOT", ")":
+		// Only NOT, - and + come before a term the way that reaches here.
+		return nil, syntaxError(t, "NOT（或 -、+）后面缺少词语", "NOT, - or + needs a word after it (行政复议 -信访)")
 	}
 	p.pos++
 	if t != "(" {
 		if p.parts++; p.parts > MaxQueryParts {
-			return nil, errTooManyParts
+			return nil, tooManyParts(t)
 		}
 	}
 	if t == "(" {
@@ -182,13 +197,13 @@ func (p *parser) primary() (query.Query, error) {
 			return nil, err
 		}
 		if p.peek() != ")" {
-			return nil, fmt.Errorf("a ( is not closed")
+			return nil, syntaxError(p.peek(), "“(”没有闭合：请补上“)”", "a ( is not closed: add its )")
 		}
 		p.pos++
 		return q, nil
 	}
-	if field, value, ok := strings.Cut(t, ":"); ok && value != "" && !strings.HasPrefix(field, `"`) {
-		if q, ok, err := p.fieldQuery(strings.ToLower(field), strings.Trim(value, `"`)); ok || err != nil {
+	if field, value, ok := strings.Cut(t, ":"); ok && !strings.HasPrefix(field, `"`) {
+		if q, ok, err := p.fieldQuery(t, strings.ToLower(field), strings.Trim(value, `"`)); ok || err != nil {
 			return q, err
 		}
 	}
@@ -380,36 +395,105 @@ func unigramQuery(field byte, s string) *textQuery {
 	return q
 }
 
-// fieldQuery is field:value; ok is false for a field the language does not know
-// (the token is then searched as text).
-func (p *parser) fieldQuery(field, v string) (q query.Query, ok bool, err error) {
-	switch field {
-	case "year", "年度", "年":
-		q, ok := yearQuery(v)
-		return q, ok, nil
-	case "region", "地区":
-		return place(fRegionNames, v), true, nil
-	case "organ", "机关":
-		return place(fOrgan, v), true, nil
-	case "department", "dept", "部门":
-		return keywordQuery(fDepartment, v), true, nil
-	case "format", "格式":
-		return keywordQuery(fFormat, v), true, nil
-	case "failed", "check":
-		q := query.NewPrefixQuery(v)
-		q.SetField(fFailed)
-		return q, true, nil
-	case "title", "标题":
-		q, err := p.text(v, []string{fTitle})
-		return q, true, err
-	case "body", "text", "正文":
-		q, err := p.text(v, []string{fBody})
-		return q, true, err
-	case "labels", "label":
-		q, err := p.text(v, []string{fLabels})
-		return q, true, err
+// fieldExamples show each field's values in its error.
+var fieldExamples = map[string]string{
+	"year": "year:2022、year:2020-2022、year:>=2021", "region": "region:株洲市、region:4302", "organ": "organ:金融办",
+	"department": "department:教育局", "format": "format:2021、format:2019、format:legacy",
+	"failed": "failed:t3_balance、failed:t4", "finding": "finding:copied_text、finding:timeliness、finding:carry_chain",
+	"title": "title:金融办", "body": "body:信访", "labels": "labels:不予处理",
+}
+
+// fieldNames maps each name a field may be written with to its name in the
+// examples; a name not here is no field (行政复议:2022 is searched as text).
+var fieldNames = map[string]string{
+	"year": "year", "年度": "year", "年": "year", "region": "region", "地区": "region", "organ": "organ", "机关": "organ",
+	"department": "department", "dept": "department", "部门": "department", "format": "format", "格式": "format",
+	"failed": "failed", "check": "failed", "finding": "finding", "findings": "finding", "线索": "finding",
+	"title": "title", "标题": "title", "body": "body", "text": "body", "正文": "body", "labels": "labels", "label": "labels",
+}
+
+// fieldQuery is the term t, field:value; ok is false for a field the language
+// does not know (the term is then searched as text).
+func (p *parser) fieldQuery(t, field, v string) (q query.Query, ok bool, err error) {
+	name, known := fieldNames[field]
+	if !known {
+		return nil, false, nil
 	}
-	return nil, false, nil
+	if v == "" {
+		return nil, true, syntaxError(t, field+": 后面缺少要找的内容，如 "+fieldExamples[name],
+			field+": needs a value, as in "+fieldExamples[name])
+	}
+	switch name {
+	case "year":
+		if q, ok = yearQuery(v); !ok {
+			return nil, true, syntaxError(t, "year: 后面应是年度，如 "+fieldExamples[name], "year: takes a year or a range, as in "+fieldExamples[name])
+		}
+	case "region":
+		q = place(fRegionNames, v)
+	case "organ":
+		q = place(fOrgan, v)
+	case "department":
+		q = keywordQuery(fDepartment, v)
+	case "format":
+		q = keywordQuery(fFormat, v)
+	case "failed", "finding":
+		// failed: is a report's own figures that do not add up, finding: a lead
+		// across reports; each says so when given the other's rule.
+		swap := map[string]string{"failed": "finding", "finding": "failed"}[name]
+		rules := ruleQuery(ruleKinds[name].prefixes, v)
+		if rules != nil {
+			return rules, true, nil
+		}
+		if other := ruleKinds[swap]; ruleQuery(other.prefixes, v) != nil {
+			return nil, true, syntaxError(t, fmt.Sprintf("%s 是%s，请写 %s:%s", v, other.zh, swap, v),
+				fmt.Sprintf("%s is one of %s: write %s:%s", v, other.en, swap, v))
+		}
+		return nil, true, syntaxError(t, fmt.Sprintf("没有以 %s 开头的%s规则，如 %s", v, ruleKinds[name].zh, fieldExamples[name]),
+			fmt.Sprintf("no rule of %s begins with %s; rules are named as in %s", ruleKinds[name].en, v, fieldExamples[name]))
+	case "title":
+		q, err = p.text(v, []string{fTitle})
+	case "body":
+		q, err = p.text(v, []string{fBody})
+	case "labels":
+		q, err = p.text(v, []string{fLabels})
+	}
+	return q, true, err
+}
+
+// ruleKinds are the two kinds of rule the failed: and finding: fields name.
+var ruleKinds = map[string]struct {
+	prefixes []string
+	zh, en   string
+}{
+	"failed":  {report.CheckRules, "报告自身的检查", "a report's own checks"},
+	"finding": {report.FindingRules, "跨报告线索", "the findings across reports"},
+}
+
+// ruleQuery matches the rules of a kind (by their prefixes) that begin with v:
+// v itself when it names rules inside one of the kind's prefixes
+// (t3_balance:total), else the kind's prefixes that begin with v (t for t3_ and
+// t4_, not timeliness); nil when v names none of the kind's rules.
+func ruleQuery(prefixes []string, v string) query.Query {
+	var qs []query.Query
+	for _, p := range prefixes {
+		if strings.HasPrefix(v, p) {
+			qs = []query.Query{query.NewPrefixQuery(v)}
+			break
+		}
+		if strings.HasPrefix(p, v) {
+			qs = append(qs, query.NewPrefixQuery(p))
+		}
+	}
+	for _, q := range qs {
+		q.(*query.PrefixQuery).SetField(fFailed)
+	}
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
 }
 
 func keywordQuery(field, v string) query.Query {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"regexp"
@@ -75,8 +76,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	p := newParser(ix.dictionary)
 	c, err := p.compile(r.Query)
+	var syntax *SyntaxError
+	if errors.As(err, &syntax) {
+		syntax.Query = r.Query
+		return nil, syntax
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%w %q: %v", ErrBadQuery, r.Query, err)
+		return nil, err
 	}
 	out := &Result{Hits: []Hit{}, Facets: map[string]map[string]int{}}
 	filters := r.filters()

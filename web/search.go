@@ -95,7 +95,7 @@ func (s *server) search(r *http.Request, req index.Request) (*index.Result, erro
 	res, err := s.Index.Search(r.Context(), req)
 	switch {
 	case errors.Is(err, index.ErrBadQuery):
-		return nil, fmt.Errorf("%w: %v", errBadQuery, err)
+		return nil, fmt.Errorf("%w: %w", errBadQuery, err)
 	case errors.Is(err, index.ErrNoIndex) || errors.Is(err, index.ErrOutdated):
 		return nil, fmt.Errorf("%w: %v", ErrIndexUnavailable, err)
 	case err != nil:
@@ -152,11 +152,27 @@ func (s *server) failSearch(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	msg := strings.TrimPrefix(err.Error(), errBadQuery.Error()+": ")
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	if _, f := splitFormat(r.URL.Path); strings.HasPrefix(r.URL.Path, "/api/") || f == asJSON {
+		var syntax *index.SyntaxError
+		if errors.As(err, &syntax) {
+			writeJSON(w, status, syntaxJSON{msg, syntax.Query, syntax.Near, syntax.Zh, syntax.En})
+			return
+		}
 		writeJSONError(w, status, msg)
 		return
 	}
 	s.render(w, r, status, "error", errorPage{page: page{Title: "搜索 Search"}, Status: status, Message: msg})
+}
+
+// syntaxJSON is the API's answer to a query it cannot read: the message, and
+// apart the query, the term where it went wrong (empty at the end) and what is
+// wrong in Chinese and in English.
+type syntaxJSON struct {
+	Error string `json:"error"`
+	Query string `json:"query"`
+	Near  string `json:"near"`
+	Zh    string `json:"zh"`
+	En    string `json:"en"`
 }
 
 type searchPage struct {
@@ -179,6 +195,13 @@ type searchPage struct {
 	Limit       int
 	NoIndex     bool
 	Unavailable string
+	Bad         *badQuery // what is wrong with the query, shown beside it
+}
+
+// badQuery is a query the parser cannot read, as the page explains it.
+type badQuery struct {
+	Zh, En, Near string
+	AtEnd        bool
 }
 
 type hitView struct {
@@ -247,11 +270,24 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) {
 	if p.Query != "" {
 		p.Title = p.Query + " · 搜索"
 	}
+	// The filters go along with a new query, also one typed after an error.
+	for _, name := range []string{"year", "region", "organ", "department", "format", "failed", "findings", "sort"} {
+		if val := v.Get(name); val != "" {
+			p.Hidden = append(p.Hidden, hiddenParam{name, val})
+		}
+	}
 	res, err := s.search(r, req)
 	if errors.Is(err, ErrIndexUnavailable) {
 		p.NoIndex = true
 		p.Unavailable = err.Error()
 		s.render(w, r, http.StatusServiceUnavailable, "search", p)
+		return
+	}
+	// A query that cannot be read stays in its box, with what is wrong and the
+	// syntax beside it. (One past the bounds gets the error page: it is not sent back.)
+	if syntax := (*index.SyntaxError)(nil); errors.As(err, &syntax) {
+		p.Bad = &badQuery{Zh: syntax.Zh, En: syntax.En, Near: syntax.Near, AtEnd: syntax.Near == ""}
+		s.render(w, r, http.StatusBadRequest, "search", p)
 		return
 	}
 	if err != nil {
@@ -303,11 +339,6 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) {
 			item.URL = searchURL(others, kind.param, "1")
 		}
 		p.Failed = append(p.Failed, item)
-	}
-	for _, name := range []string{"year", "region", "organ", "department", "format", "failed", "findings", "sort"} {
-		if val := v.Get(name); val != "" {
-			p.Hidden = append(p.Hidden, hiddenParam{name, val})
-		}
 	}
 	for _, so := range []struct{ value, label string }{{"", "相关度 relevance"}, {"date", "发布日期 date"}} {
 		p.Sorts = append(p.Sorts, facetItem{Value: so.label, URL: searchURL(v, "sort", so.value), Active: req.Sort == so.value || (so.value == "" && req.Sort == "relevance")})

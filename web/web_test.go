@@ -587,3 +587,39 @@ func TestSearchWithoutIndex(t *testing.T) {
 		t.Errorf("search page without an index: %d", res.StatusCode)
 	}
 }
+
+// A query the parser cannot read comes back in its box, with what is wrong in
+// Chinese and English and the syntax open beside it; the API says the same apart.
+func TestSearchSyntaxErrorKeepsTheQuery(t *testing.T) {
+	f := newFixture(t)
+	q := `(行政复议 OR 诉讼 "不予公开"`
+	res, body := f.get(t, "/search?q="+url.QueryEscape(q)+"&year=2021")
+	if res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("%d, want 400", res.StatusCode)
+	}
+	for _, want := range []string{
+		`<input id="q" type="search" name="q" value="(行政复议 OR 诉讼 &#34;不予公开&#34;"`,
+		`<input type="hidden" name="year" value="2021">`,
+		`role="alert"`, "查询写法有误：</strong>“(”没有闭合：请补上“)”（在查询末尾）",
+		"The query cannot be read:</strong> a ( is not closed: add its ) (at the end of the query)",
+		`<details class="help" open>`, "finding:copied_text",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %q in the page:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, `class="hits"`) {
+		t.Error("the page lists hits for a query it could not read")
+	}
+	_, body = f.get(t, "/search?q="+url.QueryEscape("failed:copied_text"))
+	if !strings.Contains(body, "copied_text 是跨报告线索，请写 finding:copied_text（在“<code>failed:copied_text</code>”处）") {
+		t.Errorf("failed:copied_text:\n%s", body)
+	}
+	for _, path := range []string{"/api/search?q=", "/search.json?q="} {
+		var e syntaxJSON
+		f.getJSON(t, path+url.QueryEscape("复议 OR"), http.StatusBadRequest, &e)
+		if e.Query != "复议 OR" || e.Near != "" || !strings.Contains(e.Zh, "OR 后面缺少词语") || !strings.Contains(e.En, "OR needs a word after it") || !strings.Contains(e.Error, e.Zh) {
+			t.Errorf("%s: %+v", path, e)
+		}
+	}
+}

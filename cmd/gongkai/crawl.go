@@ -52,8 +52,8 @@ func init() {
 			"Flags:",
 			"  --config FILE     the configuration file (see config.example.toml); required",
 			"  --data DIR        the data folder (overrides [storage] data)",
-			"  --schedule CRON   stay running and crawl on this schedule, e.g. \"0 2 * * *\"",
-			"                    (overrides [crawl] schedule)",
+			"  --schedule CRON   crawl now, then stay running and crawl on this schedule, e.g.",
+			"                    \"0 2 * * *\" (02:00 every day; overrides [crawl] schedule)",
 			"  --wait            wait for the crawl that holds the data folder, instead of exiting",
 			"  --json            end each crawl with one JSON object of its counts",
 			"  --status          crawl nothing: show the last runs per portal (pages, reports",
@@ -125,6 +125,11 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if sched != nil {
+		// Whoever starts a daemon wants to know whether it fetches now or waits.
+		fmt.Fprintf(stderr, "gongkai crawl: crawling now, then on the schedule %q (next at %s); Ctrl-C or SIGTERM stops it\n",
+			cfg.Crawl.Schedule, sched.Next(time.Now()).Format("2006-01-02 15:04 MST"))
+	}
 	for {
 		status := crawlOnce(ctx, cfg, stdout, stderr, *asJSON, *wait)
 		if sched == nil || ctx.Err() != nil {

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -525,5 +529,45 @@ func TestCrawlListAPIByRendering(t *testing.T) {
 	}
 	if st.Rendered != 2 || st.ReportsNew == 0 || st.ReportsNew >= want {
 		t.Errorf("%d pages rendered, %d reports; want the 2 shells and the reports of their first pages, fewer than all %d: %+v", st.Rendered, st.ReportsNew, want, st)
+	}
+}
+
+// A crawl on a schedule says at start that it crawls now and when it crawls next,
+// crawls, says when the next one is due and stops cleanly on SIGINT.
+func TestCrawlScheduleSaysItCrawlsNow(t *testing.T) {
+	portal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, "<html><head><title>政府信息公开年报</title></head><body><p>暂无内容</p></body></html>")
+	}))
+	defer portal.Close()
+	cfg := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("[crawl]\ndelay = \"0s\"\n[[portals]]\nname = \"a\"\nstart_urls = [%q]\n", portal.URL+"/ndbg/")), 0o644)
+	child := exec.Command(os.Args[0], "-test.run=^TestCrawlChild$")
+	child.Env = append(os.Environ(), "GONGKAI_CRAWL_CHILD="+strings.Join([]string{"crawl", "--config", cfg, "--data", t.TempDir(), "--schedule", "0 2 * * *"}, "\x1f"))
+	stderr, err := child.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var said []string
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() {
+		said = append(said, lines.Text())
+		if strings.HasPrefix(lines.Text(), "next crawl at ") {
+			break
+		}
+	}
+	child.Process.Signal(os.Interrupt)
+	for lines.Scan() {
+		said = append(said, lines.Text())
+	}
+	if err := child.Wait(); err != nil {
+		t.Errorf("stopped by SIGINT: %v", err)
+	}
+	if len(said) < 2 || !regexp.MustCompile(`^gongkai crawl: crawling now, then on the schedule "0 2 \* \* \*" \(next at \d{4}-\d\d-\d\d 02:00 \S+\); Ctrl-C or SIGTERM stops it$`).MatchString(said[0]) ||
+		!slices.ContainsFunc(said, func(l string) bool { return strings.HasPrefix(l, "next crawl at ") }) {
+		t.Errorf("stderr:\n%s", strings.Join(said, "\n"))
 	}
 }

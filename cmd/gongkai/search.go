@@ -33,7 +33,9 @@ func init() {
 			"  信访 NOT 复议, 信访 -复议  without; +word requires a word",
 			"  (复议 OR 诉讼) 纠正     grouping",
 			"  year:2022 year:2020-2022 year:>=2021, region:株洲市 region:4302, organ:财政局,",
-			"  department:教育局, format:2019, failed:t3_balance, title:… body:… labels:…",
+			"  department:教育局, format:2019, title:… body:… labels:…",
+			"  failed:t3_balance (a report's own check), finding:copied_text (a finding across",
+			"  reports: finding:timeliness, finding:carry_chain, finding:in_force_chain)",
 			"Chinese words match as written (行政复议 does not find 行政…复议); a single",
 			"character (县) matches wherever it stands.",
 			"",
@@ -42,7 +44,7 @@ func init() {
 			"\"format\"}}; id is the report's id in the archive; highlights are HTML with <mark>.",
 			"",
 			"Exit status: 0 done (also when nothing matched); 1 no index or archive; 2 usage error",
-			"or a query that cannot be read.",
+			"or a query that cannot be read (said in Chinese and English, with where it went wrong).",
 			"",
 			"Flags:",
 			"  --data DIR           the data folder holding gongkai.db and index/ (default ./data)",
@@ -164,6 +166,15 @@ func runSearch(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 
 	res, err := ix.Search(ctx, r)
+	if syntax := (*index.SyntaxError)(nil); errors.As(err, &syntax) {
+		at, atEn := "在查询末尾", "at the end of the query"
+		if syntax.Near != "" {
+			at, atEn = "在“"+syntax.Near+"”处", fmt.Sprintf("at %q", syntax.Near)
+		}
+		fmt.Fprintf(stderr, "gongkai search: 查询写法有误：%s（%s）\n  the query %q cannot be read: %s (%s)\n  (gongkai search --help shows the syntax)\n",
+			syntax.Zh, at, syntax.Query, syntax.En, atEn)
+		return exitUsage
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai search: %v\n", err)
 		if errors.Is(err, index.ErrBadQuery) {
