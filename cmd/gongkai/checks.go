@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/width"
 
+	"gongkai/report"
 	"gongkai/store"
 )
 
@@ -27,7 +28,9 @@ func init() {
 			"",
 			"✗ marks an identity that does not hold, or a finding that holds against the",
 			"report (late, copied, chain broken). A failed check is a finding, not an error:",
-			"the exit status is 0.",
+			"the exit status is 0. The detail names the rows and columns as the format prints",
+			"them (一、本年新收政府信息公开申请数量, 自然人); --json gives it as detail_labelled",
+			"beside detail, which keeps the spec's keys (new_received, natural_person).",
 			"",
 			"Flags:",
 			"  --failed       only ✗ lines",
@@ -74,7 +77,7 @@ func runChecks(args []string, stdout, stderr io.Writer) int {
 			notOK++
 		}
 		if *asJSON {
-			return enc.Encode(checkJSON{c.ReportID, c.Organ, c.Region, c.Year, c.Scope, c.Rule, c.OK, c.Detail, c.Cells, c.OtherReportID, c.Share})
+			return enc.Encode(checkJSON{c.ReportID, c.Organ, c.Region, c.Year, c.Scope, c.Rule, c.OK, c.Detail, report.LabelledDetail(c.Rule, c.Detail), c.Cells, c.OtherReportID, c.Share})
 		}
 		if total == 1 {
 			fmt.Fprintln(out, checkLine("report", "organ", "year", "rule", " ", "detail"))
@@ -91,7 +94,8 @@ func runChecks(args []string, stdout, stderr io.Writer) int {
 		if organ == "" {
 			organ = "(no organ)"
 		}
-		_, err := fmt.Fprintln(out, checkLine(strconv.FormatInt(c.ReportID, 10), organ, yearText, c.Rule, mark, c.Detail))
+		// The detail names rows and columns as the format prints them; --json keeps the keys too.
+		_, err := fmt.Fprintln(out, checkLine(strconv.FormatInt(c.ReportID, 10), organ, yearText, c.Rule, mark, report.LabelledDetail(c.Rule, c.Detail)))
 		return err
 	})
 	if err != nil {
@@ -107,16 +111,19 @@ func runChecks(args []string, stdout, stderr io.Writer) int {
 
 // checkJSON is a check result as --json prints it.
 type checkJSON struct {
-	ReportID      int64    `json:"report_id"`
-	Organ         string   `json:"organ,omitempty"`
-	Region        string   `json:"region,omitempty"`
-	Year          int      `json:"year,omitempty"`
-	Scope         string   `json:"scope"`
-	Rule          string   `json:"rule"`
-	OK            bool     `json:"ok"`
-	Detail        string   `json:"detail"`
-	Cells         []string `json:"cells,omitempty"`
-	OtherReportID int64    `json:"other_report_id,omitempty"`
+	ReportID int64  `json:"report_id"`
+	Organ    string `json:"organ,omitempty"`
+	Region   string `json:"region,omitempty"`
+	Year     int    `json:"year,omitempty"`
+	Scope    string `json:"scope"`
+	Rule     string `json:"rule"`
+	OK       bool   `json:"ok"`
+	Detail   string `json:"detail"`
+	// DetailLabelled is the detail with its keys written as the format prints
+	// the rows and columns (report.LabelledDetail).
+	DetailLabelled string   `json:"detail_labelled"`
+	Cells          []string `json:"cells,omitempty"`
+	OtherReportID  int64    `json:"other_report_id,omitempty"`
 	// Share is copied_text's share of the body found in the other report.
 	Share *float64 `json:"share,omitempty"`
 }

@@ -40,7 +40,7 @@ func TestChecksListsFindings(t *testing.T) {
 		t.Fatalf("checks: %d %s", status, errs)
 	}
 	for _, want := range []string{
-		"2      株洲市天元区金融办        2022  carry_chain:total                 ✗ carried_over 0 ≠ carried_forward 2 in the 2021 report (report 1)",
+		"2      株洲市天元区金融办        2022  carry_chain:total                 ✗ 总计：二、上年结转政府信息公开申请数量 0 ≠ 四、结转下年度继续办理 2 in the 2021 report (report 1)",
 		"2      株洲市天元区金融办        2022  timeliness                        ✗ published 2023-03-02, 30 days after the 2023-01-31 deadline for a department",
 		"2      株洲市天元区金融办        2022  copied_text:previous              ✗ 98% of the body text appears word for word in the 2021 report (report 1), at or above the 80% threshold",
 		"3 checks, 3 ✗",
@@ -59,11 +59,13 @@ func TestChecksListsFindings(t *testing.T) {
 		t.Fatalf("%v: %q", err, out)
 	}
 	if c.ReportID != 2 || c.Scope != "archive" || c.OK || c.OtherReportID != 1 ||
-		strings.Join(c.Cells, " ") != "table3.carried_over.total 1:table3.carried_forward.total" {
+		strings.Join(c.Cells, " ") != "table3.carried_over.total 1:table3.carried_forward.total" ||
+		c.Detail != "carried_over 0 ≠ carried_forward 2 in the 2021 report (report 1)" ||
+		c.DetailLabelled != "总计：二、上年结转政府信息公开申请数量 0 ≠ 四、结转下年度继续办理 2 in the 2021 report (report 1)" {
 		t.Errorf("carry chain as JSON: %+v", c)
 	}
 	out, _, _ = gongkai(t, "checks", "--data", data, "--year", "2021", "--rule", "t3_balance:total")
-	if !strings.Contains(out, "✓ new_received 2 + carried_over 0 (= 2) = total_handled 0 + carried_forward 2 (= 2)") || !strings.HasSuffix(out, "1 checks, 0 ✗\n") {
+	if !strings.Contains(out, "✓ 总计：一、本年新收政府信息公开申请数量 2 + 二、上年结转政府信息公开申请数量 0 (= 2) = （七）总计 0 + 四、结转下年度继续办理 2 (= 2)") || !strings.HasSuffix(out, "1 checks, 0 ✗\n") {
 		t.Errorf("2021 balance:\n%s", out)
 	}
 }

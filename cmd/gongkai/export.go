@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"gongkai/internal/csvfile"
+	"gongkai/report"
 	"gongkai/store"
 )
 
@@ -31,7 +33,8 @@ func init() {
 			"(value is empty where the report prints no number: kind blank, dash or text).",
 			"--table 2, 3 or 4 keeps one table; --wide (table 3 unless --table says otherwise)",
 			"gives one row per report and row, one column per printed column, as the views t2,",
-			"t3 and t4; --table checks gives the checks view (the checks and the findings).",
+			"t3 and t4; --table checks gives the checks view (the checks and the findings) and a",
+			"last column, detail_labelled: the detail naming rows and columns as the format prints them.",
 			"",
 			"Flags:",
 			"  --format F     csv or jsonl",
@@ -115,6 +118,9 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		w, _ := csvfile.NewWriter(out, !*noBOM) // out is buffered: its Flush reports a failed write
 		headerDone := false
 		row := []string{}
+		// The checks get a last column, detail_labelled: the detail with the
+		// format's row and column names for the keys.
+		ruleCol, detailCol := -1, -1
 		err = s.Table(ctx, view, filter, func(header []string, vals []any) error {
 			if !headerDone {
 				names := make([]string, len(header))
@@ -124,6 +130,10 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 						names[i] = csvHeaders[h]
 					}
 				}
+				if view == "checks" {
+					ruleCol, detailCol = slices.Index(header, "rule"), slices.Index(header, "detail")
+					names = append(names, "detail_labelled")
+				}
 				if err := w.Write(names); err != nil {
 					return err
 				}
@@ -132,6 +142,9 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 			row = row[:0]
 			for _, v := range vals {
 				row = append(row, csvValue(v))
+			}
+			if ruleCol >= 0 && detailCol >= 0 {
+				row = append(row, report.LabelledDetail(row[ruleCol], row[detailCol]))
 			}
 			return w.Write(row)
 		})

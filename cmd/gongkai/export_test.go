@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -144,8 +145,20 @@ func TestExportCSV(t *testing.T) {
 	out, _, _ = gongkai(t, "export", "--data", data, "--format", "csv", "--table", "checks", "--year", "2016")
 	rows = readCSV(t, out)
 	if len(rows) != 3 || !has(rows, "1,平潭综合实验区,平潭综合实验区,,,2016,archive,timeliness,1,"+
-		"published 2017-01-18, by the 2017-03-31 deadline for every body (2008 条例 第三十一条),,,,") {
+		"published 2017-01-18, by the 2017-03-31 deadline for every body (2008 条例 第三十一条),,,,,"+
+		"published 2017-01-18, by the 2017-03-31 deadline for every body (2008 条例 第三十一条)") {
 		t.Errorf("checks of 2016: %v", rows)
+	}
+	// A table's check names its rows and columns as the format prints them, last.
+	out, _, _ = gongkai(t, "export", "--data", data, "--format", "csv", "--table", "checks", "--year", "2019")
+	rows = readCSV(t, out)
+	if got := rows[0][len(rows[0])-1]; got != "detail_labelled" {
+		t.Errorf("the checks' last column is %q", got)
+	}
+	if !slices.ContainsFunc(rows, func(r []string) bool {
+		return slices.Contains(r, "t3_balance:total") && strings.HasPrefix(r[len(r)-1], "总计：一、本年新收政府信息公开申请数量 ")
+	}) {
+		t.Errorf("no labelled t3_balance:total in %v", rows)
 	}
 }
 
