@@ -129,6 +129,7 @@ func parseDocument(in Input) (*report.Record, error) {
 		tr.readTable2(sr.t2, format)
 		tr.readTable3(sr.t3, format)
 		tr.readTable4(sr.t4)
+		tr.tidyLeftOut()
 		if len(tr.unseparated) > 0 {
 			tr.warn("figures printed without separators, each cut into cells the only way they can be: %s", strings.Join(tr.unseparated, ", "))
 		}

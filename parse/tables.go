@@ -57,13 +57,36 @@ func (t *tableReader) usable(table, row, col string, v value, o *ocrRead) bool {
 	default:
 		return true
 	}
+	t.rec.LeftOut = append(t.rec.LeftOut, report.CellRef(table, row, col))
 	return false
 }
 
 // leaveOut drops a row of figures read by OCR from the cells, after its reading
 // failed the table's arithmetic.
 func (t *tableReader) leaveOut(table, row string) {
-	t.rec.Cells = slices.DeleteFunc(t.rec.Cells, func(c report.Cell) bool { return c.Table == table && c.Row == row })
+	t.rec.Cells = slices.DeleteFunc(t.rec.Cells, func(c report.Cell) bool {
+		if c.Table != table || c.Row != row {
+			return false
+		}
+		t.rec.LeftOut = append(t.rec.LeftOut, c.Ref())
+		return true
+	})
+}
+
+// tidyLeftOut names each cell left out once, and none that a figure was read for
+// after all (a table printed twice, one reading of it sure).
+func (t *tableReader) tidyLeftOut() {
+	read := map[string]bool{}
+	for _, c := range t.rec.Cells {
+		read[c.Ref()] = true
+	}
+	var out []string
+	for _, ref := range t.rec.LeftOut {
+		if !read[ref] && !slices.Contains(out, ref) {
+			out = append(out, ref)
+		}
+	}
+	t.rec.LeftOut = out
 }
 
 // readsFor returns how OCR read each of the n values vals that a row was fitted
@@ -386,6 +409,15 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 	}
 	if len(missing) > 0 {
 		t.warn("table 3: rows not read: %s", strings.Join(missing, ", "))
+	}
+	if t.ocr {
+		// The scan prints every row of the format: a row not read is one whose
+		// figures are unknown.
+		for _, k := range missing {
+			for _, c := range cols {
+				t.rec.LeftOut = append(t.rec.LeftOut, report.CellRef(report.T3, k, c))
+			}
+		}
 	}
 	t.rec.Table3 = t3
 }
@@ -835,6 +867,13 @@ func (t *tableReader) readTable2(rows []lrow, format string) {
 	}
 	if len(missing) > 0 {
 		t.warn("table 2: rows not read: %s", strings.Join(missing, ", "))
+	}
+	for _, r := range spec {
+		if _, ok := t2[r.Key.Key]; !ok && t.ocr {
+			for _, f := range r.Fields {
+				t.rec.LeftOut = append(t.rec.LeftOut, report.CellRef(report.T2, r.Key.Key, f.Key))
+			}
+		}
 	}
 	t.rec.Table2 = t2
 }

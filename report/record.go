@@ -36,7 +36,13 @@ type Record struct {
 	Warnings []string `json:"warnings"`
 
 	Cells []Cell `json:"cells,omitempty"`
-	Text  string `json:"text,omitempty"`
+	// LeftOut names the cells (table.row.column) that the report prints but that
+	// were left out of the tables rather than kept wrong: read by OCR without
+	// confidence, or in a row whose reading failed its total. Warnings say why.
+	// Such a cell is neither a blank nor a 0: its figure is unknown (an addition
+	// to the spec's keys).
+	LeftOut []string `json:"left_out,omitempty"`
+	Text    string   `json:"text,omitempty"`
 }
 
 // Kinds of printed cell values.

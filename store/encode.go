@@ -59,7 +59,11 @@ func prepare(rec *report.Record, uri, region string) *prepared {
 		if c.Unit != "" {
 			unit = c.Unit
 		}
-		p.cellArgs = append(p.cellArgs, nil, i, nil, c.Raw, c.Kind, value, unit)
+		var read, page, box, conf any
+		if c.Read != "" {
+			read, page, box, conf = c.Read, c.Page, boxJSON(c.Box), c.Confidence
+		}
+		p.cellArgs = append(p.cellArgs, nil, i, nil, c.Raw, c.Kind, value, unit, read, page, box, conf)
 	}
 	p.checkArgs = make([]any, 0, checkColumns*len(src.Checks))
 	for i, c := range src.Checks {
@@ -67,6 +71,21 @@ func prepare(rec *report.Record, uri, region string) *prepared {
 	}
 	p.sig, p.shingles = textSignature(src.Text)
 	return p
+}
+
+// boxJSON encodes a cell's box as the box column holds it, or NULL for none.
+func boxJSON(box []int) any {
+	if len(box) == 0 {
+		return nil
+	}
+	b := []byte{'['}
+	for i, n := range box {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	return string(append(b, ']'))
 }
 
 // refsJSON encodes cell references as a JSON array, as the cells columns hold them.

@@ -109,7 +109,7 @@ func TestMigrationUpgradesAnOlderArchive(t *testing.T) {
 		INSERT INTO versions (id, report_id, seq, content_hash, parser_version, stored_at, derived_at, source, title, organ,
 			region, year, format, n_cells, n_checks, n_failed_checks, n_warnings, record_json)
 		VALUES (1, 1, 1, 'h', '0.1.0', '2023-02-01T00:00:00Z', '2023-02-01T00:00:00Z', 'a.txt', '株洲市天元区金融办2022年政府信息公开工作年度报告',
-			'株洲市天元区金融办', '株洲市天元区', 2022, '2021', 1, 0, 0, 0, '{"format":"2021"}');
+			'株洲市天元区金融办', '株洲市天元区', 2022, '2021', 1, 0, 0, 0, '{"format":"2021","medium":"scan"}');
 		UPDATE logical_reports SET latest_version_id = 1;
 		INSERT INTO cell_keys (id, tbl, row_key, col_key) VALUES (1, 'table3', 'new_received', 'total');
 		INSERT INTO version_cells (version_id, ord, key_id, raw, kind, value) VALUES (1, 0, 1, '4', 'number', 4);`); err != nil {
@@ -130,6 +130,12 @@ func TestMigrationUpgradesAnOlderArchive(t *testing.T) {
 	}
 	if got := queryInt(t, s.db, `SELECT total FROM t3 WHERE report_id = 1 AND row_key = 'new_received'`); got != 4 {
 		t.Errorf("the upgraded archive's t3 shows %d, want 4", got)
+	}
+	// Schema 9 keeps each version's medium beside its record, from the record;
+	// the cells stored before it have no OCR provenance (NULL, not invented).
+	if rows := queryRows(t, s.db, `SELECT r.medium, c.read, c.page, c.box, c.confidence FROM reports r JOIN cells c ON c.report_id = r.id`); len(rows) != 1 ||
+		rows[0]["medium"] != "scan" || rows[0]["read"] != nil || rows[0]["page"] != nil || rows[0]["box"] != nil || rows[0]["confidence"] != nil {
+		t.Errorf("the upgraded archive's medium and provenance: %v", rows)
 	}
 	// A newer archive is refused by older code, which would not know its schema.
 	if _, err := s.db.Exec(`PRAGMA user_version = 99`); err != nil {

@@ -121,6 +121,39 @@ func cellRefs(ctx context.Context, tx *sql.Tx) (map[int64]string, error) {
 	return refs, rows.Err()
 }
 
+// versionCells reads a version's cells in the record's order, with how each was
+// read where OCR read it.
+func versionCells(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, versionID int64) ([]report.Cell, error) {
+	rows, err := q.QueryContext(ctx, `SELECT k.tbl, k.row_key, k.col_key, c.raw, c.kind, c.value, coalesce(c.unit, ''),
+		coalesce(c.read, ''), coalesce(c.page, 0), coalesce(c.box, ''), coalesce(c.confidence, 0)
+		FROM version_cells c JOIN cell_keys k ON k.id = c.key_id WHERE c.version_id = ? ORDER BY c.ord`, versionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []report.Cell
+	for rows.Next() {
+		var c report.Cell
+		var value sql.NullFloat64
+		var box string
+		if err := rows.Scan(&c.Table, &c.Row, &c.Column, &c.Raw, &c.Kind, &value, &c.Unit, &c.Read, &c.Page, &box, &c.Confidence); err != nil {
+			return nil, err
+		}
+		if value.Valid {
+			c.Value = &value.Float64
+		}
+		if box != "" {
+			if err := json.Unmarshal([]byte(box), &c.Box); err != nil {
+				return nil, fmt.Errorf("cell %s: box %q: %w", c.Ref(), box, err)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // loadRecord rebuilds a version's record from its JSON, cells and checks rows.
 func loadRecord(ctx context.Context, tx *sql.Tx, versionID int64, withFindings bool, refs map[int64]string) (*report.Record, error) {
 	var recordJSON string
@@ -131,24 +164,8 @@ func loadRecord(ctx context.Context, tx *sql.Tx, versionID int64, withFindings b
 	if err := json.Unmarshal([]byte(recordJSON), rec); err != nil {
 		return nil, fmt.Errorf("stored record: %w", err)
 	}
-	cells, err := tx.QueryContext(ctx, `SELECT k.tbl, k.row_key, k.col_key, c.raw, c.kind, c.value, coalesce(c.unit, '')
-		FROM version_cells c JOIN cell_keys k ON k.id = c.key_id WHERE c.version_id = ? ORDER BY c.ord`, versionID)
-	if err != nil {
-		return nil, err
-	}
-	defer cells.Close()
-	for cells.Next() {
-		var c report.Cell
-		var value sql.NullFloat64
-		if err := cells.Scan(&c.Table, &c.Row, &c.Column, &c.Raw, &c.Kind, &value, &c.Unit); err != nil {
-			return nil, err
-		}
-		if value.Valid {
-			c.Value = &value.Float64
-		}
-		rec.Cells = append(rec.Cells, c)
-	}
-	if err := cells.Err(); err != nil {
+	var err error
+	if rec.Cells, err = versionCells(ctx, tx, versionID); err != nil {
 		return nil, err
 	}
 	rec.Checks = []report.Check{}

@@ -216,7 +216,7 @@ func (w *writer) rederive(ctx context.Context, versionID int64, rec *report.Reco
 		Scan(&reportID, &oldHash, &identity, &latest); err != nil {
 		return 0, "", 0, err
 	}
-	oldCells, err := w.versionCells(ctx, versionID)
+	oldCells, err := versionCells(ctx, w, versionID)
 	if err != nil {
 		return 0, "", 0, err
 	}
@@ -265,29 +265,6 @@ func (w *writer) rederive(ctx context.Context, versionID int64, rec *report.Reco
 		return 0, "", 0, err
 	}
 	return target, "moved", changedCells, w.setLatest(ctx, target)
-}
-
-// versionCells reads a version's cells for comparison.
-func (w *writer) versionCells(ctx context.Context, versionID int64) ([]report.Cell, error) {
-	rows, err := w.QueryContext(ctx, `SELECT k.tbl, k.row_key, k.col_key, c.raw, c.kind, c.value, coalesce(c.unit, '')
-		FROM version_cells c JOIN cell_keys k ON k.id = c.key_id WHERE c.version_id = ? ORDER BY c.ord`, versionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []report.Cell
-	for rows.Next() {
-		var c report.Cell
-		var v sql.NullFloat64
-		if err := rows.Scan(&c.Table, &c.Row, &c.Column, &c.Raw, &c.Kind, &v, &c.Unit); err != nil {
-			return nil, err
-		}
-		if v.Valid {
-			c.Value = &v.Float64
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // diffCells counts the cells added, removed or changed (raw text, kind, value or

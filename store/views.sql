@@ -13,13 +13,15 @@
 -- organ_key names one body the same way every year however its titles spell it.
 -- region is the region as the report writes it, region_code its GB/T 2260 code
 -- (9 digits: the NBS code of a township or street, whose first 6 are its county's)
--- and region_name the code's full official name: group by region_code.
+-- and region_name the code's full official name: group by region_code. medium is
+-- what the version was read from (html, text, pdf, docx, doc, xlsx, xls, or scan:
+-- pages read by OCR).
 CREATE VIEW reports AS
 SELECT r.id AS id, v.seq AS version, v.id AS version_id,
     v.title, v.organ, v.region, v.region_code, v.department, v.year, v.published,
     v.format, v.source, v.parser_version, v.n_cells, v.n_checks, v.n_failed_checks,
     (SELECT count(*) FROM findings f WHERE f.version_id = v.id AND f.ok = 0) AS n_findings,
-    v.n_warnings, v.stored_at, r.organ AS organ_key, g.full_name AS region_name
+    v.n_warnings, v.stored_at, r.organ AS organ_key, g.full_name AS region_name, v.medium
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 LEFT JOIN regions g ON g.code = v.region_code;
@@ -27,9 +29,14 @@ LEFT JOIN regions g ON g.code = v.region_code;
 -- Every printed cell, long form: tbl is table2, table3 or table4; row_key and
 -- col_key are the spec's keys; raw is the text as printed; kind is number, blank,
 -- dash or text; unit is set where the report states one (procurement amounts).
+-- A cell of a scan read by OCR has read 'ocr', its page (from 1), its box in
+-- pixels of the page image as read ("[left,top,right,bottom]") and the engine's
+-- confidence (0–100); they are NULL for a cell read from text. To leave OCR
+-- figures out: WHERE read IS NULL.
 CREATE VIEW cells AS
 SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year,
-    k.tbl, k.row_key, k.col_key, c.value, c.raw, c.kind, c.unit, g.full_name AS region_name
+    k.tbl, k.row_key, k.col_key, c.value, c.raw, c.kind, c.unit, g.full_name AS region_name,
+    c.read, c.page, c.box, c.confidence
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 CROSS JOIN version_cells c ON c.version_id = v.id

@@ -118,12 +118,12 @@ func (w *writer) addVersion(ctx context.Context, reportID int64, p *prepared, pa
 	r, err := w.exec(ctx, `INSERT INTO versions
 		(report_id, seq, content_hash, parser_version, stored_at, derived_at, source,
 		 title, organ, region, region_code, department, year, published, format,
-		 n_cells, n_checks, n_failed_checks, n_warnings, record_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		 n_cells, n_checks, n_failed_checks, n_warnings, record_json, medium)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		reportID, seq, p.hash, parserVersion, w.now, w.now, rec.Source,
 		nullString(rec.Title), nullString(rec.Organ), nullString(rec.Region), nullString(rec.RegionCode),
 		nullString(rec.Department), nullInt(rec.Year), nullString(rec.Published), rec.Format,
-		len(rec.Cells), len(rec.Checks), p.failedChecks, len(rec.Warnings), p.recordJSON)
+		len(rec.Cells), len(rec.Checks), p.failedChecks, len(rec.Warnings), p.recordJSON, nullString(rec.Medium))
 	if err != nil {
 		return 0, 0, err
 	}
@@ -146,11 +146,11 @@ func (w *writer) updateVersion(ctx context.Context, versionID int64, p *prepared
 	rec := p.rec
 	if _, err := w.exec(ctx, `UPDATE versions SET content_hash = ?, parser_version = ?, derived_at = ?, source = ?,
 		title = ?, organ = ?, region = ?, region_code = ?, department = ?, year = ?, published = ?, format = ?,
-		n_cells = ?, n_checks = ?, n_failed_checks = ?, n_warnings = ?, record_json = ? WHERE id = ?`,
+		n_cells = ?, n_checks = ?, n_failed_checks = ?, n_warnings = ?, record_json = ?, medium = ? WHERE id = ?`,
 		p.hash, parserVersion, w.now, rec.Source,
 		nullString(rec.Title), nullString(rec.Organ), nullString(rec.Region), nullString(rec.RegionCode),
 		nullString(rec.Department), nullInt(rec.Year), nullString(rec.Published), rec.Format,
-		len(rec.Cells), len(rec.Checks), p.failedChecks, len(rec.Warnings), p.recordJSON, versionID); err != nil {
+		len(rec.Cells), len(rec.Checks), p.failedChecks, len(rec.Warnings), p.recordJSON, nullString(rec.Medium), versionID); err != nil {
 		return err
 	}
 	for _, q := range []string{`DELETE FROM version_cells WHERE version_id = ?`, `DELETE FROM version_checks WHERE version_id = ?`,
@@ -224,7 +224,7 @@ func (w *writer) insertRows(ctx context.Context, versionID int64, p *prepared) e
 	}
 	for start := 0; start < len(p.cellKeys); start += rowsPerInsert {
 		n := min(rowsPerInsert, len(p.cellKeys)-start)
-		if err := w.insertMany(ctx, "version_cells (version_id, ord, key_id, raw, kind, value, unit)", cellColumns, n,
+		if err := w.insertMany(ctx, "version_cells (version_id, ord, key_id, raw, kind, value, unit, read, page, box, confidence)", cellColumns, n,
 			args[cellColumns*start:cellColumns*(start+n)]); err != nil {
 			return err
 		}
@@ -270,7 +270,7 @@ const rowsPerInsert = 250
 
 // The columns of the version_cells and version_checks rows that prepare boxes.
 const (
-	cellColumns  = 7
+	cellColumns  = 11
 	checkColumns = 6
 )
 

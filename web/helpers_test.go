@@ -42,9 +42,12 @@ type fixture struct {
 	shas    map[string]string
 }
 
-func loadRecord(t *testing.T) *report.Record {
+func loadRecord(t *testing.T) *report.Record { return storeRecord(t, "xiling-education-2022") }
+
+// storeRecord reads a record of the store's test data.
+func storeRecord(t *testing.T, name string) *report.Record {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "store", "testdata", "xiling-education-2022.json"))
+	data, err := os.ReadFile(filepath.Join("..", "store", "testdata", name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,6 +194,14 @@ func newFixture(t *testing.T) *fixture {
 	if _, err := ix.Sync(ctx, rw); err != nil {
 		t.Fatal(err)
 	}
+	f.handler = serveArchive(t, rw, dir, ix)
+	return f
+}
+
+// serveArchive closes the archive written and serves it read-only, as gongkai
+// serve does, with the search index ix (or none).
+func serveArchive(t *testing.T, rw *store.SQLite, dir string, ix *index.Index) http.Handler {
+	t.Helper()
 	if err := rw.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -201,8 +212,11 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { ro.Close() })
 	// Failures are what some tests provoke: their log would only be noise.
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f.handler = New(Options{Store: ro, Index: ix, DataDir: dir, MinRequests: 10, Logger: quiet})
-	return f
+	opts := Options{Store: ro, DataDir: dir, MinRequests: 10, Logger: quiet}
+	if ix != nil {
+		opts.Index = ix
+	}
+	return New(opts)
 }
 
 // archiveResponse archives a response in the data folder's warc/ as the crawler

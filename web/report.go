@@ -153,17 +153,67 @@ type cellView struct {
 	Absent                bool   // the report does not print the cell at all
 	Failed                []int
 	IDs                   string // the failed checks' element ids, for aria-describedby
+	// OCR is how OCR read the cell (nil: read from text); LeftOut marks a cell
+	// the report prints whose figure OCR could not read surely.
+	OCR     *ocrView
+	LeftOut bool
+}
+
+// ocrView is where and how surely OCR read a cell.
+type ocrView struct {
+	Page       int
+	Box        string // left,top,right,bottom in pixels of the page image as read
+	Confidence int
+	Unsure     bool // below sureConfidence: a figure worth checking against the scan
+}
+
+// sureConfidence is the engine's confidence from which the page does not point
+// a figure out for checking: the digit pass reads clean digits at 90 and more.
+const sureConfidence = 90
+
+func (o *ocrView) String() string {
+	return fmt.Sprintf("OCR 识别：第 %d 页，位置 %s，置信度 %d read by OCR: page %d, box %s, confidence %d", o.Page, o.Box, o.Confidence, o.Page, o.Box, o.Confidence)
+}
+
+// Class is the cell's class attribute: how the page marks it.
+func (c cellView) Class() string {
+	var cls []string
+	switch {
+	case len(c.Failed) > 0:
+		cls = append(cls, "failed")
+	case c.LeftOut:
+		cls = append(cls, "leftout")
+	case c.Absent:
+		cls = append(cls, "absent")
+	}
+	if c.OCR != nil {
+		cls = append(cls, "ocr")
+		if c.OCR.Unsure {
+			cls = append(cls, "unsure")
+		}
+	}
+	return strings.Join(cls, " ")
 }
 
 func (c cellView) Title() string {
-	if len(c.Failed) == 0 {
-		return ""
-	}
 	var parts []string
-	for _, n := range c.Failed {
-		parts = append(parts, "["+strconv.Itoa(n)+"]")
+	if len(c.Failed) > 0 {
+		var ns []string
+		for _, n := range c.Failed {
+			ns = append(ns, "["+strconv.Itoa(n)+"]")
+		}
+		parts = append(parts, "未通过检查 failed check "+strings.Join(ns, " "))
 	}
-	return "未通过检查 failed check " + strings.Join(parts, " ")
+	switch {
+	case c.LeftOut:
+		parts = append(parts, "OCR 未能确认，已略去（见解析提示）left out: OCR could not read it surely (see the warnings)")
+	case c.Absent:
+		parts = append(parts, "未印出 not printed")
+	}
+	if c.OCR != nil {
+		parts = append(parts, c.OCR.String())
+	}
+	return strings.Join(parts, "; ")
 }
 
 // labelCell is a header cell of table 3's stub, spanning rows or columns as the
@@ -249,6 +299,66 @@ type reportPage struct {
 	LatestURL string
 	// Unread are the attachments the report links that could not be read.
 	Unread []unreadView
+	// OCR sums up how the figures of a scan were read (nil for a report read
+	// from text).
+	OCR *ocrSummary
+}
+
+// ocrSummary is what a researcher needs to weigh a scan's figures: how many OCR
+// read, how surely, and which to check against the scan.
+type ocrSummary struct {
+	Figures, LeftOut int
+	Pages            []int
+	MinConfidence    int
+	Unsure           []ocrCell // figures read below sureConfidence
+	Sure             int       // figures read at sureConfidence or more
+}
+
+// ocrCell is a figure read by OCR, named as the format prints it.
+type ocrCell struct {
+	Label, Raw string
+	ocrView
+}
+
+func ocrOf(c report.Cell) *ocrView {
+	if c.Read != report.ReadOCR {
+		return nil
+	}
+	o := &ocrView{Page: c.Page, Confidence: c.Confidence, Unsure: c.Kind == report.KindNumber && c.Confidence < sureConfidence}
+	var box []string
+	for _, n := range c.Box {
+		box = append(box, strconv.Itoa(n))
+	}
+	o.Box = strings.Join(box, ",")
+	return o
+}
+
+func ocrSummaryOf(rec *report.Record) *ocrSummary {
+	if rec.Medium != report.MediumScan {
+		return nil
+	}
+	s := &ocrSummary{LeftOut: len(rec.LeftOut), MinConfidence: 100}
+	for _, c := range rec.Cells {
+		o := ocrOf(c)
+		if o == nil || c.Kind != report.KindNumber {
+			continue
+		}
+		s.Figures++
+		s.MinConfidence = min(s.MinConfidence, o.Confidence)
+		if !slices.Contains(s.Pages, o.Page) {
+			s.Pages = append(s.Pages, o.Page)
+		}
+		if o.Unsure {
+			s.Unsure = append(s.Unsure, ocrCell{Label: report.CellLabel(c.Ref()), Raw: c.Raw, ocrView: *o})
+		}
+	}
+	slices.Sort(s.Pages)
+	slices.SortStableFunc(s.Unsure, func(a, b ocrCell) int { return a.Confidence - b.Confidence })
+	if s.Figures == 0 {
+		s.MinConfidence = 0
+	}
+	s.Sure = s.Figures - len(s.Unsure)
+	return s
 }
 
 type versionView struct {
@@ -384,6 +494,11 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 		}
 		p.Findings = append(p.Findings, fv)
 	}
+	leftOut := map[string]bool{}
+	for _, ref := range rec.LeftOut {
+		leftOut[ref] = true
+	}
+	p.OCR = ocrSummaryOf(rec)
 	cells := map[string]report.Cell{}
 	for _, c := range rec.Cells {
 		if _, dup := cells[c.Ref()]; !dup {
@@ -394,9 +509,12 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 		ref := report.CellRef(table, row.Key, col.Key)
 		c, ok := cells[ref]
 		cv := cellView{Table: table, Row: row.Key, Column: col.Key, RowLabel: row.Label, ColumnLabel: col.Label,
-			Raw: c.Raw, Kind: c.Kind, Absent: !ok, Failed: marks[ref]}
+			Raw: c.Raw, Kind: c.Kind, Absent: !ok, Failed: marks[ref], OCR: ocrOf(c)}
 		if !ok {
 			cv.Kind = "absent"
+			if leftOut[ref] {
+				cv.Kind, cv.LeftOut = "left_out", true
+			}
 		}
 		var ids []string
 		for _, n := range cv.Failed {
@@ -424,6 +542,13 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 	return p
 }
 
+// leftOutRow says whether OCR left out a cell of the row: the report prints the
+// row, and the page shows it with its unknown figures.
+func leftOutRow(rec *report.Record, table, row string) bool {
+	prefix := report.CellRef(table, row, "")
+	return slices.ContainsFunc(rec.LeftOut, func(ref string) bool { return strings.HasPrefix(ref, prefix) })
+}
+
 func hasTable(rec *report.Record, table string) bool {
 	return slices.ContainsFunc(rec.Cells, func(c report.Cell) bool { return c.Table == table })
 }
@@ -435,7 +560,7 @@ type cellFunc func(table string, row, col report.Key) cellView
 func table2View(rec *report.Record, cell cellFunc) []t2Section {
 	var out []t2Section
 	for _, row := range report.Table2RowsFor(rec.Format) {
-		if _, ok := rec.Table2[row.Key.Key]; !ok {
+		if _, ok := rec.Table2[row.Key.Key]; !ok && !leftOutRow(rec, report.T2, row.Key.Key) {
 			continue
 		}
 		if len(out) == 0 || out[len(out)-1].Section != row.Section || len(out[len(out)-1].Heads) != len(row.Fields) {
@@ -474,7 +599,7 @@ func table3View(rec *report.Record, cell cellFunc) *t3View {
 	}
 	var rows []report.Table3Row
 	for _, row := range report.Table3RowsFor(rec.Format) {
-		if _, ok := rec.Table3[row.Key.Key]; ok {
+		if _, ok := rec.Table3[row.Key.Key]; ok || leftOutRow(rec, report.T3, row.Key.Key) {
 			rows = append(rows, row)
 		}
 	}
@@ -545,10 +670,11 @@ func legacyView(figures map[string]map[string]any) []legacyRow {
 
 // reportCSV is the report's tables as the page shows them, one line per cell in
 // the page's order: table, row and column with their printed labels, the cell as
-// printed (kind "absent" where the report prints no such cell), and the rules of
-// the failed checks marked on it.
+// printed (kind "absent" where the report prints no such cell, "left_out" where
+// OCR could not read it surely), the rules of the failed checks marked on it, and
+// for a cell read by OCR its page, box and confidence.
 func reportCSV(p reportPage) ([]string, [][]string) {
-	header := []string{"table", "row_key", "row_label", "column_key", "column_label", "raw", "kind", "failed_checks"}
+	header := []string{"table", "row_key", "row_label", "column_key", "column_label", "raw", "kind", "failed_checks", "read", "page", "box", "confidence"}
 	rules := p.ruleOf
 	var rows [][]string
 	add := func(cells []cellView) {
@@ -557,7 +683,11 @@ func reportCSV(p reportPage) ([]string, [][]string) {
 			for _, n := range c.Failed {
 				failed = append(failed, rules[n])
 			}
-			rows = append(rows, []string{c.Table, c.Row, c.RowLabel, c.Column, c.ColumnLabel, c.Raw, c.Kind, strings.Join(failed, " ")})
+			row := []string{c.Table, c.Row, c.RowLabel, c.Column, c.ColumnLabel, c.Raw, c.Kind, strings.Join(failed, " "), "", "", "", ""}
+			if c.OCR != nil {
+				copy(row[8:], []string{report.ReadOCR, strconv.Itoa(c.OCR.Page), "[" + c.OCR.Box + "]", strconv.Itoa(c.OCR.Confidence)})
+			}
+			rows = append(rows, row)
 		}
 	}
 	for _, sec := range p.Table2 {

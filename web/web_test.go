@@ -273,7 +273,7 @@ func TestReportCSVIsThePage(t *testing.T) {
 	_, page := f.get(t, fmt.Sprintf("/reports/%d", id))
 	_, body := f.get(t, fmt.Sprintf("/reports/%d.csv", id))
 	rows := readCSV(t, body)
-	if !slices.Equal(rows[0], []string{"table", "row_key", "row_label", "column_key", "column_label", "raw", "kind", "failed_checks"}) {
+	if !slices.Equal(rows[0], []string{"table", "row_key", "row_label", "column_key", "column_label", "raw", "kind", "failed_checks", "read", "page", "box", "confidence"}) {
 		t.Fatalf("header %q", rows[0])
 	}
 	var shown []string

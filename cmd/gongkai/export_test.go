@@ -96,7 +96,7 @@ func TestExportCSV(t *testing.T) {
 	if status != exitOK || errs != "" {
 		t.Fatalf("export: %d %s", status, errs)
 	}
-	if !strings.HasPrefix(out, "\uFEFFreport_id,organ,region,region_code,department,year,table,row,column,value,raw,kind,unit,region_name\n") {
+	if !strings.HasPrefix(out, "\uFEFFreport_id,organ,region,region_code,department,year,table,row,column,value,raw,kind,unit,region_name,read,page,box,confidence\n") {
 		t.Fatalf("no BOM or header: %.120q", out)
 	}
 	rows := readCSV(t, out)
@@ -119,9 +119,9 @@ func TestExportCSV(t *testing.T) {
 		return false
 	}
 	for _, want := range []string{
-		"3,株洲市天元区金融办,株洲市天元区,430211,金融办,2022,table3,new_received,total,0,0,number,,湖南省株洲市天元区",
-		"2,,,,,2019,table3,granted,total,,,blank,,", // every figure of the township report is blank
-		"2,,,,,2019,table2,rules,made,0,0,number,,",
+		"3,株洲市天元区金融办,株洲市天元区,430211,金融办,2022,table3,new_received,total,0,0,number,,湖南省株洲市天元区,,,,",
+		"2,,,,,2019,table3,granted,total,,,blank,,,,,,", // every figure of the township report is blank
+		"2,,,,,2019,table2,rules,made,0,0,number,,,,,,", // read from text: no OCR provenance
 	} {
 		if !has(rows, want) {
 			t.Errorf("no row %q", want)
