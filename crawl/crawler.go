@@ -766,6 +766,12 @@ func (c *Crawler) stored(ctx context.Context, it Item, now Previous, ing Ingeste
 		case ing.IsReport && ing.Change == "changed":
 			st.ReportsChanged++
 		}
+		if ing.Unread != "" {
+			if st.Unread == nil {
+				st.Unread = map[report.Unread]int{}
+			}
+			st.Unread[ing.Unread]++
+		}
 	})
 	c.finish(ctx, it, storedOutcome(it, ing), strings.TrimSpace(ing.Change+" "+ing.Detail))
 }
@@ -777,7 +783,7 @@ func storedOutcome(it Item, ing Ingested) Outcome {
 	switch {
 	case ing.IsReport:
 		return OutcomeReport
-	case ing.Unreadable:
+	case ing.Unread != "":
 		return OutcomeUnreadable
 	case it.Kind == KindList:
 		return OutcomeList

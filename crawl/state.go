@@ -2,9 +2,11 @@ package crawl
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"gongkai/archive"
+	"gongkai/report"
 )
 
 // Item is one request of a run's frontier. Everything the crawler needs to
@@ -81,8 +83,10 @@ type Stats struct {
 	CharsetConflicts int `json:"charset_conflicts"`
 	// Rendered counts the pages rendered in Chromium (their scripts' requests
 	// are counted in Fetched).
-	Rendered int           `json:"rendered"`
-	Outcomes OutcomeCounts `json:"outcomes"`
+	Rendered int `json:"rendered"`
+	// Unread counts the documents that could not be read, by why.
+	Unread   map[report.Unread]int `json:"unread,omitempty"`
+	Outcomes OutcomeCounts         `json:"outcomes"`
 	// Portals holds each portal's own counts (in a run's total only).
 	Portals map[string]Stats `json:"portals,omitempty"`
 }
@@ -94,6 +98,7 @@ func (s Stats) clone() Stats {
 	for o, n := range s.Outcomes {
 		out.Outcomes[o] = n
 	}
+	out.Unread = maps.Clone(s.Unread)
 	out.Portals = nil
 	return out
 }
@@ -139,9 +144,9 @@ type Ingested struct {
 	// new source, not a report, failed.
 	Change string
 	Detail string
-	// Unreadable says the parser could not read the document (no reader for it
-	// here, or it is damaged); the store kept its bytes.
-	Unreadable bool
+	// Unread, when set, says why the parser could not read the document (no
+	// reader for it here, or it is damaged); the store kept its bytes.
+	Unread report.Unread
 }
 
 // Sink receives what the crawl fetched. The command wires it to the parser and

@@ -20,7 +20,7 @@ func TestBadInputGetsAnErrorNamingIt(t *testing.T) {
 		{"empty.html", nil, "empty.html: empty file"},
 		{"junk.bin", []byte{0, 1, 2, 3, 0xff, 0xfe, 0, 0, 9, 200, 0}, "junk.bin: binary data"},
 		{"report.pdf", []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj"), "report.pdf: a PDF document"},
-		{"report.docx", []byte("PK\x03\x04\x14\x00\x06\x00"), "report.docx: a ZIP container"},
+		{"report.docx", []byte("PK\x03\x04\x14\x00\x06\x00"), "report.docx: a ZIP package with no readable directory"},
 		{"huge.html", big, "huge.html: 50 MB is more than the 20 MB"},
 	}
 	for _, c := range cases {

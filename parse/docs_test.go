@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"gongkai/parse/internal/pdfgen"
+	"gongkai/report"
 )
 
 // The fixtures in testdata/docs are generated from the HTML fixtures by
@@ -260,6 +261,38 @@ func TestBrokenDocuments(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), path+": ") || IsNotReport(err) {
 			t.Errorf("%s: %v, want an error naming the file", path, err)
 		}
+		if why := WhyUnread(err); why != report.UnreadDamaged {
+			t.Errorf("%s: unread because %q, want %q (%v)", path, why, report.UnreadDamaged, err)
+		}
+		// Cut off as an interrupted download leaves it.
+		_, err = Parse(Input{Name: path, Data: data[:len(data)*2/3]})
+		if why := WhyUnread(err); why != report.UnreadDamaged {
+			t.Errorf("%s cut off: unread because %q, want %q (%v)", path, why, report.UnreadDamaged, err)
+		}
+	}
+}
+
+// What is not a document of the kinds the parser reads says so, and what is too
+// large says that.
+func TestUnreadKinds(t *testing.T) {
+	zipArchive := zipOf(t, map[string]string{"附件/2022年报.txt": "某县2022年政府信息公开工作年度报告"})
+	for _, c := range []struct {
+		name string
+		data []byte
+		want report.Unread
+	}{
+		{"empty.pdf", nil, report.UnreadDamaged},
+		{"attachments.zip", zipArchive, report.UnreadUnsupported},
+		{"report.rar", append([]byte("Rar!\x1a\x07\x01\x00"), bytes.Repeat([]byte{0x8f, 0x00, 0xd3}, 400)...), report.UnreadUnsupported},
+		{"huge.pdf", append([]byte("%PDF-1.7\n"), make([]byte, MaxDocument+1)...), report.UnreadTooLarge},
+	} {
+		_, err := Parse(Input{Name: c.name, Data: c.data})
+		if why := WhyUnread(err); why != c.want || !strings.HasPrefix(fmt.Sprint(err), c.name+": ") {
+			t.Errorf("%s: unread because %q (%v), want %q", c.name, why, err, c.want)
+		}
+	}
+	if why := WhyUnread(&NotReportError{Name: "list.htm", Reason: "a list"}); why != "" {
+		t.Errorf("a document read that is not a report: unread because %q", why)
 	}
 }
 
@@ -276,6 +309,9 @@ func TestScannedPDFWithoutOCR(t *testing.T) {
 	if !errors.Is(err, ErrNoOCR) || !strings.HasPrefix(err.Error(), path+": 2 pages of images: ") ||
 		!strings.Contains(err.Error(), "apt-get install tesseract-ocr tesseract-ocr-chi-sim, then run gongkai reparse") {
 		t.Errorf("got %v, want ErrNoOCR naming the file and what to install", err)
+	}
+	if why := WhyUnread(err); why != report.UnreadNeedsOCR || !why.Readable() {
+		t.Errorf("unread because %q", why)
 	}
 }
 
@@ -336,6 +372,9 @@ func TestLegacyWithoutConverter(t *testing.T) {
 		if !errors.Is(err, ErrNoConverter) || !strings.HasPrefix(err.Error(), path+": ") ||
 			!strings.Contains(err.Error(), "apt-get install") || !strings.Contains(err.Error(), "gongkai reparse") {
 			t.Errorf("%s: %v", name, err)
+		}
+		if why := WhyUnread(err); why != report.UnreadNeedsConverter || !why.Readable() {
+			t.Errorf("%s: unread because %q", name, why)
 		}
 	}
 }

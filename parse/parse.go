@@ -51,7 +51,7 @@ func Parse(in Input) (rec *report.Record, err error) {
 	// targets call parseDocument directly, so such faults are still found.
 	defer func() {
 		if p := recover(); p != nil {
-			rec, err = nil, fmt.Errorf("%s: parser fault: %v", in.Name, p)
+			rec, err = nil, unreadable(report.UnreadFault, fmt.Errorf("%s: parser fault: %v", in.Name, p))
 		}
 	}()
 	return parseDocument(in)
@@ -59,21 +59,22 @@ func Parse(in Input) (rec *report.Record, err error) {
 
 func parseDocument(in Input) (*report.Record, error) {
 	if len(in.Data) == 0 {
-		return nil, fmt.Errorf("%s: empty file", in.Name)
+		return nil, unreadable(report.UnreadDamaged, fmt.Errorf("%s: empty file", in.Name))
 	}
 	var d *document
 	medium := Sniff(in.Data)
 	switch kind := medium; kind {
 	case KindOther:
-		return nil, fmt.Errorf("%s: %s, not a page, text or document the parser reads", in.Name, otherKind(in.Data))
+		what, why := otherKind(in.Data)
+		return nil, unreadable(why, fmt.Errorf("%s: %s, not a page, text or document the parser reads", in.Name, what))
 	case KindText:
 		if len(in.Data) > MaxInput {
-			return nil, fmt.Errorf("%s: %d MB is more than the %d MB a report page may have; not read", in.Name, len(in.Data)>>20, MaxInput>>20)
+			return nil, unreadable(report.UnreadTooLarge, fmt.Errorf("%s: %d MB is more than the %d MB a report page may have; not read", in.Name, len(in.Data)>>20, MaxInput>>20))
 		}
 		decoded := decode(in.Data, in.ContentType)
 		text := decoded.Text
 		if garbled(text) {
-			return nil, fmt.Errorf("%s: not text (binary or undecodable data)", in.Name)
+			return nil, unreadable(report.UnreadUnsupported, fmt.Errorf("%s: not text (binary or undecodable data)", in.Name))
 		}
 		if t := strings.TrimSpace(text); (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && json.Valid([]byte(t)) {
 			// Data (an API's answer, a record we wrote), which may quote a report's
@@ -96,7 +97,7 @@ func parseDocument(in Input) (*report.Record, error) {
 		}
 	default:
 		if len(in.Data) > MaxDocument {
-			return nil, fmt.Errorf("%s: %d MB is more than the %d MB a report document may have; not read", in.Name, len(in.Data)>>20, MaxDocument>>20)
+			return nil, unreadable(report.UnreadTooLarge, fmt.Errorf("%s: %d MB is more than the %d MB a report document may have; not read", in.Name, len(in.Data)>>20, MaxDocument>>20))
 		}
 		var err error
 		if d, err = readDocument(kind, in); err != nil {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf16"
+
+	"gongkai/report"
 )
 
 // Kinds of input, as Sniff tells them by content.
@@ -128,20 +130,25 @@ func sniffOLE(data []byte) string {
 }
 
 // otherKind names a binary input the parser does not read, saying why where the
-// container is one it reads.
-func otherKind(data []byte) string {
+// container is one it reads, and whether it is one cut off.
+func otherKind(data []byte) (string, report.Unread) {
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return "a ZIP container that is neither a DOCX nor an XLSX package (an archive, or a damaged package)"
+		if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
+			// The directory sits at the end of a ZIP file: without it, the
+			// package (a DOCX, an XLSX or an archive) was cut off.
+			return "a ZIP package with no readable directory (cut off by an interrupted download, or damaged)", report.UnreadDamaged
+		}
+		return "a ZIP container that is neither a DOCX nor an XLSX package (an archive of files)", report.UnreadUnsupported
 	case bytes.HasPrefix(data, oleMagic):
 		if len(data) >= 512 {
 			if dir := (int64(binary.LittleEndian.Uint32(data[0x30:])) + 1) << (binary.LittleEndian.Uint16(data[0x1E:]) & 15); dir >= int64(len(data)) {
-				return "an OLE2 document (DOC, WPS or XLS) cut off before its directory (an interrupted download?)"
+				return "an OLE2 document (DOC, WPS or XLS) cut off before its directory (an interrupted download?)", report.UnreadDamaged
 			}
 		}
-		return "an OLE2 file with no Word or Excel stream (damaged, or another Office format)"
+		return "an OLE2 file with no Word or Excel stream (damaged, or another Office format)", report.UnreadUnsupported
 	}
-	return binaryKind(data)
+	return binaryKind(data), report.UnreadUnsupported
 }
 
 // imageMagic are the signatures of the pictures the OCR reads.

@@ -157,13 +157,13 @@ func (w *writer) store(ctx context.Context, it *Item, p *prepared) (Result, erro
 		if it.NotReport {
 			status, outcome = StatusNotReport, OutcomeNotReport
 		}
-		return Result{Outcome: outcome}, w.putDocument(ctx, docID, doc, status, it.Reason, 0, it.ParserVersion)
+		return Result{Outcome: outcome}, w.putDocument(ctx, docID, doc, status, it.Reason, it.Unread, 0, it.ParserVersion)
 	}
 	res, err := w.placeRecord(ctx, p, it.ParserVersion)
 	if err != nil {
 		return Result{}, err
 	}
-	return res, w.putDocument(ctx, docID, doc, StatusReport, "", res.VersionID, it.ParserVersion)
+	return res, w.putDocument(ctx, docID, doc, StatusReport, "", "", res.VersionID, it.ParserVersion)
 }
 
 func (w *writer) unchanged(ctx context.Context, docID int64) (Result, error) {
@@ -175,7 +175,7 @@ func (w *writer) unchanged(ctx context.Context, docID int64) (Result, error) {
 
 // putDocument inserts the document row, or updates the row of a document that was
 // not a report (docID != 0).
-func (w *writer) putDocument(ctx context.Context, docID int64, doc *Document, status, reason string, versionID int64, parserVersion string) error {
+func (w *writer) putDocument(ctx context.Context, docID int64, doc *Document, status, reason string, unread report.Unread, versionID int64, parserVersion string) error {
 	var warcFile, warcOffset, version any
 	if doc.Location.WARCFile != "" {
 		warcFile, warcOffset = doc.Location.WARCFile, doc.Location.Offset
@@ -184,15 +184,15 @@ func (w *writer) putDocument(ctx context.Context, docID int64, doc *Document, st
 		version = versionID
 	}
 	if docID != 0 {
-		_, err := w.exec(ctx, `UPDATE documents SET status = ?, reason = ?, version_id = ?, parser_version = ? WHERE id = ?`,
-			status, nullString(reason), version, parserVersion, docID)
+		_, err := w.exec(ctx, `UPDATE documents SET status = ?, reason = ?, unread = ?, version_id = ?, parser_version = ? WHERE id = ?`,
+			status, nullString(reason), nullString(string(unread)), version, parserVersion, docID)
 		return err
 	}
 	_, err := w.exec(ctx, `INSERT INTO documents
-		(uri, sha256, media_type, size, fetched_at, warc_file, warc_offset, status, reason, version_id, parser_version, region)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(uri, sha256, media_type, size, fetched_at, warc_file, warc_offset, status, reason, unread, version_id, parser_version, region)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		doc.URI, doc.SHA256, nullString(doc.MediaType), doc.Size, doc.FetchedAt.UTC().Format(time.RFC3339),
-		warcFile, warcOffset, status, nullString(reason), version, parserVersion, nullString(doc.Region))
+		warcFile, warcOffset, status, nullString(reason), nullString(string(unread)), version, parserVersion, nullString(doc.Region))
 	return err
 }
 

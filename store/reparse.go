@@ -331,15 +331,19 @@ func (s *SQLite) applyDocuments(ctx context.Context, opts ReparseOptions, derive
 				if opts.Parser.NotReport != nil && opts.Parser.NotReport(d.err) {
 					status = StatusNotReport
 				}
-				_, err := w.exec(ctx, `UPDATE documents SET status = ?, reason = ?, parser_version = ? WHERE id = ?`,
-					status, nullString(errorText(d.err)), opts.Parser.Version, d.docID)
+				var unread report.Unread
+				if status == StatusFailed && opts.Parser.Unread != nil {
+					unread = opts.Parser.Unread(d.err)
+				}
+				_, err := w.exec(ctx, `UPDATE documents SET status = ?, reason = ?, unread = ?, parser_version = ? WHERE id = ?`,
+					status, nullString(errorText(d.err)), nullString(string(unread)), opts.Parser.Version, d.docID)
 				return err
 			}
 			var err error
 			if res, err = w.placeRecord(ctx, prepare(d.rec, d.doc.URI, d.doc.Region), opts.Parser.Version); err != nil {
 				return err
 			}
-			return w.putDocument(ctx, d.docID, &d.doc, StatusReport, "", res.VersionID, opts.Parser.Version)
+			return w.putDocument(ctx, d.docID, &d.doc, StatusReport, "", "", res.VersionID, opts.Parser.Version)
 		})
 		if err != nil {
 			return s.wrap(fmt.Errorf("document %d (%s): %w", d.docID, d.doc.URI, err))

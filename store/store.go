@@ -72,8 +72,10 @@ type Item struct {
 	Record *report.Record
 	// NotReport, with Record nil, says the document is readable but not an annual
 	// report; otherwise a nil Record means parsing failed. Reason says why.
-	NotReport     bool
-	Reason        string
+	NotReport bool
+	Reason    string
+	// Unread, for a document that failed, says why it could not be read.
+	Unread        report.Unread
 	ParserVersion string
 }
 
@@ -164,6 +166,8 @@ type Parser struct {
 	Parse   func(doc Document, data []byte) (*report.Record, error)
 	// NotReport tells an error saying the document is not a report from a failure.
 	NotReport func(error) bool
+	// Unread tells why a document that failed could not be read.
+	Unread func(error) report.Unread
 }
 
 // Loader reads a document's raw bytes from a WARC file.

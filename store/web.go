@@ -206,6 +206,9 @@ type ReportDetail struct {
 type UnreadDocument struct {
 	SourceInfo
 	Reason string `json:"reason"`
+	// Unread says why, as the parser decided it; "" for a document stored by a
+	// gongkai that did not record it.
+	Unread report.Unread `json:"unread,omitempty"`
 }
 
 // VersionInfo is one version of a report: a content it has had.
@@ -379,7 +382,7 @@ func sourcesOf(ctx context.Context, tx *sql.Tx, versionID int64) ([]SourceInfo, 
 // unreadOf lists the documents linked from a version's sources (as the crawl's
 // frontier recorded the links) that are stored as failed: archived, unread.
 func unreadOf(ctx context.Context, tx *sql.Tx, versionID int64) ([]UnreadDocument, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT d.uri, d.sha256, coalesce(d.media_type, ''), d.size, d.fetched_at, coalesce(d.gone_at, ''), coalesce(d.reason, '')
+	rows, err := tx.QueryContext(ctx, `SELECT d.uri, d.sha256, coalesce(d.media_type, ''), d.size, d.fetched_at, coalesce(d.gone_at, ''), coalesce(d.reason, ''), coalesce(d.unread, '')
 		FROM documents d WHERE d.status = 'failed' AND d.uri IN (
 			SELECT q.url FROM crawl_queue q WHERE q.found_on IN (SELECT uri FROM documents WHERE version_id = ?))
 		AND NOT EXISTS (SELECT 1 FROM documents read WHERE read.uri = d.uri AND read.status <> 'failed')
@@ -392,7 +395,7 @@ func unreadOf(ctx context.Context, tx *sql.Tx, versionID int64) ([]UnreadDocumen
 	seen := map[string]bool{}
 	for rows.Next() {
 		var u UnreadDocument
-		if err := rows.Scan(&u.URI, &u.SHA256, &u.MediaType, &u.Size, &u.FetchedAt, &u.GoneAt, &u.Reason); err != nil {
+		if err := rows.Scan(&u.URI, &u.SHA256, &u.MediaType, &u.Size, &u.FetchedAt, &u.GoneAt, &u.Reason, &u.Unread); err != nil {
 			return nil, err
 		}
 		if !seen[u.URI] { // the latest capture of each

@@ -3,6 +3,7 @@ package web
 import (
 	"strings"
 
+	"gongkai/report"
 	"gongkai/store"
 )
 
@@ -35,44 +36,40 @@ var (
 		Zh: "文件已损坏或不完整（下载中断、或门户发布的就是坏文件），本机的阅读器都读不了：请打开原网址核对。",
 		En: "The file is damaged or incomplete (a download cut short, or a broken file as the portal publishes it): no reader here opens it; check it at its URL.",
 	}
-	readerUnknown = reader{
-		Zh: "本机没有能读这种文件的阅读器。",
-		En: "No reader here reads this kind of file.",
+	readerUnsupported = reader{
+		Zh: "这种文件（压缩包或其他格式）本工具不读：请下载存档原件查看。",
+		En: "A kind of file gongkai does not read (an archive or another format): open the archived copy.",
+	}
+	readerTooLarge = reader{
+		Zh: "文件超过本工具读取的大小上限：请下载存档原件查看。",
+		En: "Larger than gongkai reads: open the archived copy.",
+	}
+	readerFault = reader{
+		Zh: "本工具读取时出错（程序的问题，已记录）：修复后 gongkai reparse 会重新读取。",
+		En: "gongkai failed on it (a fault of ours, logged): gongkai reparse reads it again once mended.",
+	}
+	readerUnrecorded = reader{
+		Zh: "存档时的旧版本没有记录原因：运行 gongkai reparse 重新读取后会说明。",
+		En: "Archived by an older gongkai that did not record why: gongkai reparse reads it again and says.",
 	}
 )
 
-// readerFor tells what would read a document from why the parser could not and
-// what kind of file it is.
+// readers say what would read a document, by why the parser could not.
+var readers = map[report.Unread]reader{
+	report.UnreadNeedsOCR:       readerOCR,
+	report.UnreadNeedsConverter: readerOffice,
+	report.UnreadDamaged:        readerDamaged,
+	report.UnreadUnsupported:    readerUnsupported,
+	report.UnreadTooLarge:       readerTooLarge,
+	report.UnreadFault:          readerFault,
+}
+
+// readerFor tells what would read a document.
 func readerFor(u store.UnreadDocument) reader {
-	reason := strings.ToLower(u.Reason)
-	name := strings.ToLower(u.URI)
-	has := func(words ...string) bool {
-		for _, w := range words {
-			if strings.Contains(reason, w) {
-				return true
-			}
-		}
-		return false
+	if r, ok := readers[u.Unread]; ok {
+		return r
 	}
-	switch {
-	case has("tesseract", "ocr", "a scan"):
-		return readerOCR
-	case has("converter", "libreoffice", "antiword"):
-		return readerOffice
-	case has("cut off", "cannot be read", "damaged", "incorrect format", "truncated", "corrupt"):
-		return readerDamaged
-	}
-	for _, ext := range []string{".doc", ".wps", ".xls", ".et"} {
-		if strings.Contains(name, ext) {
-			return readerOffice
-		}
-	}
-	for _, ext := range []string{".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"} {
-		if strings.Contains(name, ext) || strings.Contains(u.MediaType, "image/") {
-			return readerOCR
-		}
-	}
-	return readerUnknown
+	return readerUnrecorded
 }
 
 func unreadViews(docs []store.UnreadDocument) []unreadView {

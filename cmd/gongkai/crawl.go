@@ -291,11 +291,8 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 	case n > 1:
 		line += fmt.Sprintf("; %d pages rendered in Chromium", n)
 	}
-	switch n := s.Outcomes[crawl.OutcomeUnreadable]; {
-	case n == 1:
-		line += "; 1 document could not be read (" + readersHint + ")"
-	case n > 1:
-		line += fmt.Sprintf("; %d documents could not be read (%s)", n, readersHint)
+	if n := s.Outcomes[crawl.OutcomeUnreadable]; n > 0 {
+		line += "; " + plural(n, "document") + " could not be read (" + unreadWhy(s.Unread) + "kept in the archive; each report's page names its own)"
 	}
 	switch n := s.CharsetConflicts; {
 	case n == 1:
@@ -306,8 +303,27 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 	return line
 }
 
-// readersHint says what becomes of the documents a crawl could not read.
-const readersHint = "kept; gongkai reparse reads them once LibreOffice or Tesseract is installed, and each report's page names its own"
+// unreadWhy says why the documents of a run could not be read, and what would
+// read those that a reader would.
+func unreadWhy(counts map[report.Unread]int) string {
+	var b strings.Builder
+	for _, why := range []struct {
+		unread report.Unread
+		what   string
+	}{
+		{report.UnreadNeedsOCR, "scanned: apt-get install tesseract-ocr tesseract-ocr-chi-sim, then gongkai reparse"},
+		{report.UnreadNeedsConverter, "legacy Word, WPS or Excel: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui antiword, then gongkai reparse"},
+		{report.UnreadDamaged, "damaged or cut off as the portal served them"},
+		{report.UnreadUnsupported, "of a kind the parser does not read"},
+		{report.UnreadTooLarge, "larger than the parser reads"},
+		{report.UnreadFault, "failed in gongkai itself (logged; gongkai reparse retries them)"},
+	} {
+		if n := counts[why.unread]; n > 0 {
+			fmt.Fprintf(&b, "%d %s; ", n, why.what)
+		}
+	}
+	return b.String()
+}
 
 // progressPrinter shows a crawl's progress: on a terminal one line per portal,
 // redrawn in place; otherwise a line every ten seconds, for logs.
@@ -422,32 +438,31 @@ func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched, done func(craw
 			// Its type is told by its bytes, not by what the server said.
 			p, err := archive.Read(s.warcDir, f.Capture.File, f.Capture.Offset, parse.MaxDocument)
 			if err != nil {
-				item.Reason = "reading the archived attachment: " + err.Error()
+				item.Reason, item.Unread = "reading the archived attachment: "+err.Error(), report.UnreadFault
 			} else {
-				item.Record, item.NotReport, item.Reason = parsed(parse.Parse(parse.Input{Name: f.FinalURL, Data: p.Body}))
+				rec, err := parse.Parse(parse.Input{Name: f.FinalURL, Data: p.Body})
+				setParsed(&item, rec, err)
 			}
 			<-s.slots
 			s.add(ctx, item, done) // a batch that cannot be stored is told to each done
 		}()
 		return false, nil
 	}
-	item.Record, item.NotReport, item.Reason = parsed(parse.Parse(parse.Input{Name: f.FinalURL, Data: f.Body, ContentType: f.ContentType}))
+	rec, err := parse.Parse(parse.Input{Name: f.FinalURL, Data: f.Body, ContentType: f.ContentType})
+	setParsed(&item, rec, err)
 	if err := s.add(ctx, item, done); err != nil {
 		return false, err
 	}
 	return item.Record != nil, nil
 }
 
-// parsed says what parsing a document made of it, as the store takes it: a
-// record, or whether it is not a report, and why not.
-func parsed(rec *report.Record, err error) (*report.Record, bool, string) {
-	switch {
-	case parse.IsNotReport(err):
-		return nil, true, err.Error()
-	case err != nil:
-		return nil, false, err.Error()
+// setParsed records in item what parsing its document made of it: a record, or
+// whether it is not a report, and why not.
+func setParsed(item *store.Item, rec *report.Record, err error) {
+	item.Record = rec
+	if err != nil {
+		item.NotReport, item.Reason, item.Unread = parse.IsNotReport(err), err.Error(), parse.WhyUnread(err)
 	}
-	return rec, false, ""
 }
 
 // add gathers a parsed document into the batch, and stores the batch when it is
@@ -495,7 +510,15 @@ func (s *storeSink) store(ctx context.Context) error {
 		case res[i].Err != nil:
 			done(crawl.Ingested{}, res[i].Err)
 		default:
-			done(crawl.Ingested{IsReport: items[i].Record != nil, Change: string(res[i].Outcome), Unreadable: res[i].Outcome == store.OutcomeFailed}, nil)
+			ing := crawl.Ingested{IsReport: items[i].Record != nil, Change: string(res[i].Outcome)}
+			if res[i].Outcome == store.OutcomeFailed || res[i].Outcome == store.OutcomeNotReport {
+				// The parser's reason, which begins with the document's URL.
+				ing.Detail = strings.TrimPrefix(items[i].Reason, items[i].Doc.URI+": ")
+			}
+			if res[i].Outcome == store.OutcomeFailed {
+				ing.Unread = items[i].Unread
+			}
+			done(ing, nil)
 		}
 	}
 	return err
@@ -503,4 +526,12 @@ func (s *storeSink) store(ctx context.Context) error {
 
 func (s *storeSink) Gone(ctx context.Context, url string, status int) error {
 	return s.st.MarkGone(ctx, url, status)
+}
+
+// plural counts n things: "1 document", "2 documents".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

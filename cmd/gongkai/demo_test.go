@@ -58,8 +58,18 @@ func TestDemo(t *testing.T) {
 
 	// A report whose figures sit in an attachment that could not be read says so
 	// and links the archived file; the crawl's summary counted such documents.
-	if !regexp.MustCompile(`; \d+ documents? could not be read \(kept; gongkai reparse reads them once LibreOffice or Tesseract is installed`).MatchString(stderr.String()) {
+	// It says why of each, and the reasons add up to the count.
+	if m := regexp.MustCompile(`; (\d+) documents? could not be read \(((?:\d+ [^;()]+; )+)kept in the archive; each report's page names its own\)`).FindStringSubmatch(stderr.String()); m == nil {
 		t.Errorf("the crawl's summary does not count the documents it could not read:\n%s", stderr.String())
+	} else {
+		sum := 0
+		for _, why := range regexp.MustCompile(`(\d+) [^;]+; `).FindAllStringSubmatch(m[2], -1) {
+			n, _ := strconv.Atoi(why[1])
+			sum += n
+		}
+		if total, _ := strconv.Atoi(m[1]); sum != total {
+			t.Errorf("%d documents could not be read, but the reasons given count %d: %s", total, sum, m[0])
+		}
 	}
 	unread := reportWithUnread(t, base)
 

@@ -341,7 +341,7 @@ func readAndParseOne(ctx context.Context, s store.Store, path, region string) fi
 	}
 	item.Record, err = parse.Parse(parse.Input{Name: path, Data: data})
 	if err != nil {
-		item.NotReport, item.Reason = parse.IsNotReport(err), reason(err, path)
+		item.NotReport, item.Reason, item.Unread = parse.IsNotReport(err), reason(err, path), parse.WhyUnread(err)
 	}
 	return fileResult{path: path, item: item}
 }

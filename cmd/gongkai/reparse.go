@@ -44,6 +44,7 @@ var currentParser = store.Parser{
 		return parse.Parse(parse.Input{Name: doc.URI, Data: data, ContentType: doc.MediaType})
 	},
 	NotReport: parse.IsNotReport,
+	Unread:    parse.WhyUnread,
 }
 
 func runReparse(args []string, stdout, stderr io.Writer) int {
