@@ -759,6 +759,7 @@ func (c *Crawler) stored(ctx context.Context, it Item, now Previous, ing Ingeste
 		c.finish(ctx, it, OutcomeNotStored, "recording the capture: "+err.Error())
 		return
 	}
+	outcome := storedOutcome(it, ing)
 	c.count(it.Portal, func(st *Stats) {
 		switch {
 		case ing.IsReport && ing.Change == "new":
@@ -766,14 +767,18 @@ func (c *Crawler) stored(ctx context.Context, it Item, now Previous, ing Ingeste
 		case ing.IsReport && ing.Change == "changed":
 			st.ReportsChanged++
 		}
-		if ing.Unread != "" {
+		if outcome == OutcomeUnreadable {
 			if st.Unread == nil {
 				st.Unread = map[report.Unread]int{}
 			}
 			st.Unread[ing.Unread]++
 		}
 	})
-	c.finish(ctx, it, storedOutcome(it, ing), strings.TrimSpace(ing.Change+" "+ing.Detail))
+	detail := strings.TrimSpace(ing.Change + " " + ing.Detail)
+	if ing.Unread != "" {
+		detail = ing.Detail // the outcome says it was not read; the detail says why
+	}
+	c.finish(ctx, it, outcome, detail)
 }
 
 // storedOutcome names what a stored document was: a report, a document the
@@ -783,6 +788,8 @@ func storedOutcome(it Item, ing Ingested) Outcome {
 	switch {
 	case ing.IsReport:
 		return OutcomeReport
+	case ing.Unread == report.UnreadTooLarge:
+		return OutcomeTooLarge
 	case ing.Unread != "":
 		return OutcomeUnreadable
 	case it.Kind == KindList:

@@ -304,7 +304,8 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 }
 
 // unreadWhy says why the documents of a run could not be read, and what would
-// read those that a reader would.
+// read those that a reader would. Those too large to read have their own
+// outcome.
 func unreadWhy(counts map[report.Unread]int) string {
 	var b strings.Builder
 	for _, why := range []struct {
@@ -315,7 +316,6 @@ func unreadWhy(counts map[report.Unread]int) string {
 		{report.UnreadNeedsConverter, "legacy Word, WPS or Excel: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui antiword, then gongkai reparse"},
 		{report.UnreadDamaged, "damaged or cut off as the portal served them"},
 		{report.UnreadUnsupported, "of a kind the parser does not read"},
-		{report.UnreadTooLarge, "larger than the parser reads"},
 		{report.UnreadFault, "failed in gongkai itself (logged; gongkai reparse retries them)"},
 	} {
 		if n := counts[why.unread]; n > 0 {
@@ -434,10 +434,15 @@ func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched, done func(craw
 				<-s.slots
 				return
 			}
-			// An attachment went to the archive, not to memory: read it back.
-			// Its type is told by its bytes, not by what the server said.
-			p, err := archive.Read(s.warcDir, f.Capture.File, f.Capture.Offset, parse.MaxDocument)
-			if err != nil {
+			// An attachment went to the archive, not to memory: read it back,
+			// unless it is larger than the parser reads (its beginning alone
+			// would be read as a damaged file). Its type is told by its bytes,
+			// not by what the server said.
+			if f.Capture.Size > parse.MaxDocument {
+				item.Unread = report.UnreadTooLarge
+				item.Reason = fmt.Sprintf("%s is larger than the %s a report document may have (the parser's limit); archived, not read",
+					byteSize(f.Capture.Size), byteSize(parse.MaxDocument))
+			} else if p, err := archive.Read(s.warcDir, f.Capture.File, f.Capture.Offset, parse.MaxDocument); err != nil {
 				item.Reason, item.Unread = "reading the archived attachment: "+err.Error(), report.UnreadFault
 			} else {
 				rec, err := parse.Parse(parse.Input{Name: f.FinalURL, Data: p.Body})
@@ -526,6 +531,19 @@ func (s *storeSink) store(ctx context.Context) error {
 
 func (s *storeSink) Gone(ctx context.Context, url string, status int) error {
 	return s.st.MarkGone(ctx, url, status)
+}
+
+// byteSize writes a size as people read it: 64 MB, 1.5 GB.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.4g GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.4g MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.4g KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // plural counts n things: "1 document", "2 documents".

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gongkai/index"
+	"gongkai/parse"
 	"gongkai/report"
 )
 
@@ -371,3 +373,60 @@ func TestWriterThatCannotIndexSaysSo(t *testing.T) {
 		t.Errorf("ingest with the index held: status %d, stdout %q, stderr %q", status, out, errs)
 	}
 }
+
+// Case 7: a report linked as a PDF larger than the parser reads (parse.MaxDocument)
+// but within max_attachment_bytes. It is streamed to the archive whole, never
+// read into memory, and its outcome is "too large", naming the parser's limit,
+// not a damaged or unreadable file.
+func TestHostileLargeAttachment(t *testing.T) {
+	size := int64(parse.MaxDocument + 1<<20)
+	var requests atomic.Int64
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		switch r.URL.Path {
+		case "/zfxxgk/ndbg/":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, strings.Replace(listPage(`<ul><li><a href="/zfxxgk/ndbg/P020170118.pdf">平潭综合实验区2016年度政府信息公开工作年度报告</a></li></ul>`), "gb2312", "utf-8", 1))
+		case "/zfxxgk/ndbg/P020170118.pdf":
+			w.Header().Set("Content-Type", "application/pdf")
+			w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+			chunk := make([]byte, 1<<20)
+			for i := range chunk {
+				chunk[i] = ' '
+			}
+			io.WriteString(w, "%PDF-1.4\n")
+			io.CopyN(w, repeatReader(chunk), size-int64(len("%PDF-1.4\n")))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	cfg := hostileConfig(t, h)
+	data := filepath.Join(t.TempDir(), "data")
+	start := time.Now()
+	stdout, stderr, status := gongkai(t, "crawl", "--config", cfg, "--data", data)
+	if status != exitOK {
+		t.Fatalf("crawl: status %d\n%s", status, stderr)
+	}
+	logFigures(t, fmt.Sprintf("case 7 a %d MB PDF", size>>20), requests.Load(), time.Since(start))
+	want := fmt.Sprintf("%d MB is larger than the 64 MB a report document may have (the parser's limit); archived, not read", size>>20)
+	var outcome, detail string
+	db := openDB(t, data)
+	if err := db.QueryRow(`SELECT outcome, coalesce(detail, '') FROM crawl_queue WHERE url LIKE '%.pdf'`).Scan(&outcome, &detail); err != nil {
+		t.Fatal(err)
+	}
+	if outcome != "too large" || detail != want {
+		t.Errorf("the PDF's outcome is %q (%s), want too large (%s); crawl printed:\n%s%s", outcome, detail, want, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "1 too large") {
+		t.Errorf("the summary does not count it as too large:\n%s", stdout)
+	}
+}
+
+// repeatReader reads chunk again and again.
+func repeatReader(chunk []byte) io.Reader {
+	return readerFunc(func(p []byte) (int, error) { return copy(p, chunk), nil })
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }

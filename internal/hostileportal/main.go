@@ -10,6 +10,7 @@
 //	redirect      the list also links loop.htm?n=0, which redirects to ?n=1, … for ever (case 1)
 //	list          list.jsp?page=N lists the report and links 下一页 page=N+1&t=…, for ever (case 2)
 //	trickle       the report sends its headers, then 18 bytes every 200 ms for ever (case 3)
+//	large         the report is a PDF of --large-mb MB (1024), streamed (case 7)
 //	challenge     the list links five reports a 瑞数 challenge guards before the real one (case 13)
 //
 // /requests says how many requests it answered.
@@ -36,6 +37,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "")
 	corpus := flag.String("corpus", "../shared/corpus/pingtan-2016-legacy.htm", "")
 	bombGB := flag.Int("bomb-gb", 10, "GB the gzip bomb inflates to")
+	largeMB := flag.Int64("large-mb", 1024, "MB of the large PDF")
 	flag.Parse()
 	page, err := os.ReadFile(*corpus)
 	if err != nil {
@@ -114,6 +116,21 @@ func main() {
 				return
 			case <-time.After(200 * time.Millisecond):
 			}
+		}
+	})
+	// case 7: a large PDF, written as it is sent (a PDF header, then spaces).
+	serve("/large/zfxxgk/ndbg/", "text/html; charset=utf-8", []byte(strings.Replace(list("/large/zfxxgk/ndbg/2016.pdf"), "gb2312", "utf-8", 1)), "")
+	mux.HandleFunc("/large/zfxxgk/ndbg/2016.pdf", func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Length", strconv.FormatInt(*largeMB<<20, 10))
+		chunk := bytes.Repeat([]byte(" "), 1<<20)
+		copy(chunk, "%PDF-1.4\n")
+		for i := int64(0); i < *largeMB; i++ {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+			chunk = bytes.Repeat([]byte(" "), 1<<20)
 		}
 	})
 	// case 13: five guarded reports listed before the real one.
