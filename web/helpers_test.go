@@ -299,6 +299,10 @@ func htmlTable(t *testing.T, page, class string) (header []string, rows [][]stri
 		var cells []string
 		for c := tr.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type == html.ElementNode && (c.Data == "td" || c.Data == "th") {
+				// A phone's copy of another column (the region under the body) is not the cell.
+				for _, under := range findAll(c, func(n *html.Node) bool { return n.Data == "span" && attr(n, "class") == "under" }) {
+					under.Parent.RemoveChild(under)
+				}
 				cells = append(cells, strings.TrimSpace(text(c)))
 			}
 		}

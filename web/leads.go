@@ -654,25 +654,34 @@ type leadTable struct {
 }
 
 type leadCell struct {
-	Text string
-	URL  string
-	Num  bool
-	Bad  bool // a finding that holds (✗)
+	Text  string
+	URL   string
+	Num   bool
+	Bad   bool   // a finding that holds (✗)
+	Place bool   // the region column, which a phone shows under the body instead
+	Ref   bool   // the report column, which a phone leaves to the body's link
+	Under string // the organ's region, shown under it on a phone
 }
 
 // view lays the lead out for a page: all its rows and columns, or (brief) the
 // first rows with the start page's columns.
 func (l leadResult) view(brief bool) leadTable {
 	header, rows := l.table()
+	// A list without any report (who did not publish) has no report column to show.
+	anyReport := slices.ContainsFunc(l.Rows, func(r leadRow) bool { return r.ReportID != 0 })
 	shown := func(j int) bool {
+		if j == len(l.Columns) && !anyReport {
+			return false
+		}
 		return !brief || j < len(l.Columns) && slices.Contains(l.brief, l.Columns[j].Key)
 	}
+	region := slices.IndexFunc(l.Columns, func(c leadColumn) bool { return c.Key == "region" })
 	var t leadTable
 	var cols []int
 	for j, h := range header {
 		if shown(j) {
 			cols = append(cols, j)
-			t.Header = append(t.Header, leadCell{Text: h, Num: j < len(l.Columns) && l.Columns[j].Num || j == len(l.Columns)})
+			t.Header = append(t.Header, leadCell{Text: h, Num: j < len(l.Columns) && l.Columns[j].Num || j == len(l.Columns), Place: j == region, Ref: j == len(l.Columns)})
 		}
 	}
 	for i, r := range l.Rows {
@@ -682,9 +691,12 @@ func (l leadResult) view(brief bool) leadTable {
 		var cells []leadCell
 		for k, j := range cols {
 			text := rows[i][j]
-			c := leadCell{Text: text, Num: t.Header[k].Num, Bad: text == "✗"}
+			c := leadCell{Text: text, Num: t.Header[k].Num, Bad: text == "✗", Place: j == region, Ref: j == len(l.Columns)}
 			switch {
 			case j < len(l.Columns) && l.Columns[j].Key == "organ":
+				if region >= 0 && slices.Contains(cols, region) {
+					c.Under = rows[i][region]
+				}
 				if r.ReportID != 0 {
 					c.URL = reportURL(r.ReportID)
 				} else if r.OrganKey != "" {

@@ -34,7 +34,9 @@ func TestDemo(t *testing.T) {
 	exited := make(chan int, 1)
 	start := time.Now()
 	go func() { exited <- demo(ctx, "127.0.0.1:0", "", &stdout, &stderr) }()
-	base := waitServing(t, &stdout, &stderr, exited, 60*time.Second)
+	// The demo crawls every simulated portal first: about 10 s alone, over a minute
+	// on a machine shared by several test runs. The bound only catches a hang.
+	base := waitServing(t, &stdout, &stderr, exited, 5*time.Minute)
 	t.Logf("demo ready in %s", time.Since(start).Round(100*time.Millisecond))
 	m := regexp.MustCompile(`into (\S+) …`).FindStringSubmatch(stderr.String())
 	if m == nil {
