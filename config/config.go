@@ -29,9 +29,13 @@ type Config struct {
 	Portals []Portal `toml:"portals"`
 }
 
-// Storage says where the data folder is.
+// Storage says where the data folder is and, for an archive shared by several
+// machines, the PostgreSQL database that holds its records.
 type Storage struct {
 	Data string `toml:"data"`
+	// Database is a PostgreSQL URL (postgres://user@host:port/dbname); empty
+	// keeps the records in the data folder's SQLite file, gongkai.db.
+	Database string `toml:"database"`
 }
 
 // Crawl holds the crawler's politeness and limits.
@@ -171,6 +175,8 @@ func (c *Config) Validate() error {
 	switch {
 	case strings.TrimSpace(c.Storage.Data) == "":
 		return errors.New("storage.data: must name a folder")
+	case c.Storage.Database != "" && !strings.HasPrefix(c.Storage.Database, "postgres://") && !strings.HasPrefix(c.Storage.Database, "postgresql://"):
+		return errors.New("storage.database: must be a PostgreSQL URL (postgres://user@host:port/dbname), or be left out for the data folder's gongkai.db")
 	case strings.TrimSpace(cr.UserAgent) == "":
 		return errors.New("crawl.user_agent: must not be empty; portals' operators read it")
 	case cr.Delay.Duration < 0:

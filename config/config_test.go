@@ -44,15 +44,16 @@ func refused(t *testing.T, cases map[string]string) {
 
 func TestErrorsNameTheKey(t *testing.T) {
 	cases := map[string]string{
-		"[crawl]\ndelay = \"soon\"\n":                             "crawl.delay",
-		"[crawl]\nparalelism = 3\n":                               "unknown key crawl.paralelism",
-		"[crawl]\nparallelism = 0\n":                              "crawl.parallelism",
-		"[crawl]\nschedule = \"every night\"\n":                   "crawl.schedule",
-		"[crawl]\nrender = \"always\"\n":                          "crawl.render",
-		"[crawl]\nrender_timeout = \"100ms\"\n":                   "crawl.render_timeout",
-		"[storage]\ndata = \"\"\n":                                "storage.data",
-		"[[portals]]\nname = \"a\"\n":                             "portals[0] (a).start_urls",
-		"[[portals]]\nname = \"a\"\nstart_urls = [\"ftp://x\"]\n": "portals[0] (a).start_urls",
+		"[crawl]\ndelay = \"soon\"\n":                                                        "crawl.delay",
+		"[crawl]\nparalelism = 3\n":                                                          "unknown key crawl.paralelism",
+		"[crawl]\nparallelism = 0\n":                                                         "crawl.parallelism",
+		"[crawl]\nschedule = \"every night\"\n":                                              "crawl.schedule",
+		"[crawl]\nrender = \"always\"\n":                                                     "crawl.render",
+		"[crawl]\nrender_timeout = \"100ms\"\n":                                              "crawl.render_timeout",
+		"[storage]\ndata = \"\"\n":                                                           "storage.data",
+		"[storage]\ndatabase = \"archive.db\"\n":                                             "storage.database",
+		"[[portals]]\nname = \"a\"\n":                                                        "portals[0] (a).start_urls",
+		"[[portals]]\nname = \"a\"\nstart_urls = [\"ftp://x\"]\n":                            "portals[0] (a).start_urls",
 		"[[portals]]\nname = \"a\"\nstart_urls = [\"http://x/\"]\nlist_patterns = [\"(\"]\n": "portals[0] (a).list_patterns",
 		"[crawl\n": "line 2: expected",
 	}

@@ -35,7 +35,7 @@ import (
 // the store's documents as they are, and the store need not know the index.
 type Doc = store.SearchDoc
 
-// Source is the store as the index reads it; *store.SQLite is one.
+// Source is the store as the index reads it; *store.DB is one.
 type Source interface {
 	// SearchStamps returns every report's id and the stamp of its document.
 	SearchStamps(ctx context.Context) (map[int64]string, error)

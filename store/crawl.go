@@ -46,7 +46,7 @@ type Capture struct {
 }
 
 // BeginCrawlRun resumes the run that did not end (a killed crawl), or starts a new one.
-func (s *SQLite) BeginCrawlRun(ctx context.Context, started time.Time) (id int64, resumed bool, err error) {
+func (s *DB) BeginCrawlRun(ctx context.Context, started time.Time) (id int64, resumed bool, err error) {
 	err = s.db.QueryRowContext(ctx, `SELECT id FROM crawl_runs WHERE status IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1`).Scan(&id)
 	switch {
 	case err == nil:
@@ -55,23 +55,20 @@ func (s *SQLite) BeginCrawlRun(ctx context.Context, started time.Time) (id int64
 	case !errors.Is(err, sql.ErrNoRows):
 		return 0, false, s.wrap(err)
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, status) VALUES (?, 'running')`, started.UTC().Format(time.RFC3339))
-	if err != nil {
-		return 0, false, s.wrap(err)
-	}
-	id, err = res.LastInsertId()
+	err = s.db.QueryRowContext(ctx, `INSERT INTO crawl_runs (started_at, status) VALUES (?, 'running') RETURNING id`,
+		started.UTC().Format(time.RFC3339)).Scan(&id)
 	return id, false, err
 }
 
 // EndCrawlRun records how a run ended: "finished", or "interrupted" (resumed next time).
-func (s *SQLite) EndCrawlRun(ctx context.Context, id int64, ended time.Time, status, statsJSON string) error {
+func (s *DB) EndCrawlRun(ctx context.Context, id int64, ended time.Time, status, statsJSON string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE crawl_runs SET ended_at = ?, status = ?, stats = ? WHERE id = ?`,
 		ended.UTC().Format(time.RFC3339), status, statsJSON, id)
 	return s.wrap(err)
 }
 
 // EnqueueURLs adds URLs to a run's frontier and returns those it did not hold.
-func (s *SQLite) EnqueueURLs(ctx context.Context, runID int64, urls []QueuedURL) ([]QueuedURL, error) {
+func (s *DB) EnqueueURLs(ctx context.Context, runID int64, urls []QueuedURL) ([]QueuedURL, error) {
 	if len(urls) == 0 {
 		return nil, nil
 	}
@@ -114,20 +111,20 @@ const queueColumns = `q.url_key, q.url, q.portal, q.kind, q.depth, coalesce(q.fo
 // PendingURLs returns a run's URLs that have no outcome yet, best first (by
 // priority, then in the order queued): after a kill, those waiting and those
 // that were in flight.
-func (s *SQLite) PendingURLs(ctx context.Context, runID int64) ([]QueuedURL, error) {
+func (s *DB) PendingURLs(ctx context.Context, runID int64) ([]QueuedURL, error) {
 	return s.queuedURLs(ctx, `SELECT `+queueColumns+`
 		FROM crawl_queue q WHERE q.run_id = ? AND q.outcome IS NULL ORDER BY q.priority DESC, q.seq`, runID)
 }
 
 // FinishURL records how a URL of a run ended; it is not fetched again in the run.
-func (s *SQLite) FinishURL(ctx context.Context, runID int64, key, outcome, detail string) error {
+func (s *DB) FinishURL(ctx context.Context, runID int64, key, outcome, detail string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE crawl_queue SET outcome = ?, detail = ?, finished_at = ? WHERE run_id = ? AND url_key = ?`,
 		outcome, detail, time.Now().UTC().Format(time.RFC3339), runID, key)
 	return s.wrap(err)
 }
 
 // LastCapture returns the last capture of a URL, if any.
-func (s *SQLite) LastCapture(ctx context.Context, key string) (Capture, bool, error) {
+func (s *DB) LastCapture(ctx context.Context, key string) (Capture, bool, error) {
 	var c Capture
 	var etag, lastMod, ctype sql.NullString
 	var captured string
@@ -146,7 +143,7 @@ func (s *SQLite) LastCapture(ctx context.Context, key string) (Capture, bool, er
 }
 
 // RememberCapture records the capture a URL's response now has.
-func (s *SQLite) RememberCapture(ctx context.Context, key string, c Capture) error {
+func (s *DB) RememberCapture(ctx context.Context, key string, c Capture) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO url_state (url_key, etag, last_modified, warc_file, warc_offset, record_id,
 		sha256, size, captured_at, content_type, is_report, truncated, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (url_key) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
@@ -162,7 +159,7 @@ func (s *SQLite) RememberCapture(ctx context.Context, key string, c Capture) err
 
 // MarkGone records that the documents fetched from a URL are gone from it (404,
 // 410): their bytes and records stay in the archive.
-func (s *SQLite) MarkGone(ctx context.Context, uri string, status int) error {
+func (s *DB) MarkGone(ctx context.Context, uri string, status int) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE documents SET gone_at = ?, gone_status = ? WHERE uri = ? AND gone_at IS NULL`,
 		time.Now().UTC().Format(time.RFC3339), status, uri)
 	return s.wrap(err)
@@ -177,14 +174,14 @@ func nullable(s string) any {
 
 // KnownReportURLs returns every URL at which a crawl found a report, with how it
 // was queued the last time.
-func (s *SQLite) KnownReportURLs(ctx context.Context) ([]QueuedURL, error) {
+func (s *DB) KnownReportURLs(ctx context.Context) ([]QueuedURL, error) {
 	return s.queuedURLs(ctx, `SELECT `+queueColumns+`
 		FROM url_state u JOIN crawl_queue q ON q.url_key = u.url_key
 		WHERE u.is_report = 1 AND q.run_id = (SELECT max(run_id) FROM crawl_queue WHERE url_key = u.url_key)
 		ORDER BY q.run_id, q.seq`)
 }
 
-func (s *SQLite) queuedURLs(ctx context.Context, query string, args ...any) ([]QueuedURL, error) {
+func (s *DB) queuedURLs(ctx context.Context, query string, args ...any) ([]QueuedURL, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.wrap(err)
@@ -214,7 +211,7 @@ type CrawlRun struct {
 }
 
 // CrawlRuns returns the last runs, newest first, with their outcome counts.
-func (s *SQLite) CrawlRuns(ctx context.Context, limit int) ([]CrawlRun, error) {
+func (s *DB) CrawlRuns(ctx context.Context, limit int) ([]CrawlRun, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, started_at, coalesce(ended_at, ''), status, coalesce(stats, '')
 		FROM crawl_runs ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
@@ -272,7 +269,7 @@ type CrawlStep struct {
 // CrawlPath returns the list pages a run fetched for a portal, in the order it
 // queued them, and the URLs that ended without content (where the crawl
 // stopped), at most limit of each.
-func (s *SQLite) CrawlPath(ctx context.Context, runID int64, portal string, limit int) (lists, stops []CrawlStep, err error) {
+func (s *DB) CrawlPath(ctx context.Context, runID int64, portal string, limit int) (lists, stops []CrawlStep, err error) {
 	query := func(where string) ([]CrawlStep, error) {
 		rows, err := s.db.QueryContext(ctx, `SELECT url, coalesce(found_on, ''), kind, coalesce(via, ''), coalesce(outcome, 'pending'),
 			coalesce(detail, ''), depth FROM crawl_queue WHERE run_id = ? AND portal = ? AND `+where+` ORDER BY seq LIMIT ?`, runID, portal, limit)

@@ -15,7 +15,7 @@ type findingRow struct {
 	share  any
 }
 
-func findingOf(t *testing.T, s *SQLite, reportID int64, rule string) (findingRow, bool) {
+func findingOf(t *testing.T, s *DB, reportID int64, rule string) (findingRow, bool) {
 	t.Helper()
 	rows := queryRows(t, s.db, `SELECT ok, detail, cells, other_report_id, share FROM checks
 		WHERE report_id = ? AND scope = 'archive' AND rule = ?`, reportID, rule)

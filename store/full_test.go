@@ -13,9 +13,10 @@ import (
 // error that says so as the operating system does (ENOSPC), so that the crawler
 // stops rather than losing one URL after another.
 func TestFullDatabaseIsENOSPC(t *testing.T) {
+	sqliteOnly(t)
 	s := newStore(t)
-	db := s.DB()
-	db.SetMaxOpenConns(1) // the pragma below holds on this one connection
+	db := s.SQL()
+	s.Engine().DB().SetMaxOpenConns(1) // the pragma below holds on this one connection
 	var pages int
 	if err := db.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
 		t.Fatal(err)

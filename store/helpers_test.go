@@ -47,9 +47,9 @@ func clone(t testing.TB, rec *report.Record) *report.Record {
 	return out
 }
 
-func newStore(t testing.TB) *SQLite {
+func newStore(t testing.TB) *DB {
 	t.Helper()
-	s, err := Open(t.TempDir())
+	s, err := openTest(t, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func item(rec *report.Record, uri, raw string) Item {
 	}
 }
 
-func ingest(t testing.TB, s *SQLite, items ...Item) []Result {
+func ingest(t testing.TB, s *DB, items ...Item) []Result {
 	t.Helper()
 	res, err := s.Ingest(context.Background(), items)
 	if err != nil {
@@ -108,7 +108,7 @@ func jsonNumber(v int64) string {
 }
 
 // queryRows runs a query and returns its rows as maps of column to value.
-func queryRows(t testing.TB, db *sql.DB, query string, args ...any) []map[string]any {
+func queryRows(t testing.TB, db *Conn, query string, args ...any) []map[string]any {
 	t.Helper()
 	rows, err := db.Query(query, args...)
 	if err != nil {
@@ -116,6 +116,10 @@ func queryRows(t testing.TB, db *sql.DB, query string, args ...any) []map[string
 	}
 	defer rows.Close()
 	cols, _ := rows.Columns()
+	numeric, err := numericColumns(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []map[string]any
 	for rows.Next() {
 		vals := make([]any, len(cols))
@@ -126,6 +130,7 @@ func queryRows(t testing.TB, db *sql.DB, query string, args ...any) []map[string
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
+		plainNumbers(vals, numeric)
 		m := map[string]any{}
 		for i, c := range cols {
 			m[c] = vals[i]
@@ -138,7 +143,7 @@ func queryRows(t testing.TB, db *sql.DB, query string, args ...any) []map[string
 	return out
 }
 
-func queryInt(t testing.TB, db *sql.DB, query string, args ...any) int64 {
+func queryInt(t testing.TB, db *Conn, query string, args ...any) int64 {
 	t.Helper()
 	var n sql.NullInt64
 	if err := db.QueryRow(query, args...).Scan(&n); err != nil {

@@ -19,7 +19,7 @@ import (
 )
 
 // Known implements Store.
-func (s *SQLite) Known(ctx context.Context, uri, sha256 string) (Known, error) {
+func (s *DB) Known(ctx context.Context, uri, sha256 string) (Known, error) {
 	var k Known
 	var reason, organ sql.NullString
 	var reportID, year sql.NullInt64
@@ -40,16 +40,16 @@ func (s *SQLite) Known(ctx context.Context, uri, sha256 string) (Known, error) {
 
 // wrap names the database in an error, so that a message about a malformed or
 // locked database says which file it is about.
-func (s *SQLite) wrap(err error) error {
+func (s *DB) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
 	// A full disk is the same condition whichever stage meets it: the crawler
 	// stops on it (syscall.ENOSPC) rather than losing one URL after another.
-	if isFull(err) {
-		return fmt.Errorf("%s: %w (%w)", s.path, err, syscall.ENOSPC)
+	if s.e.Full(err) {
+		return fmt.Errorf("%s: %w (%w)", s.e.Name(), err, syscall.ENOSPC)
 	}
-	return fmt.Errorf("%s: %w", s.path, err)
+	return fmt.Errorf("%s: %w", s.e.Name(), err)
 }
 
 // isFull says whether SQLite could not write for want of room.
@@ -60,9 +60,45 @@ func isFull(err error) bool {
 
 // Ingest implements Store. Encoding the records (JSON, hashes, text signatures) runs
 // on every core ahead of the writes, which SQLite does on one.
-func (s *SQLite) Ingest(ctx context.Context, items []Item) ([]Result, error) {
+func (s *DB) Ingest(ctx context.Context, items []Item) ([]Result, error) {
 	ready := prepareAll(items)
-	w, err := s.begin(ctx)
+	keys := writeLocks(items)
+	for attempt := 1; ; attempt++ {
+		results, err := s.ingest(ctx, items, ready, keys)
+		if err == nil || !s.e.Retry(err) || attempt == maxAttempts {
+			return results, err
+		}
+	}
+}
+
+// maxAttempts bounds how often a batch that another writer's transaction
+// aborted (a deadlock the server broke) is run again.
+const maxAttempts = 5
+
+// writeLocks are the keys a batch's transaction holds: each document's, so that
+// two writers never store the same bytes twice, and each record's organ (or its
+// identity, without one), whose years' findings compare the reports.
+func writeLocks(items []Item) []int64 {
+	keys := make([]int64, 0, 2*len(items))
+	for i := range items {
+		it := &items[i]
+		keys = append(keys, lockKey("document", it.Doc.URI+"\x00"+it.Doc.SHA256))
+		if it.Record != nil {
+			src := *it.Record
+			src.PlaceIn(it.Doc.Region)
+			identity, organ, _ := identityOf(&src, it.Doc.URI)
+			if organ != "" {
+				keys = append(keys, lockKey("organ", organ))
+			} else {
+				keys = append(keys, lockKey("report", identity))
+			}
+		}
+	}
+	return sortedKeys(keys)
+}
+
+func (s *DB) ingest(ctx context.Context, items []Item, ready []preparing, keys []int64) ([]Result, error) {
+	w, err := s.begin(ctx, keys, false)
 	if err != nil {
 		return nil, err
 	}
@@ -74,15 +110,13 @@ func (s *SQLite) Ingest(ctx context.Context, items []Item) ([]Result, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		// An item that another writer's transaction aborted runs again with the
+		// whole batch; one that met a full database ends it: the next would too.
+		if err := results[i].Err; err != nil && (s.e.Retry(err) || s.e.Full(err)) {
+			return nil, s.wrap(err)
+		}
 	}
 	if err := w.commit(); err != nil {
-		// A full database ends the transaction in the statement that met it:
-		// that item's error says why the commit fails.
-		for _, r := range results {
-			if isFull(r.Err) {
-				return nil, s.wrap(r.Err)
-			}
-		}
 		return nil, s.wrap(err)
 	}
 	return results, nil

@@ -14,6 +14,7 @@ import (
 )
 
 func TestRefusesWhatIsNotAnArchive(t *testing.T) {
+	sqliteOnly(t)
 	foreignDB := func(t *testing.T, path string, appID int) {
 		db, err := sql.Open("sqlite", path)
 		if err != nil {
@@ -73,6 +74,7 @@ func TestRefusesWhatIsNotAnArchive(t *testing.T) {
 }
 
 func TestOpenExistingNeedsAnArchive(t *testing.T) {
+	sqliteOnly(t)
 	dir := filepath.Join(t.TempDir(), "data")
 	if _, err := OpenExisting(dir); !errors.Is(err, ErrNoArchive) {
 		t.Fatalf("OpenExisting on nothing: %v", err)
@@ -83,6 +85,7 @@ func TestOpenExistingNeedsAnArchive(t *testing.T) {
 }
 
 func TestOpenSetsModes(t *testing.T) {
+	sqliteOnly(t)
 	s := newStore(t)
 	var mode string
 	var fk, timeout, appID, version int
@@ -97,6 +100,7 @@ func TestOpenSetsModes(t *testing.T) {
 }
 
 func TestMigrationUpgradesAnOlderArchive(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	old, err := openAt(dir, true, 1)
 	if err != nil {
@@ -150,6 +154,7 @@ func TestMigrationUpgradesAnOlderArchive(t *testing.T) {
 // A reader (another handle on the file, as the web server would have) keeps
 // reading while a writer ingests: no errors, and every report it sees is whole.
 func TestReaderWhileWriting(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	writer, err := Open(dir)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gongkai/report"
@@ -26,7 +27,7 @@ func reportFilter(f Filter, idColumn string) (string, []any) {
 		args = append(args, a...)
 	}
 	if len(conds) == 0 {
-		return "1", nil
+		return "1 = 1", nil
 	}
 	return idColumn + ` IN (SELECT r.id FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id WHERE ` +
 		strings.Join(conds, " AND ") + ")", args
@@ -34,7 +35,7 @@ func reportFilter(f Filter, idColumn string) (string, []any) {
 
 // readTx runs fn in a read transaction, so that a long export sees one state of
 // the archive while writers go on.
-func (s *SQLite) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *DB) readTx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return s.wrap(err)
@@ -59,8 +60,8 @@ type StoredRecord struct {
 // StoredRecords implements Store. Each record is the stored canonical record of
 // the latest version (source: the version's first source) with its cells and
 // checks; withFindings appends the findings to its checks.
-func (s *SQLite) StoredRecords(ctx context.Context, f Filter, withFindings bool, fn func(StoredRecord) error) error {
-	return s.readTx(ctx, func(tx *sql.Tx) error {
+func (s *DB) StoredRecords(ctx context.Context, f Filter, withFindings bool, fn func(StoredRecord) error) error {
+	return s.readTx(ctx, func(tx *Tx) error {
 		cond, args := reportFilter(f, "r.id")
 		rows, err := tx.QueryContext(ctx, `SELECT r.id, v.seq, v.id, coalesce(r.organ, '') FROM logical_reports r
 			JOIN versions v ON v.id = r.latest_version_id WHERE `+cond+` ORDER BY r.id`, args...)
@@ -98,12 +99,12 @@ func (s *SQLite) StoredRecords(ctx context.Context, f Filter, withFindings bool,
 }
 
 // Records calls fn with the record of each report StoredRecords reads.
-func (s *SQLite) Records(ctx context.Context, f Filter, withFindings bool, fn func(*report.Record) error) error {
+func (s *DB) Records(ctx context.Context, f Filter, withFindings bool, fn func(*report.Record) error) error {
 	return s.StoredRecords(ctx, f, withFindings, func(sr StoredRecord) error { return fn(sr.Record) })
 }
 
 // cellRefs maps cell_keys ids to cell references (table.row.column).
-func cellRefs(ctx context.Context, tx *sql.Tx) (map[int64]string, error) {
+func cellRefs(ctx context.Context, tx *Tx) (map[int64]string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, tbl || '.' || row_key || '.' || col_key FROM cell_keys`)
 	if err != nil {
 		return nil, err
@@ -155,7 +156,7 @@ func versionCells(ctx context.Context, q interface {
 }
 
 // loadRecord rebuilds a version's record from its JSON, cells and checks rows.
-func loadRecord(ctx context.Context, tx *sql.Tx, versionID int64, withFindings bool, refs map[int64]string) (*report.Record, error) {
+func loadRecord(ctx context.Context, tx *Tx, versionID int64, withFindings bool, refs map[int64]string) (*report.Record, error) {
 	var recordJSON string
 	if err := tx.QueryRowContext(ctx, `SELECT record_json FROM versions WHERE id = ?`, versionID).Scan(&recordJSON); err != nil {
 		return nil, err
@@ -174,7 +175,7 @@ func loadRecord(ctx context.Context, tx *sql.Tx, versionID int64, withFindings b
 	if withFindings {
 		query = `SELECT rule, ok, detail, cell_ids, cells FROM (
 			SELECT 0 AS scope, ord, rule, ok, detail, cell_ids, NULL AS cells FROM version_checks WHERE version_id = ?1
-			UNION ALL SELECT 1, 0, rule, ok, detail, NULL, cells FROM findings WHERE version_id = ?1)
+			UNION ALL SELECT 1, 0, rule, ok, detail, NULL, cells FROM findings WHERE version_id = ?1) c
 			ORDER BY scope, ord, rule`
 	}
 	checks, err := tx.QueryContext(ctx, query, versionID)
@@ -216,7 +217,7 @@ var viewOrder = map[string]string{
 }
 
 // Table implements Store.
-func (s *SQLite) Table(ctx context.Context, view string, f Filter, fn func(header []string, row []any) error) error {
+func (s *DB) Table(ctx context.Context, view string, f Filter, fn func(header []string, row []any) error) error {
 	if !slices.Contains(Views, view) {
 		return fmt.Errorf("no view %q (views: %s)", view, strings.Join(Views, ", "))
 	}
@@ -236,13 +237,17 @@ func (s *SQLite) Table(ctx context.Context, view string, f Filter, fn func(heade
 	if order := viewOrder[view]; order != "" {
 		query += " ORDER BY " + order
 	}
-	return s.readTx(ctx, func(tx *sql.Tx) error {
+	return s.readTx(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return s.wrap(err)
 		}
 		defer rows.Close()
 		header, err := rows.Columns()
+		if err != nil {
+			return s.wrap(err)
+		}
+		numeric, err := numericColumns(rows)
 		if err != nil {
 			return s.wrap(err)
 		}
@@ -255,6 +260,7 @@ func (s *SQLite) Table(ctx context.Context, view string, f Filter, fn func(heade
 			if err := rows.Scan(ptrs...); err != nil {
 				return s.wrap(err)
 			}
+			plainNumbers(vals, numeric)
 			if err := fn(header, vals); err != nil {
 				return err
 			}
@@ -268,17 +274,17 @@ func checkFilter(f Filter, cond string, args []any) (string, []any) {
 		cond += " AND ok = 0"
 	}
 	if f.Rule != "" {
-		cond += " AND substr(rule, 1, length(?)) = ?"
-		args = append(args, f.Rule, f.Rule)
+		cond += " AND instr(rule, ?) = 1"
+		args = append(args, f.Rule)
 	}
 	return cond, args
 }
 
 // Checks implements Store.
-func (s *SQLite) Checks(ctx context.Context, f Filter, fn func(CheckRow) error) error {
+func (s *DB) Checks(ctx context.Context, f Filter, fn func(CheckRow) error) error {
 	cond, args := reportFilter(f, "report_id")
 	cond, args = checkFilter(f, cond, args)
-	return s.readTx(ctx, func(tx *sql.Tx) error {
+	return s.readTx(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT report_id, coalesce(organ, ''), coalesce(region, ''), coalesce(year, 0),
 			scope, rule, ok, detail, cells, coalesce(other_report_id, 0), share FROM checks WHERE `+cond+` ORDER BY `+viewOrder["checks"], args...)
 		if err != nil {
@@ -306,6 +312,36 @@ func (s *SQLite) Checks(ctx context.Context, f Filter, fn func(CheckRow) error) 
 		}
 		return s.wrap(rows.Err())
 	})
+}
+
+// numericColumns says which of the rows' columns are NUMERIC.
+func numericColumns(rows *sql.Rows) ([]bool, error) {
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(types))
+	for i, t := range types {
+		out[i] = strings.EqualFold(t.DatabaseTypeName(), "NUMERIC")
+	}
+	return out, nil
+}
+
+// plainNumbers gives the NUMERIC values that a driver returns as text
+// (PostgreSQL's) as SQLite's returns them: an int64 for a whole number, else a
+// float64, so that exports print the same figures whatever the engine.
+func plainNumbers(vals []any, numeric []bool) {
+	for i, v := range vals {
+		text, ok := v.(string)
+		if !ok || !numeric[i] {
+			continue
+		}
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+			vals[i] = n
+		} else if f, err := strconv.ParseFloat(text, 64); err == nil {
+			vals[i] = f
+		}
+	}
 }
 
 type querier interface {
@@ -336,11 +372,11 @@ func queryInts(ctx context.Context, q querier, query string, args ...any) ([]int
 // whose title says only 天元区).
 func regionCondition(region string) (string, []any) {
 	if strings.Trim(region, "0123456789") == "" {
-		return "substr(v.region_code, 1, length(?)) = ?", []any{region, region}
+		return "instr(v.region_code, ?) = 1", []any{region}
 	}
 	if _, code, rest := report.SplitOrgan(region); code != "" && rest == "" {
 		prefix := report.RegionPrefix(code)
-		return "(instr(v.region, ?) > 0 OR substr(v.region_code, 1, length(?)) = ?)", []any{region, prefix, prefix}
+		return "(instr(v.region, ?) > 0 OR instr(v.region_code, ?) = 1)", []any{region, prefix}
 	}
 	return "instr(v.region, ?) > 0", []any{region}
 }

@@ -30,7 +30,7 @@ const reparseBatch = 100
 //
 // Documents that were not reports or failed are parsed again; one that is now a
 // report is stored as ingest would store it.
-func (s *SQLite) Reparse(ctx context.Context, opts ReparseOptions) (ReparseStats, error) {
+func (s *DB) Reparse(ctx context.Context, opts ReparseOptions) (ReparseStats, error) {
 	var st ReparseStats
 	versions, err := queryInts(ctx, s.db, `SELECT id FROM versions ORDER BY id`)
 	if err != nil {
@@ -87,7 +87,7 @@ type derivation struct {
 
 // derive loads the raw bytes of the first document the condition selects whose
 // bytes can be read, and parses them.
-func (s *SQLite) derive(ctx context.Context, opts ReparseOptions, where string, arg int64) (derivation, error) {
+func (s *DB) derive(ctx context.Context, opts ReparseOptions, where string, arg int64) (derivation, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, uri, sha256, coalesce(media_type, ''), size, fetched_at,
 		coalesce(warc_file, ''), coalesce(warc_offset, 0), coalesce(region, '') FROM documents WHERE `+where, arg)
 	if err != nil {
@@ -130,7 +130,7 @@ func (s *SQLite) derive(ctx context.Context, opts ReparseOptions, where string, 
 }
 
 // rawBytes reads a document's raw bytes, or says why they cannot be read.
-func (s *SQLite) rawBytes(ctx context.Context, load Loader, doc Document) ([]byte, string, error) {
+func (s *DB) rawBytes(ctx context.Context, load Loader, doc Document) ([]byte, string, error) {
 	if doc.Location.WARCFile != "" {
 		if load == nil {
 			return nil, "raw bytes not available: " + doc.Location.WARCFile + " (no WARC reader)", nil
@@ -152,8 +152,10 @@ func (s *SQLite) rawBytes(ctx context.Context, load Loader, doc Document) ([]byt
 	return data, "", nil
 }
 
-func (s *SQLite) applyVersions(ctx context.Context, opts ReparseOptions, derived []derivation, st *ReparseStats) error {
-	w, err := s.begin(ctx)
+func (s *DB) applyVersions(ctx context.Context, opts ReparseOptions, derived []derivation, st *ReparseStats) error {
+	// A version may move to another organ's report: no other writer may write
+	// meanwhile.
+	w, err := s.begin(ctx, nil, true)
 	if err != nil {
 		return err
 	}
@@ -308,8 +310,8 @@ func sameCell(x, y report.Cell) bool {
 	return x.Value == nil || *x.Value == *y.Value
 }
 
-func (s *SQLite) applyDocuments(ctx context.Context, opts ReparseOptions, derived []derivation, st *ReparseStats) error {
-	w, err := s.begin(ctx)
+func (s *DB) applyDocuments(ctx context.Context, opts ReparseOptions, derived []derivation, st *ReparseStats) error {
+	w, err := s.begin(ctx, nil, true)
 	if err != nil {
 		return err
 	}

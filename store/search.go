@@ -42,9 +42,9 @@ const stampSQL = `v.id || ':' || substr(v.content_hash, 1, 16) || ':' || coalesc
 	(SELECT group_concat(f.rule, ' ' ORDER BY f.rule) FROM findings f WHERE f.version_id = v.id AND f.ok = 0), '')`
 
 // SearchStamps returns the stamp of every report the archive holds, by report id.
-func (s *SQLite) SearchStamps(ctx context.Context) (map[int64]string, error) {
+func (s *DB) SearchStamps(ctx context.Context) (map[int64]string, error) {
 	out := map[int64]string{}
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
+	err := s.readTx(ctx, func(tx *Tx) error {
 		return s.wrap(eachRow(ctx, tx, `SELECT r.id, `+stampSQL+`
 			FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id`, nil, func(rows *sql.Rows) error {
 			var id int64
@@ -64,12 +64,12 @@ const searchChunk = 500
 
 // SearchDocs calls fn with the document of each of the given reports, in report
 // id order. Reports the archive does not hold (any more) are left out.
-func (s *SQLite) SearchDocs(ctx context.Context, reportIDs []int64, fn func(SearchDoc) error) error {
+func (s *DB) SearchDocs(ctx context.Context, reportIDs []int64, fn func(SearchDoc) error) error {
 	ids := append([]int64(nil), reportIDs...)
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	for start := 0; start < len(ids); start += searchChunk {
 		var docs []SearchDoc
-		err := s.readTx(ctx, func(tx *sql.Tx) error {
+		err := s.readTx(ctx, func(tx *Tx) error {
 			var err error
 			docs, err = searchDocs(ctx, tx, ids[start:min(start+searchChunk, len(ids))])
 			return s.wrap(err)
@@ -86,7 +86,7 @@ func (s *SQLite) SearchDocs(ctx context.Context, reportIDs []int64, fn func(Sear
 	return nil
 }
 
-func searchDocs(ctx context.Context, tx *sql.Tx, ids []int64) ([]SearchDoc, error) {
+func searchDocs(ctx context.Context, tx *Tx, ids []int64) ([]SearchDoc, error) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
@@ -177,7 +177,7 @@ func searchDocs(ctx context.Context, tx *sql.Tx, ids []int64) ([]SearchDoc, erro
 }
 
 // eachRow calls fn with each row of a query.
-func eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
+func eachRow(ctx context.Context, tx *Tx, query string, args []any, fn func(*sql.Rows) error) error {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
@@ -209,7 +209,7 @@ func rowLabels(format string) []report.Key {
 
 // SearchHeld returns which of the given reports the archive holds, so that a
 // search can leave out what an index not yet brought up to date still lists.
-func (s *SQLite) SearchHeld(ctx context.Context, reportIDs []int64) (map[int64]bool, error) {
+func (s *DB) SearchHeld(ctx context.Context, reportIDs []int64) (map[int64]bool, error) {
 	held := map[int64]bool{}
 	for start := 0; start < len(reportIDs); start += searchChunk {
 		chunk := reportIDs[start:min(start+searchChunk, len(reportIDs))]

@@ -8,7 +8,7 @@ import (
 	"gongkai/report"
 )
 
-func searchDocsByID(t *testing.T, s *SQLite, ids ...int64) map[int64]SearchDoc {
+func searchDocsByID(t *testing.T, s *DB, ids ...int64) map[int64]SearchDoc {
 	t.Helper()
 	out := map[int64]SearchDoc{}
 	var order []int64
@@ -26,7 +26,7 @@ func searchDocsByID(t *testing.T, s *SQLite, ids ...int64) map[int64]SearchDoc {
 	return out
 }
 
-func stamps(t *testing.T, s *SQLite) map[int64]string {
+func stamps(t *testing.T, s *DB) map[int64]string {
 	t.Helper()
 	st, err := s.SearchStamps(context.Background())
 	if err != nil {

@@ -108,11 +108,11 @@ var afterMigration = map[int]func(context.Context, *sql.Tx) error{
 // SchemaVersion is the schema this code creates and upgrades to.
 func SchemaVersion() int { return len(migrations()) }
 
-// SQLite is the archive in one SQLite file (WAL mode: one writer and any number of
-// readers, across processes).
-type SQLite struct {
-	db   *sql.DB
-	path string
+// DB is the archive in a SQL database: a SQLite file (WAL mode: one writer and
+// any number of readers, across processes), or another Engine's.
+type DB struct {
+	db *Conn
+	e  Engine
 
 	// keys caches the committed cell_keys ids: a write transaction starts from a
 	// copy and adds the keys it created only when it commits.
@@ -120,24 +120,56 @@ type SQLite struct {
 	keys   map[cellKey]int64
 }
 
-var _ Store = (*SQLite)(nil)
+var _ Store = (*DB)(nil)
+
+// OpenEngine opens the archive in an engine's database, creating or upgrading
+// its schema. The archive closes the engine's pool when it is closed.
+func OpenEngine(ctx context.Context, e Engine) (*DB, error) {
+	if err := e.Migrate(ctx); err != nil {
+		e.DB().Close()
+		return nil, err
+	}
+	return newDB(e), nil
+}
+
+func newDB(e Engine) *DB {
+	return &DB{db: &Conn{e.DB(), e}, e: e, keys: map[cellKey]int64{}}
+}
 
 // Open opens the archive in dataDir, creating the folder and the database if they
 // do not exist and upgrading an older schema. A file at the database path that is
 // not a gongkai archive is refused with an error naming it, and left as it is.
-func Open(dataDir string) (*SQLite, error) {
+func Open(dataDir string) (*DB, error) {
 	return openAt(dataDir, true, SchemaVersion())
 }
 
 // OpenExisting opens the archive in dataDir like Open, but returns an error
 // wrapping ErrNoArchive when there is none yet rather than creating it.
-func OpenExisting(dataDir string) (*SQLite, error) {
+func OpenExisting(dataDir string) (*DB, error) {
 	return openAt(dataDir, false, SchemaVersion())
 }
 
+// sqliteEngine is the Engine of an archive in one SQLite file.
+type sqliteEngine struct {
+	db    *sql.DB
+	path  string
+	fresh bool // the file was absent or empty
+	upTo  int  // the schema to migrate to (tests create older archives)
+}
+
+func (e *sqliteEngine) DB() *sql.DB                { return e.db }
+func (e *sqliteEngine) Name() string               { return e.path }
+func (e *sqliteEngine) Rebind(query string) string { return query }
+func (e *sqliteEngine) Retry(error) bool           { return false }
+func (e *sqliteEngine) Full(err error) bool        { return isFull(err) }
+
+// Lock takes no locks: a transaction takes SQLite's write lock when it begins
+// (_txlock=immediate), so writers never overlap.
+func (e *sqliteEngine) Lock(context.Context, *sql.Tx, []int64, bool) error { return nil }
+
 // openAt opens the archive migrated up to schema version upTo (tests create older
 // archives with it).
-func openAt(dataDir string, create bool, upTo int) (*SQLite, error) {
+func openAt(dataDir string, create bool, upTo int) (*DB, error) {
 	path := filepath.Join(dataDir, DBFile)
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("%s: the data folder's path may not contain ? or #", path)
@@ -167,22 +199,21 @@ func openAt(dataDir string, create bool, upTo int) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	s := &SQLite{db: db, path: path, keys: map[cellKey]int64{}}
-	if err := s.migrate(context.Background(), fresh, upTo); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return s, nil
+	return OpenEngine(context.Background(), &sqliteEngine{db: db, path: path, fresh: fresh, upTo: upTo})
 }
 
-// Path is the database file.
-func (s *SQLite) Path() string { return s.path }
+// Name is the database as messages name it: the SQLite file, or the server.
+func (s *DB) Name() string { return s.e.Name() }
+
+// Engine is the database the archive is in.
+func (s *DB) Engine() Engine { return s.e }
 
 // Close closes the database.
-func (s *SQLite) Close() error { return s.db.Close() }
+func (s *DB) Close() error { return s.e.DB().Close() }
 
-// DB gives read access for tools that query the views directly (tests, a server).
-func (s *SQLite) DB() *sql.DB { return s.db }
+// SQL gives access for tools that query the views directly (tests, a server),
+// with ? placeholders whatever the engine.
+func (s *DB) SQL() *Conn { return s.db }
 
 var sqliteHeader = []byte("SQLite format 3\x00")
 
@@ -234,13 +265,13 @@ func checkFile(path string) (fresh bool, err error) {
 // migrate brings the schema up to version upTo, one migration per transaction. Two
 // processes opening an old archive at once both try; the write lock serialises
 // them and the second sees the new version and skips the step.
-func (s *SQLite) migrate(ctx context.Context, fresh bool, upTo int) error {
-	for _, m := range migrations()[:upTo] {
-		if err := s.migrateStep(ctx, m, fresh); err != nil {
+func (s *sqliteEngine) Migrate(ctx context.Context) error {
+	for _, m := range migrations()[:s.upTo] {
+		if err := s.migrateStep(ctx, m, s.fresh); err != nil {
 			return fmt.Errorf("%s: upgrading the archive to schema %d (%s): %w", s.path, m.version, m.name, err)
 		}
 	}
-	if upTo < SchemaVersion() {
+	if s.upTo < SchemaVersion() {
 		return nil // an older archive, for the tests: its views stay as that schema had them
 	}
 	if err := s.syncViews(ctx); err != nil {
@@ -253,7 +284,7 @@ func (s *SQLite) migrate(ctx context.Context, fresh bool, upTo int) error {
 // are dropped and created again in one transaction. The views hold no data, so
 // this loses nothing; an archive written by an older gongkai gets the views that
 // outside tools can read.
-func (s *SQLite) syncViews(ctx context.Context) error {
+func (s *sqliteEngine) syncViews(ctx context.Context) error {
 	want := publicViews()
 	same, err := s.viewsAre(ctx, s.db, want)
 	if err != nil || same {
@@ -281,7 +312,9 @@ func (s *SQLite) syncViews(ctx context.Context) error {
 }
 
 // viewsAre reports whether the archive's views are exactly want.
-func (s *SQLite) viewsAre(ctx context.Context, q querier, want []publicView) (bool, error) {
+func (s *sqliteEngine) viewsAre(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, want []publicView) (bool, error) {
 	rows, err := q.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'view'`)
 	if err != nil {
 		return false, err
@@ -309,7 +342,7 @@ func (s *SQLite) viewsAre(ctx context.Context, q querier, want []publicView) (bo
 	return true, nil
 }
 
-func (s *SQLite) migrateStep(ctx context.Context, m migration, fresh bool) error {
+func (s *sqliteEngine) migrateStep(ctx context.Context, m migration, fresh bool) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -39,6 +39,7 @@ var newerThan331 = []struct {
 }
 
 func TestViewsRunOnSQLite331(t *testing.T) {
+	sqliteOnly(t)
 	for _, v := range publicViews() {
 		for _, f := range newerThan331 {
 			if loc := regexp.MustCompile(f.pattern).FindStringIndex(v.sql); loc != nil {
@@ -64,6 +65,7 @@ func TestViewsRunOnSQLite331(t *testing.T) {
 }
 
 func TestViewsAreTheDocumentedOnes(t *testing.T) {
+	sqliteOnly(t)
 	var names []string
 	for _, v := range publicViews() {
 		names = append(names, v.name)
@@ -76,6 +78,7 @@ func TestViewsAreTheDocumentedOnes(t *testing.T) {
 // An archive whose views are not those of views.sql (written by an older gongkai,
 // or changed by hand) gets them back when it is opened, and keeps its data.
 func TestOpenRestoresTheViews(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	s, err := Open(dir)
 	if err != nil {
@@ -91,7 +94,7 @@ func TestOpenRestoresTheViews(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	same, err := s.viewsAre(t.Context(), s.db, publicViews())
+	same, err := s.e.(*sqliteEngine).viewsAre(t.Context(), s.e.DB(), publicViews())
 	if err != nil || !same {
 		t.Fatalf("views after reopening: same %v, %v", same, err)
 	}

@@ -23,7 +23,7 @@ var ErrNotFound = errors.New("not found")
 // OpenReadOnly opens an existing archive for reading only, as the server does while
 // a crawl may be writing (WAL lets both go on). An archive of an older schema is
 // upgraded first, through a normal connection that is closed again.
-func OpenReadOnly(dataDir string) (*SQLite, error) {
+func OpenReadOnly(dataDir string) (*DB, error) {
 	path := filepath.Join(dataDir, DBFile)
 	fresh, err := checkFile(path)
 	switch {
@@ -49,7 +49,7 @@ func OpenReadOnly(dataDir string) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	return &SQLite{db: db, path: path, keys: map[cellKey]int64{}}, nil
+	return newDB(&sqliteEngine{db: db, path: path}), nil
 }
 
 // ReportInfo is a report's latest version as lists show it.
@@ -135,16 +135,17 @@ type RegionYear struct {
 
 // Overview counts the archive's reports by year and region. It reads every
 // report's latest version twice (counting distinct organs takes its own pass).
-func (s *SQLite) Overview(ctx context.Context) (Overview, error) {
+func (s *DB) Overview(ctx context.Context) (Overview, error) {
 	var o Overview
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
+	err := s.readTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT coalesce(nullif(r.organ, ''), r.identity))
 			FROM logical_reports r WHERE r.latest_version_id IS NOT NULL`).Scan(&o.Organs)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT coalesce(max(g.full_name), max(v.region), ''), coalesce(v.region_code, ''), coalesce(v.year, 0), count(*),
-			sum(v.n_failed_checks > 0), sum(EXISTS (SELECT 1 FROM findings f WHERE f.version_id = v.id AND f.ok = 0)), max(v.stored_at)
+		rows, err := tx.QueryContext(ctx, `SELECT coalesce(max(g.full_name), max(v.region), ''), coalesce(max(v.region_code), ''), coalesce(v.year, 0), count(*),
+			sum(CASE WHEN v.n_failed_checks > 0 THEN 1 ELSE 0 END),
+			sum(CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.version_id = v.id AND f.ok = 0) THEN 1 ELSE 0 END), max(v.stored_at)
 			FROM logical_reports r JOIN versions v ON v.id = r.latest_version_id
 			LEFT JOIN regions g ON g.code = v.region_code
 			GROUP BY coalesce(v.region_code, '-' || coalesce(v.region, '')), v.year ORDER BY 2, 1, 3`)
@@ -240,17 +241,17 @@ type SourceInfo struct {
 // sources, the report's versions and the same organ's other years, and, for the
 // latest version, its findings; ErrNotFound if there is no such report or
 // version.
-func (s *SQLite) ReportVersion(ctx context.Context, id int64, version int) (*ReportDetail, error) {
+func (s *DB) ReportVersion(ctx context.Context, id int64, version int) (*ReportDetail, error) {
 	d := &ReportDetail{}
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
+	err := s.readTx(ctx, func(tx *Tx) error {
 		var organKey string
 		args := append(d.Info.scanArgs(), &d.Version, &d.VersionID, &d.StoredAt, &organKey, &d.Latest)
-		which := `v.id = r.latest_version_id`
+		which, params := `v.id = r.latest_version_id`, []any{id}
 		if version != 0 {
-			which = `v.report_id = r.id AND v.seq = ?2`
+			which, params = `v.report_id = r.id AND v.seq = ?2`, []any{id, version}
 		}
 		err := tx.QueryRowContext(ctx, `SELECT `+reportInfoColumns+`, v.seq, v.id, v.stored_at, coalesce(r.organ, ''), v.id = r.latest_version_id
-			FROM logical_reports r JOIN versions v ON `+which+` WHERE r.id = ?1`, id, version).Scan(args...)
+			FROM logical_reports r JOIN versions v ON `+which+` WHERE r.id = ?1`, params...).Scan(args...)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -294,7 +295,7 @@ func (s *SQLite) ReportVersion(ctx context.Context, id int64, version int) (*Rep
 	return d, s.wrap(err)
 }
 
-func versionsOf(ctx context.Context, tx *sql.Tx, reportID int64) ([]VersionInfo, error) {
+func versionsOf(ctx context.Context, tx *Tx, reportID int64) ([]VersionInfo, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT v.seq, v.id, v.stored_at, v.derived_at, v.source, v.parser_version,
 		coalesce(v.title, ''), coalesce(v.published, ''), v.n_cells, v.n_failed_checks, v.id = r.latest_version_id
 		FROM versions v JOIN logical_reports r ON r.id = v.report_id WHERE v.report_id = ? ORDER BY v.seq`, reportID)
@@ -314,7 +315,7 @@ func versionsOf(ctx context.Context, tx *sql.Tx, reportID int64) ([]VersionInfo,
 	return out, rows.Err()
 }
 
-func findingsOf(ctx context.Context, tx *sql.Tx, versionID, reportID int64) ([]CheckRow, error) {
+func findingsOf(ctx context.Context, tx *Tx, versionID, reportID int64) ([]CheckRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT rule, ok, detail, coalesce(cells, ''), coalesce(other_report_id, 0), share
 		FROM findings WHERE version_id = ? ORDER BY rule`, versionID)
 	if err != nil {
@@ -343,7 +344,7 @@ func findingsOf(ctx context.Context, tx *sql.Tx, versionID, reportID int64) ([]C
 }
 
 // comparedReports reads the reports that findings compared against.
-func comparedReports(ctx context.Context, tx *sql.Tx, findings []CheckRow) (map[int64]ReportInfo, error) {
+func comparedReports(ctx context.Context, tx *Tx, findings []CheckRow) (map[int64]ReportInfo, error) {
 	var ids []any
 	for _, f := range findings {
 		if f.OtherReportID != 0 {
@@ -361,7 +362,7 @@ func comparedReports(ctx context.Context, tx *sql.Tx, findings []CheckRow) (map[
 	return out, err
 }
 
-func sourcesOf(ctx context.Context, tx *sql.Tx, versionID int64) ([]SourceInfo, error) {
+func sourcesOf(ctx context.Context, tx *Tx, versionID int64) ([]SourceInfo, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT uri, sha256, coalesce(media_type, ''), size, fetched_at, coalesce(gone_at, '')
 		FROM documents WHERE version_id = ? ORDER BY fetched_at, id`, versionID)
 	if err != nil {
@@ -381,7 +382,7 @@ func sourcesOf(ctx context.Context, tx *sql.Tx, versionID int64) ([]SourceInfo, 
 
 // unreadOf lists the documents linked from a version's sources (as the crawl's
 // frontier recorded the links) that are stored as failed: archived, unread.
-func unreadOf(ctx context.Context, tx *sql.Tx, versionID int64) ([]UnreadDocument, error) {
+func unreadOf(ctx context.Context, tx *Tx, versionID int64) ([]UnreadDocument, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT d.uri, d.sha256, coalesce(d.media_type, ''), d.size, d.fetched_at, coalesce(d.gone_at, ''), coalesce(d.reason, ''), coalesce(d.unread, '')
 		FROM documents d WHERE d.status = 'failed' AND d.uri IN (
 			SELECT q.url FROM crawl_queue q WHERE q.found_on IN (SELECT uri FROM documents WHERE version_id = ?))
@@ -446,7 +447,7 @@ type ReportCells struct {
 
 // ReportCells returns the reports the query selects, by region, organ and year,
 // with the cells it names.
-func (s *SQLite) ReportCells(ctx context.Context, q CellQuery) ([]ReportCells, error) {
+func (s *DB) ReportCells(ctx context.Context, q CellQuery) ([]ReportCells, error) {
 	var conds []string
 	var args []any
 	if len(q.Years) > 0 {
@@ -464,12 +465,12 @@ func (s *SQLite) ReportCells(ctx context.Context, q CellQuery) ([]ReportCells, e
 		conds = append(conds, "r.organ = ?")
 		args = append(args, OrganKey(q.Organ))
 	}
-	where := "1"
+	where := "1 = 1"
 	if len(conds) > 0 {
 		where = strings.Join(conds, " AND ")
 	}
 	var out []ReportCells
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
+	err := s.readTx(ctx, func(tx *Tx) error {
 		infos, err := reportInfos(ctx, tx, where+` ORDER BY v.region, v.organ, v.year, r.id`, args...)
 		if err != nil {
 			return err
@@ -499,7 +500,7 @@ func (s *SQLite) ReportCells(ctx context.Context, q CellQuery) ([]ReportCells, e
 }
 
 // cellKeyIDs maps the cell_keys ids of the given references to them.
-func cellKeyIDs(ctx context.Context, tx *sql.Tx, refs []string) (map[int64]string, error) {
+func cellKeyIDs(ctx context.Context, tx *Tx, refs []string) (map[int64]string, error) {
 	out := map[int64]string{}
 	for _, ref := range refs {
 		parts := strings.SplitN(ref, ".", 3)
@@ -522,7 +523,7 @@ func cellKeyIDs(ctx context.Context, tx *sql.Tx, refs []string) (map[int64]strin
 
 // cellValues reads the given cells of the latest versions of the reports that the
 // condition on r and v selects.
-func cellValues(ctx context.Context, tx *sql.Tx, where string, args []any, keyIDs map[int64]string) (map[int64]map[string]float64, error) {
+func cellValues(ctx context.Context, tx *Tx, where string, args []any, keyIDs map[int64]string) (map[int64]map[string]float64, error) {
 	keyArgs := make([]any, 0, len(keyIDs))
 	for id := range keyIDs {
 		keyArgs = append(keyArgs, id)
@@ -570,9 +571,9 @@ type Original struct {
 // Original returns the raw bytes (or their WARC location) of the document with this
 // SHA-256 digest; ErrNotFound if the archive holds none. A WARC location that is not
 // a plain file name is refused.
-func (s *SQLite) Original(ctx context.Context, sha256 string) (*Original, error) {
+func (s *DB) Original(ctx context.Context, sha256 string) (*Original, error) {
 	o := &Original{}
-	err := s.readTx(ctx, func(tx *sql.Tx) error {
+	err := s.readTx(ctx, func(tx *Tx) error {
 		var warcFile sql.NullString
 		var offset sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT d.uri, d.sha256, coalesce(d.media_type, ''), d.size, d.warc_file, d.warc_offset, b.data

@@ -15,8 +15,8 @@ import (
 
 // writer is one write transaction.
 type writer struct {
-	s   *SQLite
-	tx  *sql.Tx
+	s   *DB
+	tx  *Tx
 	now string
 	// keys is the cell_keys cache as the transaction began; newKeys are the rows
 	// this transaction added, which join the shared cache only if it commits;
@@ -30,13 +30,19 @@ type writer struct {
 	// peerCache keeps the peer search of a version within one item: the search
 	// that offers a new version's text to its peers also gives its own finding.
 	peerCache map[int64][]peer
-	stmts     map[string]*sql.Stmt
+	stmts     map[string]stmt
 	done      bool
 }
 
-func (s *SQLite) begin(ctx context.Context) (*writer, error) {
+// begin starts a write transaction holding the locks (see Engine.Lock),
+// or every writer's when exclusive.
+func (s *DB) begin(ctx context.Context, locks []int64, exclusive bool) (*writer, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
+		return nil, s.wrap(err)
+	}
+	if err := s.e.Lock(ctx, tx.tx, locks, exclusive); err != nil {
+		tx.Rollback()
 		return nil, s.wrap(err)
 	}
 	s.keysMu.Lock()
@@ -45,7 +51,7 @@ func (s *SQLite) begin(ctx context.Context) (*writer, error) {
 	return &writer{
 		s: s, tx: tx, now: time.Now().UTC().Format(time.RFC3339),
 		keys: keys, newKeys: map[cellKey]int64{}, itemKeys: map[cellKey]int64{},
-		affected: map[int64]scope{}, fresh: map[int64]*facts{}, peerCache: map[int64][]peer{}, stmts: map[string]*sql.Stmt{},
+		affected: map[int64]scope{}, fresh: map[int64]*facts{}, peerCache: map[int64][]peer{}, stmts: map[string]stmt{},
 	}, nil
 }
 
@@ -99,12 +105,10 @@ func (w *writer) item(ctx context.Context, fn func() error) error {
 }
 
 func (w *writer) insertReport(ctx context.Context, identity, organ string, year int) (int64, error) {
-	r, err := w.exec(ctx, `INSERT INTO logical_reports (identity, organ, year) VALUES (?, ?, ?)`,
-		identity, nullString(organ), nullInt(year))
-	if err != nil {
-		return 0, err
-	}
-	return r.LastInsertId()
+	var id int64
+	err := w.queryRow(ctx, `INSERT INTO logical_reports (identity, organ, year) VALUES (?, ?, ?) RETURNING id`,
+		identity, nullString(organ), nullInt(year)).Scan(&id)
+	return id, err
 }
 
 // addVersion stores a prepared record as the report's newest version and makes it
@@ -115,19 +119,16 @@ func (w *writer) addVersion(ctx context.Context, reportID int64, p *prepared, pa
 		return 0, 0, err
 	}
 	rec := p.rec
-	r, err := w.exec(ctx, `INSERT INTO versions
+	var versionID int64
+	err := w.queryRow(ctx, `INSERT INTO versions
 		(report_id, seq, content_hash, parser_version, stored_at, derived_at, source,
 		 title, organ, region, region_code, department, year, published, format,
 		 n_cells, n_checks, n_failed_checks, n_warnings, record_json, medium)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		reportID, seq, p.hash, parserVersion, w.now, w.now, rec.Source,
 		nullString(rec.Title), nullString(rec.Organ), nullString(rec.Region), nullString(rec.RegionCode),
 		nullString(rec.Department), nullInt(rec.Year), nullString(rec.Published), rec.Format,
-		len(rec.Cells), len(rec.Checks), p.failedChecks, len(rec.Warnings), p.recordJSON, nullString(rec.Medium))
-	if err != nil {
-		return 0, 0, err
-	}
-	versionID, err := r.LastInsertId()
+		len(rec.Cells), len(rec.Checks), p.failedChecks, len(rec.Warnings), p.recordJSON, nullString(rec.Medium)).Scan(&versionID)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -174,7 +175,7 @@ func addRegion(ctx context.Context, exec func(context.Context, string, ...any) (
 		if !ok {
 			return nil
 		}
-		if _, err := exec(ctx, `INSERT OR IGNORE INTO regions (code, name, full_name, parent_code, level) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := exec(ctx, `INSERT INTO regions (code, name, full_name, parent_code, level) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			code, name, full, nullString(report.RegionParent(code)), report.RegionLevel(code)); err != nil {
 			return err
 		}
@@ -283,13 +284,13 @@ func (w *writer) insertMany(ctx context.Context, into string, columns, rows int,
 
 // stmt returns the statement for a query, prepared once per transaction: the
 // driver would otherwise parse and plan every statement each time it runs.
-func (w *writer) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+func (w *writer) stmt(ctx context.Context, query string) (stmt, error) {
 	if st, ok := w.stmts[query]; ok {
 		return st, nil
 	}
 	st, err := w.tx.PrepareContext(ctx, query)
 	if err != nil {
-		return nil, err
+		return stmt{}, err
 	}
 	w.stmts[query] = st
 	return st, nil
@@ -371,9 +372,11 @@ func (w *writer) keyID(ctx context.Context, k cellKey) (int64, error) {
 		return 0, err
 	}
 	if !found {
-		var r sql.Result
-		if r, err = w.exec(ctx, `INSERT INTO cell_keys (tbl, row_key, col_key) VALUES (?, ?, ?)`, k.tbl, k.row, k.col); err == nil {
-			id, err = r.LastInsertId()
+		// Another writer may add the same key meanwhile: its row is then read.
+		err = w.queryRow(ctx, `INSERT INTO cell_keys (tbl, row_key, col_key) VALUES (?, ?, ?)
+			ON CONFLICT (tbl, row_key, col_key) DO NOTHING RETURNING id`, k.tbl, k.row, k.col).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = w.queryRow(ctx, `SELECT id FROM cell_keys WHERE tbl = ? AND row_key = ? AND col_key = ?`, k.tbl, k.row, k.col).Scan(&id)
 		}
 	}
 	if err == nil {

@@ -30,7 +30,7 @@ import (
 	"gongkai/store"
 )
 
-// Store is what the pages read of the archive; *store.SQLite implements it.
+// Store is what the pages read of the archive; *store.DB implements it.
 type Store interface {
 	Overview(ctx context.Context) (store.Overview, error)
 	ReportVersion(ctx context.Context, id int64, version int) (*store.ReportDetail, error)

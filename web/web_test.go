@@ -503,7 +503,7 @@ func TestArchiveRefusesForeignWARCPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rw.Close()
-	db := rw.DB()
+	db := rw.SQL()
 	for _, bad := range []string{"../gongkai.db", "/etc/passwd", "../../../../etc/passwd"} {
 		if _, err := db.Exec(`UPDATE documents SET warc_file = ? WHERE sha256 = ?`, bad, f.shas["jus2021"]); err != nil {
 			t.Fatal(err)

@@ -18,7 +18,7 @@ import (
 func init() {
 	commands["checks"] = command{
 		summary: "list the check results and findings across the archive",
-		usage: usageText("gongkai checks [--failed] [--rule PREFIX] [--year Y] [--region R] [--json] [--data DIR]",
+		usage: usageText("gongkai checks [--failed] [--rule PREFIX] [--year Y] [--region R] [--json] [--data DIR] [--database URL]",
 			"Lists, for the latest version of every report, the accounting identities of the",
 			"report (t3_balance, t3_row_total, t3_outcomes, t4_sum) and the findings across",
 			"reports: carry_chain (上年结转 = last year's 结转下年度), in_force_chain (现行有效 =",
@@ -46,6 +46,7 @@ func init() {
 func runChecks(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("checks", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	database := databaseFlag(fs)
 	failed := fs.Bool("failed", false, "")
 	rule := fs.String("rule", "", "")
 	year := fs.Int("year", 0, "")
@@ -58,7 +59,7 @@ func runChecks(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gongkai checks: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	s, ok := openArchive("checks", *dataDir, stderr)
+	s, ok := openArchive("checks", *dataDir, *database, stderr)
 	if !ok {
 		return exitFailed
 	}

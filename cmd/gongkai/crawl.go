@@ -30,7 +30,7 @@ import (
 func init() {
 	commands["crawl"] = command{
 		summary: "find, archive and store the reports of the configured portals",
-		usage: usageText("gongkai crawl --config FILE [--data DIR] [--schedule CRON] [--wait] [--json]",
+		usage: usageText("gongkai crawl --config FILE [--data DIR] [--database URL] [--schedule CRON] [--wait] [--json]",
 			"       gongkai crawl --status --config FILE [--data DIR] [--runs N]",
 			"Crawls every [[portals]] entry of the configuration file: discovers the annual-report",
 			"columns and list pages, fetches report pages and their attachments politely, archives",
@@ -52,6 +52,7 @@ func init() {
 			"Flags:",
 			"  --config FILE     the configuration file (see config.example.toml); required",
 			"  --data DIR        the data folder (overrides [storage] data)",
+			"  --database URL    the archive's PostgreSQL database (overrides [storage] database)",
 			"  --schedule CRON   crawl now, then stay running and crawl on this schedule, e.g.",
 			"                    \"0 2 * * *\" (02:00 every day; overrides [crawl] schedule)",
 			"  --wait            wait for the crawl that holds the data folder, instead of exiting",
@@ -69,6 +70,7 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	configPath := fs.String("config", "", "")
 	dataDir := fs.String("data", "", "")
+	database := databaseFlag(fs)
 	schedule := fs.String("schedule", "", "")
 	asJSON := fs.Bool("json", false, "")
 	status := fs.Bool("status", false, "")
@@ -98,11 +100,14 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 	if *dataDir != "" {
 		cfg.Storage.Data = *dataDir
 	}
+	if *database != "" {
+		cfg.Storage.Database = *database
+	}
 	if *schedule != "" {
 		cfg.Crawl.Schedule = *schedule
 	}
 	if *status {
-		st, err := store.OpenExisting(cfg.Storage.Data)
+		st, err := openStore(context.Background(), cfg.Storage.Data, cfg.Storage.Database, openExisting)
 		if err != nil {
 			fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
 			return exitFailed
@@ -154,7 +159,7 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 		return exitFailed
 	}
 	defer lock.Release()
-	st, err := store.Open(cfg.Storage.Data)
+	st, err := openStore(ctx, cfg.Storage.Data, cfg.Storage.Database, openCreate)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
 		return exitFailed
@@ -388,7 +393,7 @@ func (p *progressPrinter) show(pr crawl.Progress) {
 // URL. An attachment waits for its turn as a reference to the archive, not as
 // its bytes, so that a crawl that finds many holds little memory.
 type storeSink struct {
-	st      *store.SQLite
+	st      *store.DB
 	warcDir string
 	// regions are the region codes of the portals, by name: where a report whose
 	// own text names no region is placed.
@@ -410,7 +415,7 @@ const (
 	sinkParsers = 2 // one may be reading a scan while the other reads a PDF or a Word file
 )
 
-func newStoreSink(st *store.SQLite, warcDir string, regions map[string]string) *storeSink {
+func newStoreSink(st *store.DB, warcDir string, regions map[string]string) *storeSink {
 	return &storeSink{st: st, warcDir: warcDir, regions: regions, slots: make(chan struct{}, sinkParsers)}
 }
 

@@ -40,16 +40,16 @@ func BenchmarkCrawl(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("warc", func(b *testing.B) {
-		benchCrawl(b, portals, func(*store.SQLite, *archive.Archive) crawl.Sink { return ackSink{} })
+		benchCrawl(b, portals, func(*store.DB, *archive.Archive) crawl.Sink { return ackSink{} })
 	})
 	b.Run("ingest", func(b *testing.B) {
-		benchCrawl(b, portals, func(st *store.SQLite, arch *archive.Archive) crawl.Sink {
+		benchCrawl(b, portals, func(st *store.DB, arch *archive.Archive) crawl.Sink {
 			return newStoreSink(st, arch.Dir(), nil)
 		})
 	})
 }
 
-func benchCrawl(b *testing.B, portals []crawl.Portal, sink func(*store.SQLite, *archive.Archive) crawl.Sink) {
+func benchCrawl(b *testing.B, portals []crawl.Portal, sink func(*store.DB, *archive.Archive) crawl.Sink) {
 	const parallelism = 4
 	opts := crawl.Options{
 		UserAgent: "gongkai-bench", Parallelism: parallelism, HostParallelism: parallelism, MaxDepth: 10,
@@ -113,8 +113,8 @@ func (ackSink) Flush(context.Context) error { return nil }
 
 func (ackSink) Gone(context.Context, string, int) error { return nil }
 
-func fetchedURLs(b *testing.B, st *store.SQLite) []string {
-	rows, err := st.DB().Query(`SELECT url FROM crawl_queue WHERE outcome IN ('report', 'list', 'not a report', 'look-alike')`)
+func fetchedURLs(b *testing.B, st *store.DB) []string {
+	rows, err := st.SQL().Query(`SELECT url FROM crawl_queue WHERE outcome IN ('report', 'list', 'not a report', 'look-alike')`)
 	if err != nil {
 		b.Fatal(err)
 	}

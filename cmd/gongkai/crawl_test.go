@@ -355,7 +355,6 @@ func countRows(t *testing.T, data, q string) int {
 		return 0
 	}
 	db := openDB(t, data)
-	defer db.Close()
 	var n int
 	if err := db.QueryRow(q).Scan(&n); err != nil {
 		return 0 // the schema may not be there yet
@@ -367,7 +366,6 @@ func countRows(t *testing.T, data, q string) int {
 func doneURLs(t *testing.T, data string) map[string]bool {
 	t.Helper()
 	db := openDB(t, data)
-	defer db.Close()
 	// A POST is one request per body, all at one URL: only GETs are told apart
 	// by their URL.
 	rows, err := db.Query(`SELECT url FROM crawl_queue WHERE outcome IN ('report', 'list', 'not a report', 'look-alike', 'unchanged')

@@ -12,7 +12,7 @@ import (
 
 // crawlState keeps the crawler's state in the archive's database: the crawler and
 // the store each keep their own types, and this is where they meet.
-type crawlState struct{ st *store.SQLite }
+type crawlState struct{ st *store.DB }
 
 var _ crawl.State = crawlState{}
 

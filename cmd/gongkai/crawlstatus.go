@@ -15,7 +15,7 @@ import (
 // printCrawlStatus shows the last runs per portal: pages, reports new, changed
 // and gone, each outcome's count, and for a portal that yielded no report the
 // path the crawl took and where it stopped.
-func printCrawlStatus(ctx context.Context, w io.Writer, st *store.SQLite, runs int) error {
+func printCrawlStatus(ctx context.Context, w io.Writer, st *store.DB, runs int) error {
 	list, err := st.CrawlRuns(ctx, runs)
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func printCrawlStatus(ctx context.Context, w io.Writer, st *store.SQLite, runs i
 
 // printPath shows how a crawl that found no report went: the list pages it read
 // and the URLs where it ended without content.
-func printPath(ctx context.Context, w io.Writer, st *store.SQLite, runID int64, portal string) error {
+func printPath(ctx context.Context, w io.Writer, st *store.DB, runID int64, portal string) error {
 	const shown = 12
 	lists, stops, err := st.CrawlPath(ctx, runID, portal, shown)
 	if err != nil {

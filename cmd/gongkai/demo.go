@@ -96,7 +96,7 @@ func demo(ctx context.Context, addr, data string, stdout, stderr io.Writer) int 
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "gongkai demo: crawled in %s; indexing and serving\n", time.Since(start).Round(100*time.Millisecond))
-	return serveArchive(ctx, "demo", ln, data, cfg.Serve.MinRequests, webPortals(cfg), stdout, stderr)
+	return serveArchive(ctx, "demo", ln, data, "", cfg.Serve.MinRequests, webPortals(cfg), stdout, stderr)
 }
 
 // demoConfig is a crawl of every in-scope portal of the running testsite,

@@ -17,7 +17,7 @@ import (
 func init() {
 	commands["export"] = command{
 		summary: "write the archive's records, cells or checks as JSON Lines or CSV",
-		usage: usageText("gongkai export --format csv|jsonl [--table 2|3|4|checks] [--wide] [--year Y] [--region R] [--no-bom] [--no-findings] [--data DIR]",
+		usage: usageText("gongkai export --format csv|jsonl [--table 2|3|4|checks] [--wide] [--year Y] [--region R] [--no-bom] [--no-findings] [--data DIR] [--database URL]",
 			"Writes the latest version of every report the filters select to standard output.",
 			"",
 			"jsonl: one canonical record per report and line, keys as in the report schema",
@@ -57,6 +57,7 @@ var csvHeaders = map[string]string{"tbl": "table", "row_key": "row", "col_key": 
 func runExport(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	database := databaseFlag(fs)
 	format := fs.String("format", "", "")
 	table := fs.String("table", "", "")
 	wide := fs.Bool("wide", false, "")
@@ -100,7 +101,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	default:
 		return usageError("--format csv or --format jsonl is needed")
 	}
-	s, ok := openArchive("export", *dataDir, stderr)
+	s, ok := openArchive("export", *dataDir, *database, stderr)
 	if !ok {
 		return exitFailed
 	}

@@ -283,7 +283,7 @@ func serving(t *testing.T, data string, every time.Duration) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr lockedBuffer
 	exited := make(chan int, 1)
-	go func() { exited <- serveArchive(ctx, "serve", ln, data, 10, nil, &stdout, &stderr) }()
+	go func() { exited <- serveArchive(ctx, "serve", ln, data, "", 10, nil, &stdout, &stderr) }()
 	t.Cleanup(func() {
 		cancel()
 		<-exited

@@ -19,7 +19,7 @@ import (
 func init() {
 	commands["index"] = command{
 		summary: "bring the search index up to date with the archive",
-		usage: usageText("gongkai index [--data DIR] [--rebuild]",
+		usage: usageText("gongkai index [--data DIR] [--database URL] [--rebuild]",
 			"Brings the search index (DIR/index/) up to date with the archive: indexes new reports",
 			"and new versions, indexes again the reports whose findings changed, and removes the",
 			"reports the archive no longer holds. ingest, crawl and reparse do this after they",
@@ -43,6 +43,7 @@ func init() {
 func runIndex(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	database := databaseFlag(fs)
 	rebuild := fs.Bool("rebuild", false, "")
 	if status, ok := parseFlags("index", fs, args, stdout, stderr); !ok {
 		return status
@@ -51,7 +52,7 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gongkai index: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	s, ok := openArchive("index", *dataDir, stderr)
+	s, ok := openArchive("index", *dataDir, *database, stderr)
 	if !ok {
 		return exitFailed
 	}
@@ -139,7 +140,7 @@ func indexDir(dataDir string) string { return filepath.Join(dataDir, "index") }
 
 // updateIndex brings the search index up to date with the archive; it builds the
 // index anew when asked, or when an older gongkai made it.
-func updateIndex(ctx context.Context, s *store.SQLite, dataDir string, rebuild bool, progress func(done, total int)) (index.SyncStats, error) {
+func updateIndex(ctx context.Context, s *store.DB, dataDir string, rebuild bool, progress func(done, total int)) (index.SyncStats, error) {
 	dir := indexDir(dataDir)
 	if !rebuild {
 		ix, err := index.Open(dir)
@@ -160,7 +161,7 @@ func updateIndex(ctx context.Context, s *store.SQLite, dataDir string, rebuild b
 // held by a gongkai serve that brings it up to date itself. Otherwise it says why
 // not on stderr (what was stored is kept: `gongkai index` catches the index up
 // later). note is what the command's summary adds, "" when the index was updated.
-func syncIndex(ctx context.Context, name string, s *store.SQLite, dataDir string, stderr io.Writer) (searchable bool, note string) {
+func syncIndex(ctx context.Context, name string, s *store.DB, dataDir string, stderr io.Writer) (searchable bool, note string) {
 	if server, ok := indexKeeper(dataDir); ok {
 		return true, keptBy(server)
 	}

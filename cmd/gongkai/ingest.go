@@ -27,7 +27,7 @@ import (
 func init() {
 	commands["ingest"] = command{
 		summary: "parse report files and store them in the archive",
-		usage: usageText("gongkai ingest [--data DIR] [--region R] [-v] PATH...",
+		usage: usageText("gongkai ingest [--data DIR] [--database URL] [--region R] [-v] PATH...",
 			"Reads each PATH (a file, or a folder read recursively, hidden files skipped),",
 			"parses it and stores the document, its raw bytes and its record in the archive",
 			"(DIR/gongkai.db). Bytes already stored under the same path are not parsed again.",
@@ -54,7 +54,7 @@ func init() {
 }
 
 // The data folder flag of every archive command.
-const dataFlagUsage = "  --data DIR   the data folder holding gongkai.db (default ./data)"
+const dataFlagUsage = "  --data DIR   the data folder holding gongkai.db (default ./data)\n" + databaseFlagUsage
 
 // defaultDataDir is the data folder when --data is not given. The crawler issue's
 // configuration file will supply it; until then it is ./data.
@@ -79,8 +79,8 @@ func parseFlags(name string, fs *flag.FlagSet, args []string, stdout, stderr io.
 }
 
 // openArchive opens the archive of a command that reads it, which must exist.
-func openArchive(name, dataDir string, stderr io.Writer) (*store.SQLite, bool) {
-	s, err := store.OpenExisting(dataDir)
+func openArchive(name, dataDir, database string, stderr io.Writer) (*store.DB, bool) {
+	s, err := openStore(context.Background(), dataDir, database, openExisting)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai %s: %v\n", name, err)
 		return nil, false
@@ -109,6 +109,7 @@ type fileResult struct {
 func runIngest(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	database := databaseFlag(fs)
 	verbose := fs.Bool("v", false, "")
 	regionFlag := fs.String("region", "", "")
 	if status, ok := parseFlags("ingest", fs, args, stdout, stderr); !ok {
@@ -123,7 +124,7 @@ func runIngest(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gongkai ingest: --region: %v\n", err)
 		return exitUsage
 	}
-	s, err := store.Open(*dataDir)
+	s, err := openStore(context.Background(), *dataDir, *database, openCreate)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai ingest: %v\n", err)
 		return exitFailed

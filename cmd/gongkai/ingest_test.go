@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -41,14 +40,14 @@ func copyFile(t *testing.T, from, to string) {
 	}
 }
 
-func openDB(t *testing.T, dataDir string) *sql.DB {
+func openDB(t *testing.T, dataDir string) *store.Conn {
 	t.Helper()
 	s, err := store.OpenExisting(dataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s.DB()
+	return s.SQL()
 }
 
 func TestIngestCorpus(t *testing.T) {
@@ -220,7 +219,6 @@ func TestIngestKilledMidway(t *testing.T) {
 	if reports < stored || reports >= files || partial != 0 || orphans != 0 {
 		t.Fatalf("after the kill: %d reports (%d seen committed), %d without all their rows, %d documents without a version", reports, stored, partial, orphans)
 	}
-	db.Close()
 
 	out, errs, status := gongkai(t, "ingest", "--data", data, in)
 	want := fmt.Sprintf("new %d, changed 0, unchanged %d, skipped 0 (not reports), failed 0\n", files-reports, reports)

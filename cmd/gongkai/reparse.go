@@ -16,7 +16,7 @@ import (
 func init() {
 	commands["reparse"] = command{
 		summary: "re-derive every stored record with the current parser",
-		usage: usageText("gongkai reparse [--data DIR] [-v]",
+		usage: usageText("gongkai reparse [--data DIR] [--database URL] [-v]",
 			"Parses again, from the raw bytes kept in the archive and without the network,",
 			"every stored report version and every document that was not a report or failed,",
 			"with this gongkai's parser ("+parse.Version+"). A version is updated in place (cells,",
@@ -50,6 +50,7 @@ var currentParser = store.Parser{
 func runReparse(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("reparse", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	database := databaseFlag(fs)
 	verbose := fs.Bool("v", false, "")
 	if status, ok := parseFlags("reparse", fs, args, stdout, stderr); !ok {
 		return status
@@ -58,7 +59,7 @@ func runReparse(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gongkai reparse: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
-	s, ok := openArchive("reparse", *dataDir, stderr)
+	s, ok := openArchive("reparse", *dataDir, *database, stderr)
 	if !ok {
 		return exitFailed
 	}

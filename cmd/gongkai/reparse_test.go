@@ -17,7 +17,7 @@ func TestReparseRestoresWhatAnOlderParserGotWrong(t *testing.T) {
 	}
 	// As an older parser would have stored it: one figure of 株洲's table 3 read
 	// wrongly, and the version marked with its parser.
-	if _, err := s.DB().Exec(`UPDATE version_cells SET raw = '7', value = 7 WHERE version_id = 3 AND ord = 20;
+	if _, err := s.SQL().Exec(`UPDATE version_cells SET raw = '7', value = 7 WHERE version_id = 3 AND ord = 20;
 		UPDATE versions SET parser_version = '0.0.1' WHERE id = 3`); err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func TestResearcherSession(t *testing.T) {
 	}
 	for _, v := range store.Views {
 		n := 0
-		if err := st.DB().QueryRowContext(context.Background(), "SELECT count(*) FROM "+v).Scan(&n); err != nil {
+		if err := st.SQL().QueryRowContext(context.Background(), "SELECT count(*) FROM "+v).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n == 0 {

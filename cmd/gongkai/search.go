@@ -20,7 +20,7 @@ import (
 func init() {
 	commands["search"] = command{
 		summary: "search the archived reports: Chinese full text, filters, facets",
-		usage: usageText("gongkai search [--data DIR] [--year Y|Y1-Y2] [--region R] [--organ O] [--format F]\n"+
+		usage: usageText("gongkai search [--data DIR] [--database URL] [--year Y|Y1-Y2] [--region R] [--organ O] [--format F]\n"+
 			"       [--failed-checks|--findings] [--sort relevance|date] [--limit N] [--page N] [--json] QUERY",
 			"Searches the index (DIR/index/) of the archive's reports and prints the reports",
 			"found, best first, with the passages that matched (【】 marks the words found) and",
@@ -95,6 +95,7 @@ var yearFlag = regexp.MustCompile(`^(\d{4})(?:\s*[-–]\s*(\d{4}))?$`)
 func runSearch(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	database := databaseFlag(fs)
 	year := fs.String("year", "", "")
 	var r index.Request
 	fs.StringVar(&r.Region, "region", "", "")
@@ -147,7 +148,7 @@ func runSearch(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	s, ok := openArchive("search", *dataDir, stderr)
+	s, ok := openArchive("search", *dataDir, *database, stderr)
 	if !ok {
 		return exitFailed
 	}

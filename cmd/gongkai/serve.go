@@ -19,14 +19,13 @@ import (
 
 	"gongkai/config"
 	"gongkai/index"
-	"gongkai/store"
 	"gongkai/web"
 )
 
 func init() {
 	commands["serve"] = command{
 		summary: "serve the web pages and the JSON API of the archive",
-		usage: usageText("gongkai serve [--addr 127.0.0.1:8080] [--data DIR] [--config FILE] [--min-requests N]",
+		usage: usageText("gongkai serve [--addr 127.0.0.1:8080] [--data DIR] [--database URL] [--config FILE] [--min-requests N]",
 			"Serves the archive in DIR to a browser: search with facets and highlights, each report",
 			"beside its tables and checks, an organ's figures over the years, the bodies of a region",
 			"compared on a figure or rate, and which bodies published; every table as CSV and JSON,",
@@ -41,7 +40,8 @@ func init() {
 			"  --addr ADDR        where to listen (default [serve] addr, 127.0.0.1:8080); keep it on",
 			"                     loopback unless a proxy with access control stands in front",
 			dataFlagUsage,
-			"  --config FILE      the configuration file ([storage] data, [serve] addr, min_requests)",
+			"  --config FILE      the configuration file ([storage] data and database, [serve] addr,",
+			"                     min_requests)",
 			"  --min-requests N   the fewest requests (新收 + 上年结转) a body needs for its rates to",
 			"                     be shown (default [serve] min_requests, 10)"),
 		run: runServe,
@@ -52,6 +52,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "", "")
 	dataDir := fs.String("data", "", "")
+	database := databaseFlag(fs)
 	configPath := fs.String("config", "", "")
 	minRequests := fs.Int("min-requests", 0, "")
 	if status, ok := parseFlags("serve", fs, args, stdout, stderr); !ok {
@@ -76,6 +77,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if *dataDir != "" {
 		cfg.Storage.Data = *dataDir
 	}
+	if *database != "" {
+		cfg.Storage.Database = *database
+	}
 	if *minRequests != 0 {
 		if *minRequests < 1 {
 			fmt.Fprintln(stderr, "gongkai serve: --min-requests must be at least 1")
@@ -89,7 +93,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serveArchive(ctx, "serve", ln, cfg.Storage.Data, cfg.Serve.MinRequests, webPortals(cfg), stdout, stderr)
+	return serveArchive(ctx, "serve", ln, cfg.Storage.Data, cfg.Storage.Database, cfg.Serve.MinRequests, webPortals(cfg), stdout, stderr)
 }
 
 // webPortals are the configured portals as the web pages list them: a region
@@ -130,11 +134,11 @@ func listen(name, addr string, stderr io.Writer) (net.Listener, error) {
 	return ln, nil
 }
 
-// serveArchive serves the archive in dataDir on ln until ctx is done, then shuts
-// the server down gracefully.
-func serveArchive(ctx context.Context, name string, ln net.Listener, dataDir string, minRequests int, portals []web.Portal, stdout, stderr io.Writer) int {
+// serveArchive serves the archive in dataDir (or database) on ln until ctx is
+// done, then shuts the server down gracefully.
+func serveArchive(ctx context.Context, name string, ln net.Listener, dataDir, database string, minRequests int, portals []web.Portal, stdout, stderr io.Writer) int {
 	defer ln.Close()
-	st, err := store.OpenReadOnly(dataDir)
+	st, err := openStore(ctx, dataDir, database, openReadOnly)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai %s: %v\n", name, err)
 		return exitFailed

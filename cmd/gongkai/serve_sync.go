@@ -44,7 +44,7 @@ func markOf(dataDir string) archiveMark {
 // keepIndexed takes the data folder's serve lock and, while ctx lasts, brings the
 // search index up to date whenever the archive changed, checking every `every`.
 // Another server that holds the lock does it instead.
-func keepIndexed(ctx context.Context, name string, ix *sharedIndex, st *store.SQLite, dataDir string, every time.Duration, logger *slog.Logger, stderr io.Writer) {
+func keepIndexed(ctx context.Context, name string, ix *sharedIndex, st *store.DB, dataDir string, every time.Duration, logger *slog.Logger, stderr io.Writer) {
 	lock, err := lockfile.Acquire(ctx, filepath.Join(dataDir, serveLockName), false)
 	var held *lockfile.HeldError
 	if errors.As(err, &held) {

@@ -85,7 +85,7 @@ func TestServeArchive(t *testing.T) {
 	serverSyncEvery = 300 * time.Millisecond
 	var stdout, stderr lockedBuffer
 	exited := make(chan int, 1)
-	go func() { exited <- serveArchive(ctx, "serve", ln, data, 10, nil, &stdout, &stderr) }()
+	go func() { exited <- serveArchive(ctx, "serve", ln, data, "", 10, nil, &stdout, &stderr) }()
 	base := waitServing(t, &stdout, &stderr, exited, 30*time.Second)
 
 	status, body := httpGet(t, base+"api/search?q=%E9%87%91%E8%9E%8D%E5%8A%9E")
