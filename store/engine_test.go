@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -143,4 +144,36 @@ func openTestReadOnly(t testing.TB, dir string) (*DB, error) {
 		return nil, err
 	}
 	return OpenEngine(context.Background(), e)
+}
+
+// In the run on PostgreSQL: every table and view of the SQLite archive has the
+// same columns there, so that a migration added to one engine and not the
+// other is caught.
+func TestSchemaMatchesSQLite(t *testing.T) {
+	if !onPostgres {
+		t.Skip("compares the SQLite archive with the PostgreSQL one")
+	}
+	lite, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	pg := newStore(t)
+	names := queryRows(t, lite.db, `SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	for _, n := range names {
+		name := n["name"].(string)
+		var want, got []string
+		for _, r := range queryRows(t, lite.db, `SELECT name FROM pragma_table_info(?) ORDER BY cid`, name) {
+			want = append(want, r["name"].(string))
+		}
+		for _, r := range queryRows(t, pg.db, `SELECT column_name::text AS name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position`, name) {
+			got = append(got, r["name"].(string))
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(want, got) {
+			t.Errorf("%s: columns on PostgreSQL %v, on SQLite %v", name, got, want)
+		}
+	}
 }

@@ -45,7 +45,7 @@ func TestOCRProvenanceKept(t *testing.T) {
 
 	// The views: a researcher can leave OCR figures out, or pick the least sure.
 	rows := queryRows(t, s.db, `SELECT r.medium, count(c.read) AS ocr, count(*) AS n, min(c.confidence) AS low, min(c.page) AS page
-		FROM reports r JOIN cells c ON c.report_id = r.id GROUP BY r.id ORDER BY r.id`)
+		FROM reports r JOIN cells c ON c.report_id = r.id GROUP BY r.id, r.medium ORDER BY r.id`)
 	if len(rows) != 2 {
 		t.Fatalf("views: %v", rows)
 	}

@@ -200,7 +200,7 @@ func newFixture(t *testing.T) *fixture {
 
 // serveArchive closes the archive written and serves it read-only, as gongkai
 // serve does, with the search index ix (or none).
-func serveArchive(t *testing.T, rw *store.SQLite, dir string, ix *index.Index) http.Handler {
+func serveArchive(t *testing.T, rw *store.DB, dir string, ix *index.Index) http.Handler {
 	t.Helper()
 	if err := rw.Close(); err != nil {
 		t.Fatal(err)
