@@ -228,3 +228,22 @@ func (s *DB) SearchHeld(ctx context.Context, reportIDs []int64) (map[int64]bool,
 	}
 	return held, nil
 }
+
+// ChangeMark is a value that changes whenever a report is stored, changed or
+// removed, or its findings are recomputed: a server on an archive that other
+// machines write (PostgreSQL) compares it to know when to catch its index up.
+func (s *DB) ChangeMark(ctx context.Context) (string, error) {
+	var m string
+	err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT coalesce(max(id), 0) || '/' || count(*) || '/' || coalesce(max(derived_at), '') FROM versions) || '/' ||
+		(SELECT count(*) FROM logical_reports) || '/' ||
+		(SELECT count(*) || '/' || coalesce(max(computed_at), '') FROM findings)`).Scan(&m)
+	return m, s.wrap(err)
+}
+
+// InFile says whether the archive is a SQLite file in the data folder, whose
+// size and time tell a server when it changed.
+func (s *DB) InFile() bool {
+	_, ok := s.e.(*sqliteEngine)
+	return ok
+}

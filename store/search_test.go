@@ -154,3 +154,25 @@ func TestSearchHeld(t *testing.T) {
 		t.Errorf("held %v", held)
 	}
 }
+
+func TestChangeMarkFollowsWrites(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	empty, err := s.ChangeMark(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, s, item(fixture(t, "zhuzhou-jinrongban-2022"), "http://example.gov.cn/a.html", "a"))
+	one, err := s.ChangeMark(ctx)
+	if err != nil || one == empty {
+		t.Fatalf("after an ingest the mark is %q (was %q): %v", one, empty, err)
+	}
+	ingest(t, s, item(fixture(t, "zhuzhou-jinrongban-2022"), "http://example.gov.cn/a.html", "a"))
+	if again, _ := s.ChangeMark(ctx); again != one {
+		t.Errorf("the same document again changed the mark: %q, was %q", again, one)
+	}
+	ingest(t, s, item(fixture(t, "xiling-education-2022"), "http://example.gov.cn/b.html", "b"))
+	if two, _ := s.ChangeMark(ctx); two == one {
+		t.Errorf("a second report left the mark at %q", two)
+	}
+}

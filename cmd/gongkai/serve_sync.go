@@ -56,7 +56,19 @@ func keepIndexed(ctx context.Context, name string, ix *sharedIndex, st *store.DB
 		return
 	}
 	defer lock.Release()
-	seen := markOf(dataDir)
+	// The SQLite file's size and time change with every write; an archive on a
+	// server that others write is asked instead.
+	mark := func() string { return fmt.Sprint(markOf(dataDir)) }
+	if !st.InFile() {
+		mark = func() string {
+			m, err := st.ChangeMark(ctx)
+			if err != nil {
+				logger.Warn("could not ask the archive what changed; trying again", "err", err)
+			}
+			return m
+		}
+	}
+	seen := mark()
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
@@ -65,8 +77,8 @@ func keepIndexed(ctx context.Context, name string, ix *sharedIndex, st *store.DB
 			return
 		case <-tick.C:
 		}
-		now := markOf(dataDir)
-		if now == seen {
+		now := mark()
+		if now == seen || now == "" {
 			continue
 		}
 		stats, err := ix.syncWith(func() (index.SyncStats, error) { return updateIndex(ctx, st, dataDir, false, nil) })
