@@ -80,3 +80,20 @@ func TestDates(t *testing.T) {
 		t.Errorf("statistical period in Chinese numerals: %d", y)
 	}
 }
+
+// A scan's title as OCR reads it: a character or two misread in the fixed words,
+// or the second line of a wrapped title (年度报告) garbled; a heading that only
+// looks like a title keeps its words.
+func TestRepairTitle(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"宜昌市西陵区教育局2022年政府信言息公开工作年度报告", "宜昌市西陵区教育局2022年政府信息公开工作年度报告"},
+		{"宜昌市西陵区教育局2022年政府信息公开工作年庆吕和", "宜昌市西陵区教育局2022年政府信息公开工作年度报告"},
+		{"宜昌市西陵区教育局2022年政府信息公开工作要点", "宜昌市西陵区教育局2022年政府信息公开工作要点"},
+		{"2022年政府信息公开工作年度计划", "2022年政府信息公开工作年度计划"},
+		{"政府信息公开工作年庆吕和", "政府信息公开工作年庆吕和"},
+	} {
+		if got := repairTitle(c.in); got != c.want {
+			t.Errorf("repairTitle(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -186,6 +186,14 @@ func repairTitle(line string) string {
 	if strings.Contains(line, reportSuffix) || utf8.RuneCountInString(line) > 80 {
 		return line
 	}
+	// A title wrapped over two lines whose second, 年度报告 set alone and large,
+	// OCR garbled (年庆吕和): the first line ends the fixed words up to 工作, and
+	// four characters from 年 stand where 年度报告 is printed.
+	if head, tail, ok := strings.Cut(line, "政府信息公开工作"); ok && head != "" {
+		if t := []rune(tail); len(t) == 4 && t[0] == '年' && !strings.ContainsAny(tail, "要点计划总结") {
+			return head + reportSuffix
+		}
+	}
 	rs := []rune(line)
 	want := []rune(reportSuffix)
 	for start := 0; start < len(rs); start++ {
