@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,8 @@ type Archive struct {
 	mu   sync.Mutex
 	w    *fileWriter
 	lock *lockfile.Lock
+	// shared is the folder's lock shared with other workers (OpenWorker).
+	shared *lockfile.Lock
 	// repaired says what Open repaired: one line per file.
 	repaired []string
 }
@@ -99,6 +102,44 @@ func OpenWith(dir string, create func(path string) (File, error)) (*Archive, err
 	return &Archive{dir: dir, w: newFileWriter(dir, create), lock: lock, repaired: repaired}, nil
 }
 
+// OpenWorker opens the archive folder for one crawl worker of several that
+// write into it (workers of a shared frontier on one machine): each writes
+// its own WARC files, named with the worker, and repairs only its own, which
+// a killed process of the same worker left broken. While workers write, Open
+// fails; while a process holds the folder with Open, OpenWorker does; two
+// processes of one worker name fail with a *lockfile.HeldError that names the
+// other.
+func OpenWorker(dir, worker string) (*Archive, error) {
+	if !workerName.MatchString(worker) {
+		return nil, fmt.Errorf("archive: worker %q: letters, digits, '.', '_' and '-' only", worker)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	shared, err := lockfile.AcquireShared(filepath.Join(dir, lockName))
+	if err != nil {
+		return nil, err
+	}
+	own, err := lockfile.Acquire(context.Background(), filepath.Join(dir, "writer-"+worker+".lock"), false)
+	if err != nil {
+		shared.Release()
+		return nil, err
+	}
+	mine := regexp.MustCompile(`^gongkai-\d{14}-\d{5}-\d+-` + regexp.QuoteMeta(worker) + `\.warc\.gz`)
+	repaired, err := repairMatching(dir, mine.MatchString)
+	if err != nil {
+		own.Release()
+		shared.Release()
+		return nil, err
+	}
+	w := newFileWriter(dir, CreateFile)
+	w.worker = worker
+	return &Archive{dir: dir, w: w, lock: own, shared: shared, repaired: repaired}, nil
+}
+
+// workerName is what a worker's name may hold: it goes into file names.
+var workerName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
 // Repaired lists what Open found broken and repaired, for the operator.
 func (a *Archive) Repaired() []string { return a.repaired }
 
@@ -113,6 +154,10 @@ func (a *Archive) Close() error {
 	if a.lock != nil {
 		a.lock.Release()
 		a.lock = nil
+	}
+	if a.shared != nil {
+		a.shared.Release()
+		a.shared = nil
 	}
 	return err
 }

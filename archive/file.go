@@ -41,6 +41,8 @@ type File interface {
 type fileWriter struct {
 	dir    string
 	create func(path string) (File, error)
+	// worker, if set, ends each file's name: the crawl worker that wrote it.
+	worker string
 
 	f          File
 	name       string // the final name
@@ -141,6 +143,9 @@ func (w *fileWriter) undo(size int64, cause error) error {
 func (w *fileWriter) open() error {
 	w.serial++
 	w.name = fmt.Sprintf("gongkai-%s-%05d-%d.warc.gz", time.Now().UTC().Format("20060102150405"), w.serial, os.Getpid())
+	if w.worker != "" {
+		w.name = strings.TrimSuffix(w.name, ".warc.gz") + "-" + w.worker + ".warc.gz"
+	}
 	path := filepath.Join(w.dir, w.name+openSuffix)
 	f, err := w.create(path)
 	if err != nil {

@@ -20,6 +20,12 @@ import (
 // same way. Only the holder of the folder's writer lock calls it (Open), so no
 // file it touches has a writer. It returns what it did, one line per file.
 func repair(dir string) ([]string, error) {
+	return repairMatching(dir, func(string) bool { return true })
+}
+
+// repairMatching repairs the WARC files whose names mine accepts (one
+// worker's, of several writing into the folder).
+func repairMatching(dir string, mine func(name string) bool) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -28,7 +34,7 @@ func repair(dir string) ([]string, error) {
 	for _, e := range entries {
 		name := e.Name()
 		open := strings.HasSuffix(name, ".warc.gz"+openSuffix)
-		if e.IsDir() || !open && !strings.HasSuffix(name, ".warc.gz") {
+		if e.IsDir() || !open && !strings.HasSuffix(name, ".warc.gz") || !mine(name) {
 			continue
 		}
 		path := filepath.Join(dir, name)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -65,6 +66,13 @@ type Crawl struct {
 	Render        string   `toml:"render"`
 	RenderTimeout Duration `toml:"render_timeout"`
 	Chromium      string   `toml:"chromium"`
+	// Frontier, if set, is the Redis (redis://host:port/db) whose queue crawl
+	// workers share: any number of crawl processes, on any machines, then work
+	// on one run. Empty: the crawl keeps its queue in its own process.
+	Frontier string `toml:"frontier"`
+	// Worker names this crawl among the workers of a shared frontier (default:
+	// the machine's host name); its WARC files carry the name.
+	Worker string `toml:"worker"`
 }
 
 // Serve holds the web server's settings.
@@ -212,6 +220,12 @@ func (c *Config) Validate() error {
 	case c.Serve.MinRequests < 1:
 		return errors.New("serve.min_requests: must be at least 1")
 	}
+	if err := CheckFrontier(cr.Frontier); err != nil {
+		return fmt.Errorf("crawl.frontier: %w", err)
+	}
+	if err := CheckWorker(cr.Worker); err != nil {
+		return fmt.Errorf("crawl.worker: %w", err)
+	}
 	for _, t := range []struct {
 		key string
 		d   time.Duration
@@ -336,4 +350,40 @@ func (p Portal) Domains() []string {
 		}
 	}
 	return hosts
+}
+
+// CheckFrontier checks a shared frontier's address: "" (none) or a Redis URL.
+func CheckFrontier(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL: %v", raw, err)
+	case u.Scheme != "redis" && u.Scheme != "rediss":
+		return fmt.Errorf("%q: write redis://host:port/db (rediss:// for TLS); no other frontier is known", raw)
+	case u.Host == "":
+		return fmt.Errorf("%q names no host: write redis://host:port/db", raw)
+	}
+	if db := strings.Trim(u.Path, "/"); db != "" {
+		if n, err := strconv.Atoi(db); err != nil || n < 0 {
+			return fmt.Errorf("%q: the database after the host must be a number (redis://host:port/0)", raw)
+		}
+	}
+	return nil
+}
+
+// CheckWorker checks a worker's name: it goes into WARC file names and lock
+// files, so letters, digits, '.', '_' and '-' only.
+func CheckWorker(name string) error {
+	if len(name) > 64 {
+		return fmt.Errorf("%q is longer than 64 characters", name)
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return fmt.Errorf("%q: use letters, digits, '.', '_' and '-' only (it names the worker's WARC files)", name)
+		}
+	}
+	return nil
 }

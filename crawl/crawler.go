@@ -92,6 +92,10 @@ type Options struct {
 	Render        string
 	Chromium      string
 	RenderTimeout time.Duration
+	// Frontier is the run's queue and the hosts' politeness state; nil is one
+	// of this process's own. A shared frontier lets several crawl processes
+	// work on one run.
+	Frontier Frontier
 }
 
 // Progress is a snapshot of a running crawl, per portal and in all.
@@ -131,6 +135,7 @@ type Crawler struct {
 	// barren counts, for a further page of a list by key, the pages before it
 	// in a row that brought no new link (see news).
 	barren map[string]int
+	sched  *scheduler
 	// stop ends the run early, for a reason that concerns every host: the
 	// archive cannot write (a full disk).
 	stop context.CancelCauseFunc
@@ -224,55 +229,29 @@ func (c *Crawler) portal(name string) *Portal {
 func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	runID, resumed, err := c.state.BeginRun(ctx, time.Now().UTC())
+	front := c.opts.Frontier
+	if front == nil {
+		front = newLocalFrontier(c.opts.HostParallelism)
+	}
+	if shared, ok := front.(SharedRobots); ok {
+		c.robots.shared = shared
+	}
+	s := &scheduler{f: front, ctx: context.WithoutCancel(ctx), stop: stop}
+	runID, resumed, queued, err := front.Join(ctx, c.begin, c.state.Pending)
 	if err != nil {
 		return Stats{}, err
 	}
 	c.mu.Lock()
 	c.runID = runID
 	c.stop = stop
+	c.sched = s
 	c.listed = map[string]bool{}
 	c.chains = map[string]chain{}
 	c.barren = map[string]int{}
-	c.stats = Stats{Outcomes: OutcomeCounts{}}
+	c.stats = Stats{Outcomes: OutcomeCounts{}, Queued: queued}
 	for name := range c.byPortal {
 		c.byPortal[name] = &Stats{Outcomes: OutcomeCounts{}}
 	}
-	c.mu.Unlock()
-	if !resumed {
-		var seeds []Item
-		for _, p := range c.portals {
-			for _, s := range p.StartURLs {
-				if key := Canonical(s); key != "" {
-					seeds = append(seeds, Item{Key: key, URL: s, Portal: p.Name, Kind: KindList, Priority: PriorityStart})
-				}
-			}
-			seeds = append(seeds, p.listAPIStarts()...)
-		}
-		known, err := c.state.KnownReports(ctx)
-		if err != nil {
-			return Stats{}, err
-		}
-		for _, it := range known {
-			it.Priority = PriorityReport
-			if c.portal(it.Portal) != nil {
-				seeds = append(seeds, it)
-			}
-		}
-		if _, err := c.state.Enqueue(ctx, runID, seeds); err != nil {
-			return Stats{}, err
-		}
-	}
-	pending, err := c.state.Pending(ctx, runID)
-	if err != nil {
-		return Stats{}, err
-	}
-	s := newScheduler(c.opts.HostParallelism)
-	for _, it := range pending {
-		s.add(it)
-	}
-	c.mu.Lock()
-	c.stats.Queued = len(pending)
 	c.mu.Unlock()
 
 	stopProgress := c.reportProgress(ctx, s, resumed)
@@ -307,8 +286,13 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	snap := c.snapshot()
 	stats := snap.Stats
 	stats.Portals = snap.Portals
-	endErr := c.state.EndRun(endCtx, runID, time.Now().UTC(), status, stats)
-	if cause := context.Cause(ctx); errors.Is(cause, archive.ErrWrite) || errors.Is(cause, syscall.ENOSPC) {
+	// The run ends with its last worker; one that leaves before it leaves the
+	// run to the others.
+	runStats, last, endErr := front.Leave(endCtx, stats)
+	if endErr == nil && last {
+		endErr = c.state.EndRun(endCtx, runID, time.Now().UTC(), status, runStats)
+	}
+	if cause := context.Cause(ctx); errors.Is(cause, archive.ErrWrite) || errors.Is(cause, syscall.ENOSPC) || errors.Is(cause, ErrFrontier) {
 		return stats, fmt.Errorf("the crawl stopped, its unfinished URLs kept for the next crawl to resume: %w", cause)
 	}
 	if endErr != nil {
@@ -319,6 +303,38 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	}
 	stopProgress()
 	return stats, nil
+}
+
+// begin begins or resumes a run; a new run is seeded with the portals' start
+// URLs and list APIs and the URLs of the reports earlier runs found.
+func (c *Crawler) begin(ctx context.Context) (int64, bool, error) {
+	runID, resumed, err := c.state.BeginRun(ctx, time.Now().UTC())
+	if err != nil || resumed {
+		return runID, resumed, err
+	}
+	var seeds []Item
+	for _, p := range c.portals {
+		for _, s := range p.StartURLs {
+			if key := Canonical(s); key != "" {
+				seeds = append(seeds, Item{Key: key, URL: s, Portal: p.Name, Kind: KindList, Priority: PriorityStart})
+			}
+		}
+		seeds = append(seeds, p.listAPIStarts()...)
+	}
+	known, err := c.state.KnownReports(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	for _, it := range known {
+		it.Priority = PriorityReport
+		if c.portal(it.Portal) != nil {
+			seeds = append(seeds, it)
+		}
+	}
+	if _, err := c.state.Enqueue(ctx, runID, seeds); err != nil {
+		return 0, false, err
+	}
+	return runID, false, nil
 }
 
 // maxChallenges is how many anti-bot pages in a row, without a normal answer
@@ -429,6 +445,8 @@ func jitter(d time.Duration) time.Duration {
 func (c *Crawler) finish(ctx context.Context, it Item, o Outcome, detail string) {
 	if err := c.state.Finish(context.WithoutCancel(ctx), c.runID, it.Key, o, strings.TrimSpace(detail)); err != nil {
 		c.lost(it, "recording the outcome", err)
+	} else {
+		c.sched.done(it)
 	}
 	c.count(it.Portal, func(st *Stats) {
 		st.Outcomes[o]++
@@ -873,10 +891,8 @@ func (c *Crawler) enqueue(ctx context.Context, s *scheduler, from Item, items []
 		c.lost(from, "queueing its links", err)
 		return
 	}
-	for _, n := range added {
-		if !s.add(n) {
-			c.finish(ctx, n, OutcomeSkipped, "host left alone")
-		}
+	for _, n := range s.add(added) {
+		c.finish(ctx, n, OutcomeSkipped, "host left alone")
 	}
 	c.count(from.Portal, func(st *Stats) { st.Queued += len(added) })
 }
@@ -1187,7 +1203,7 @@ func (c *Crawler) reportProgress(ctx context.Context, s *scheduler, resumed bool
 			case <-t.C:
 				p := c.snapshot()
 				p.Resumed = resumed
-				_, p.InFlight = s.pending()
+				p.InFlight = s.inFlight()
 				c.opts.Progress(p)
 			}
 		}

@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +23,10 @@ type robotsRules struct {
 	// (5xx, 429, a network error: RFC 9309 §2.3.1.4 asks for complete disallow).
 	// It is asked for again after robotsRetry.
 	wait string
+	// status and body are the answer as fetched (status 0: none), which a shared
+	// frontier keeps for the other workers.
+	status int
+	body   []byte
 }
 
 // robotsRetry is how long an unreachable robots.txt holds a host back before it
@@ -37,6 +42,8 @@ type robots struct {
 	retry     time.Duration
 	mu        sync.Mutex
 	hosts     map[string]*robotsRules
+	// shared, if set, keeps each host's robots.txt for all workers of a run.
+	shared SharedRobots
 }
 
 func newRobots(client *http.Client, userAgent string, retry time.Duration) *robots {
@@ -52,14 +59,75 @@ func (r *robots) rules(ctx context.Context, scheme, host string) (*robotsRules, 
 	r.mu.Lock()
 	cached := r.hosts[host]
 	r.mu.Unlock()
-	if cached != nil && time.Since(cached.fetched) < robotsTTL && (cached.wait == "" || time.Since(cached.fetched) < r.retry) {
+	if r.fresh(cached) {
 		return cached, false
+	}
+	if rules := r.fromShared(ctx, host); rules != nil {
+		r.mu.Lock()
+		r.hosts[host] = rules
+		r.mu.Unlock()
+		return rules, false
 	}
 	rules := r.fetch(ctx, scheme, host)
 	r.mu.Lock()
 	r.hosts[host] = rules
 	r.mu.Unlock()
+	r.share(ctx, host, rules)
 	return rules, true
+}
+
+// fresh says whether rules read at some time still hold.
+func (r *robots) fresh(rules *robotsRules) bool {
+	return rules != nil && time.Since(rules.fetched) < robotsTTL && (rules.wait == "" || time.Since(rules.fetched) < r.retry)
+}
+
+// sharedRobots is a robots.txt as the workers of a run share it.
+type sharedRobots struct {
+	Fetched time.Time `json:"fetched"`
+	Wait    string    `json:"wait,omitempty"`
+	Status  int       `json:"status,omitempty"`
+	Body    []byte    `json:"body,omitempty"`
+}
+
+// fromShared returns the rules another worker read, if they still hold. A
+// shared store that fails costs one more fetch of robots.txt, nothing else.
+func (r *robots) fromShared(ctx context.Context, host string) *robotsRules {
+	if r.shared == nil {
+		return nil
+	}
+	data, ok, err := r.shared.Robots(ctx, host)
+	if err != nil || !ok {
+		return nil
+	}
+	var sr sharedRobots
+	if json.Unmarshal(data, &sr) != nil {
+		return nil
+	}
+	rules := &robotsRules{fetched: sr.Fetched, wait: sr.Wait, status: sr.Status, body: sr.Body}
+	if sr.Wait == "" && sr.Status >= 200 && sr.Status < 400 {
+		if data, err := robotstxt.FromStatusAndBytes(sr.Status, sr.Body); err == nil {
+			rules.group = data.FindGroup(r.userAgent)
+		}
+	}
+	if !r.fresh(rules) {
+		return nil
+	}
+	return rules
+}
+
+// share keeps rules just read for the other workers, as long as they hold.
+func (r *robots) share(ctx context.Context, host string, rules *robotsRules) {
+	if r.shared == nil {
+		return
+	}
+	ttl := robotsTTL
+	if rules.wait != "" {
+		ttl = r.retry
+	}
+	data, err := json.Marshal(sharedRobots{Fetched: rules.fetched, Wait: rules.wait, Status: rules.status, Body: rules.body})
+	if err == nil {
+		r.shared.SetRobots(ctx, host, data, ttl)
+	}
 }
 
 // cached returns a host's rules if they have been read.
@@ -83,6 +151,7 @@ func (r *robots) fetch(ctx context.Context, scheme, host string) *robotsRules {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512<<10))
+	rules.status = resp.StatusCode
 	switch {
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
 		rules.wait = fmt.Sprintf("robots.txt answers %d: the host waits until it can be read", resp.StatusCode)
@@ -97,6 +166,7 @@ func (r *robots) fetch(ctx context.Context, scheme, host string) *robotsRules {
 		return rules // unreadable (an HTML page served as robots.txt): no rules
 	}
 	rules.group = data.FindGroup(r.userAgent)
+	rules.body = body
 	return rules
 }
 

@@ -3,6 +3,7 @@ package crawl
 import (
 	"container/heap"
 	"context"
+	"fmt"
 	"net/url"
 	"sync"
 	"time"
@@ -12,7 +13,7 @@ import (
 // allowed (one, unless politeness is off) and each host rests between requests as
 // long as its politeness asks. Each host's queue is best-first: the item of
 // highest Priority, and among equals the one queued first.
-type scheduler struct {
+type localFrontier struct {
 	mu       sync.Mutex
 	perHost  int
 	hosts    map[string]*hostQueue
@@ -61,8 +62,12 @@ func (f *frontier) Pop() any {
 	return it
 }
 
-func newScheduler(perHost int) *scheduler {
-	return &scheduler{perHost: max(perHost, 1), hosts: map[string]*hostQueue{}, tries: map[string]int{}, changed: make(chan struct{})}
+// NewLocalFrontier is the frontier of a crawl in one process; perHost is how
+// many requests a host may have in flight (Options.HostParallelism).
+func NewLocalFrontier(perHost int) Frontier { return newLocalFrontier(perHost) }
+
+func newLocalFrontier(perHost int) *localFrontier {
+	return &localFrontier{perHost: max(perHost, 1), hosts: map[string]*hostQueue{}, tries: map[string]int{}, changed: make(chan struct{})}
 }
 
 func hostOf(raw string) string {
@@ -73,7 +78,7 @@ func hostOf(raw string) string {
 	return u.Host
 }
 
-func (s *scheduler) host(h string) *hostQueue {
+func (s *localFrontier) host(h string) *hostQueue {
 	q := s.hosts[h]
 	if q == nil {
 		q = &hostQueue{}
@@ -83,39 +88,57 @@ func (s *scheduler) host(h string) *hostQueue {
 }
 
 // signal wakes every waiting worker; the caller holds s.mu.
-func (s *scheduler) signal() {
+func (s *localFrontier) signal() {
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
 
-// add queues an item. It reports false when the item's host is left alone for
-// the rest of the run (the caller then records the item as skipped).
-func (s *scheduler) add(it Item) bool {
+// Join begins the run and queues its pending items.
+func (s *localFrontier) Join(ctx context.Context, begin BeginFunc, pending PendingFunc) (int64, bool, int, error) {
+	runID, resumed, err := begin(ctx)
+	if err != nil {
+		return 0, false, 0, err
+	}
+	items, err := pending(ctx, runID)
+	if err != nil {
+		return 0, false, 0, err
+	}
+	refused, _ := s.Add(ctx, items)
+	return runID, resumed, len(items) - len(refused), nil
+}
+
+// Add queues items, and returns those whose host is left alone for the rest
+// of the run.
+func (s *localFrontier) Add(_ context.Context, items []Item) ([]Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	q := s.host(hostOf(it.URL))
-	if q.blocked {
-		return false
+	var refused []Item
+	for _, it := range items {
+		q := s.host(hostOf(it.URL))
+		if q.blocked {
+			refused = append(refused, it)
+			continue
+		}
+		s.push(q, it)
 	}
-	s.push(q, it)
 	s.signal()
-	return true
+	return refused, nil
 }
 
 // push queues an item on a host; the caller holds s.mu.
-func (s *scheduler) push(q *hostQueue, it Item) {
+func (s *localFrontier) push(q *hostQueue, it Item) {
 	s.seq++
 	heap.Push(&q.items, queued{Item: it, seq: s.seq})
 }
 
 // next waits for an item whose host is free and rested. It returns false when
 // there is no work left (nothing queued, nothing in flight) or ctx ends.
-func (s *scheduler) next(ctx context.Context) (Item, bool) {
+func (s *localFrontier) Next(ctx context.Context) (Item, bool, error) {
 	for {
 		s.mu.Lock()
 		if ctx.Err() != nil {
 			s.mu.Unlock()
-			return Item{}, false
+			return Item{}, false, nil
 		}
 		now := time.Now()
 		var best *hostQueue
@@ -145,12 +168,12 @@ func (s *scheduler) next(ctx context.Context) (Item, bool) {
 			best.inflight++
 			s.inflight++
 			s.mu.Unlock()
-			return it, true
+			return it, true, nil
 		}
 		if !waiting && s.inflight == 0 {
 			s.signal() // let the other workers see the end too
 			s.mu.Unlock()
-			return Item{}, false
+			return Item{}, false, nil
 		}
 		changed := s.changed
 		s.mu.Unlock()
@@ -172,7 +195,7 @@ func (s *scheduler) next(ctx context.Context) (Item, bool) {
 }
 
 // release frees an item's host, which may take its next request after wait.
-func (s *scheduler) release(it Item, wait time.Duration) {
+func (s *localFrontier) Release(_ context.Context, it Item, wait time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(hostOf(it.URL))
@@ -180,10 +203,11 @@ func (s *scheduler) release(it Item, wait time.Duration) {
 	q.next = time.Now().Add(wait)
 	s.inflight--
 	s.signal()
+	return nil
 }
 
 // retry puts an item back in its host's queue, behind the items of its priority.
-func (s *scheduler) retry(it Item) {
+func (s *localFrontier) Retry(_ context.Context, it Item) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tries[it.Key]++
@@ -191,38 +215,52 @@ func (s *scheduler) retry(it Item) {
 	if !q.blocked {
 		s.push(q, it)
 	}
+	return nil
 }
 
-// attempts returns how often an item has been retried.
-func (s *scheduler) attempts(key string) int {
+// Attempts returns how often an item has been retried.
+func (s *localFrontier) Attempts(_ context.Context, key string) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.tries[key]
+	return s.tries[key], nil
 }
 
-// fail counts a failure against a host and returns its count.
-func (s *scheduler) fail(host string) int {
+// Done has nothing to do: an item handed out is out of the queue already.
+func (s *localFrontier) Done(context.Context, Item) error { return nil }
+
+// Count adds by to a count of a host and returns the count in the run.
+func (s *localFrontier) Count(_ context.Context, host string, what HostCount, by int64) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(host)
-	q.failures++
-	return q.failures
+	switch what {
+	case CountFailure:
+		q.failures += int(by)
+		return int64(q.failures), nil
+	case CountFetched:
+		q.fetched += int(by)
+		return int64(q.fetched), nil
+	case CountSpent:
+		q.spent += time.Duration(by) * time.Millisecond
+		return q.spent.Milliseconds(), nil
+	}
+	return 0, fmt.Errorf("no host count %d", what)
 }
 
-// challenged counts an anti-bot page from a host and returns how many came in a
-// row, without a normal answer between them, and the host's last page that
+// Challenged counts an anti-bot page from a host and returns how many came in
+// a row, without a normal answer between them, and the host's last page that
 // answered normally ("" if none did).
-func (s *scheduler) challenged(host string) (int, string) {
+func (s *localFrontier) Challenged(_ context.Context, host string) (int, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(host)
 	q.challenges++
-	return q.challenges, q.good
+	return q.challenges, q.good, nil
 }
 
-// answered notes that a host answered normally, with pageURL if it is a page
+// Answered notes that a host answered normally, with pageURL if it is a page
 // that may be asked again ("" if not): its run of challenges ends.
-func (s *scheduler) answered(host, pageURL string) {
+func (s *localFrontier) Answered(_ context.Context, host, pageURL string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(host)
@@ -230,33 +268,11 @@ func (s *scheduler) answered(host, pageURL string) {
 	if pageURL != "" {
 		q.good = pageURL
 	}
-}
-
-// fetched counts a page fetched from a host and returns its count.
-func (s *scheduler) fetched(host string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q := s.host(host)
-	q.fetched++
-	return q.fetched
-}
-
-// spend adds the time of a request to its host's.
-func (s *scheduler) spend(host string, d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.host(host).spent += d
-}
-
-// spent is the time a host's requests took this run.
-func (s *scheduler) spent(host string) time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.host(host).spent
+	return nil
 }
 
 // block leaves a host alone for the rest of the run and returns its queued items.
-func (s *scheduler) block(host string) []Item {
+func (s *localFrontier) Block(_ context.Context, host string) ([]Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(host)
@@ -266,38 +282,26 @@ func (s *scheduler) block(host string) []Item {
 		left = append(left, heap.Pop(&q.items).(queued).Item)
 	}
 	s.signal()
-	return left
-}
-
-// pending counts the items queued and in flight.
-func (s *scheduler) pending() (queued, inflight int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, q := range s.hosts {
-		if !q.blocked {
-			queued += len(q.items)
-		}
-	}
-	return queued, s.inflight
+	return left, nil
 }
 
 // borrow waits until a host is free and rested, and takes its turn for a
 // request that is not an item of the frontier (a rendered page's request to
 // another host of the portal). It gives up when ctx ends or the host is left
 // alone; giveBack returns the turn.
-func (s *scheduler) borrow(ctx context.Context, host string) bool {
+func (s *localFrontier) Borrow(ctx context.Context, host string) (bool, error) {
 	for {
 		s.mu.Lock()
 		q := s.host(host)
 		if q.blocked || ctx.Err() != nil {
 			s.mu.Unlock()
-			return false
+			return false, nil
 		}
 		now := time.Now()
 		if q.inflight < s.perHost && !q.next.After(now) {
 			q.inflight++
 			s.mu.Unlock()
-			return true
+			return true, nil
 		}
 		changed := s.changed
 		wait := max(time.Until(q.next), time.Millisecond)
@@ -311,11 +315,17 @@ func (s *scheduler) borrow(ctx context.Context, host string) bool {
 }
 
 // giveBack returns a borrowed turn; the host rests wait before its next request.
-func (s *scheduler) giveBack(host string, wait time.Duration) {
+func (s *localFrontier) GiveBack(_ context.Context, host string, wait time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	q := s.host(host)
 	q.inflight--
 	q.next = time.Now().Add(wait)
 	s.signal()
+	return nil
+}
+
+// Leave ends the process's part in the run, which is all of it.
+func (s *localFrontier) Leave(_ context.Context, stats Stats) (Stats, bool, error) {
+	return stats, true, nil
 }

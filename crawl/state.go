@@ -89,6 +89,47 @@ type Stats struct {
 	Outcomes OutcomeCounts         `json:"outcomes"`
 	// Portals holds each portal's own counts (in a run's total only).
 	Portals map[string]Stats `json:"portals,omitempty"`
+	// Workers holds each worker's own counts, by its name, in the total of a
+	// run that workers shared (Frontier.Leave).
+	Workers map[string]Stats `json:"workers,omitempty"`
+}
+
+// add adds another's counts to these.
+func (s *Stats) add(o Stats) {
+	s.Fetched += o.Fetched
+	s.ReportsNew += o.ReportsNew
+	s.ReportsChanged += o.ReportsChanged
+	s.Unchanged += o.Unchanged
+	s.Gone += o.Gone
+	s.Attachments += o.Attachments
+	s.Queued += o.Queued
+	s.Lost += o.Lost
+	s.CharsetConflicts += o.CharsetConflicts
+	s.Rendered += o.Rendered
+	if s.Outcomes == nil {
+		s.Outcomes = OutcomeCounts{}
+	}
+	for k, n := range o.Outcomes {
+		s.Outcomes[k] += n
+	}
+}
+
+// MergeWorkers is the counts of a run that workers shared: the sum of theirs,
+// per portal too, with each worker's own (without its portals).
+func MergeWorkers(workers map[string]Stats) Stats {
+	total := Stats{Outcomes: OutcomeCounts{}, Portals: map[string]Stats{}, Workers: map[string]Stats{}}
+	for name, w := range workers {
+		total.add(w)
+		for p, ps := range w.Portals {
+			t := total.Portals[p]
+			t.add(ps)
+			total.Portals[p] = t
+		}
+		own := w.clone()
+		own.Workers = nil
+		total.Workers[name] = own
+	}
+	return total
 }
 
 // clone copies the counts (the maps too).
@@ -100,6 +141,7 @@ func (s Stats) clone() Stats {
 	}
 	out.Unread = maps.Clone(s.Unread)
 	out.Portals = nil
+	out.Workers = nil
 	return out
 }
 

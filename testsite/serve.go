@@ -20,7 +20,8 @@ import (
 // Request is one request the site answered, for tests of politeness (robots,
 // Crawl-delay, Retry-After) and of incremental re-crawls (conditional headers).
 type Request struct {
-	Time        time.Time
+	Time        time.Time // when the answer was written
+	Start       time.Time // when the request arrived: [Start, Time] is when it was in flight
 	Portal      string
 	Method      string
 	URI         string // path and query as requested
@@ -52,10 +53,10 @@ func (s *server) hit(key string) int {
 	return s.hits[key]
 }
 
-func (s *server) record(p *portal, r *http.Request, status int) {
+func (s *server) record(p *portal, r *http.Request, status int, start time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.log = append(s.log, Request{Time: time.Now(), Portal: p.name, Method: r.Method, URI: r.URL.RequestURI(), Status: status,
+	s.log = append(s.log, Request{Time: time.Now(), Start: start, Portal: p.name, Method: r.Method, URI: r.URL.RequestURI(), Status: status,
 		Conditional: r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "", UserAgent: r.UserAgent()})
 }
 
@@ -78,8 +79,9 @@ func pageKey(path string, r *http.Request) string {
 func (s *server) serve(w http.ResponseWriter, r *http.Request, p *portal, path string) {
 	night := s.site.Night()
 	c := &ctx{night: night, bases: s.bases, portal: p}
+	start := time.Now()
 	status := s.respond(w, r, p, path, c)
-	s.record(p, r, status)
+	s.record(p, r, status, start)
 }
 
 func (s *server) respond(w http.ResponseWriter, r *http.Request, p *portal, path string, c *ctx) int {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"gongkai/archive"
 	"gongkai/config"
 	"gongkai/crawl"
+	"gongkai/crawl/redisfrontier"
 	"gongkai/internal/lockfile"
 	"gongkai/parse"
 	"gongkai/report"
@@ -30,7 +32,7 @@ import (
 func init() {
 	commands["crawl"] = command{
 		summary: "find, archive and store the reports of the configured portals",
-		usage: usageText("gongkai crawl --config FILE [--data DIR] [--database URL] [--schedule CRON] [--wait] [--json]",
+		usage: usageText("gongkai crawl --config FILE [--data DIR] [--database URL] [--schedule CRON] [--wait] [--json] [--worker NAME]",
 			"       gongkai crawl --status --config FILE [--data DIR] [--runs N]",
 			"Crawls every [[portals]] entry of the configuration file: discovers the annual-report",
 			"columns and list pages, fetches report pages and their attachments politely, archives",
@@ -45,6 +47,13 @@ func init() {
 			"started meanwhile says which process holds it and exits with status 1, or with",
 			"--wait waits for it; a scheduled crawl that finds it held skips that time.",
 			"",
+			"With [crawl] frontier = \"redis://HOST:PORT/DB\", the crawl is one worker of a run",
+			"that any number of crawls, on this machine and others, share through that Redis:",
+			"each URL is fetched once, a host has one request in flight whichever worker sends it,",
+			"and the workers share the data folder (on one machine) or the PostgreSQL store. A",
+			"worker that cannot reach Redis says so and stops; one that dies leaves what it held",
+			"to the others once its lease expires.",
+			"",
 			"Exit status: 0 done; 1 the crawl failed or another holds the data folder; 2 usage",
 			"error; 4 done, but the search index could not be brought up to date (gongkai index",
 			"does it later; not when a gongkai serve keeps the index, which indexes them itself).",
@@ -57,6 +66,8 @@ func init() {
 			"                    \"0 2 * * *\" (02:00 every day; overrides [crawl] schedule)",
 			"  --wait            wait for the crawl that holds the data folder, instead of exiting",
 			"  --json            end each crawl with one JSON object of its counts",
+			"  --worker NAME     this worker's name among the workers of a shared frontier",
+			"                    (overrides [crawl] worker; default: the host name)",
 			"  --status          crawl nothing: show the last runs per portal (pages, reports",
 			"                    new/changed/gone, each outcome's count) and, for a portal with",
 			"                    no report, the path the crawl took and where it stopped",
@@ -76,6 +87,7 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 	status := fs.Bool("status", false, "")
 	runs := fs.Int("runs", 3, "")
 	wait := fs.Bool("wait", false, "")
+	worker := fs.String("worker", "", "")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprintln(stdout, commands["crawl"].usage)
@@ -105,6 +117,13 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 	}
 	if *schedule != "" {
 		cfg.Crawl.Schedule = *schedule
+	}
+	if *worker != "" {
+		if err := config.CheckWorker(*worker); err != nil {
+			fmt.Fprintf(stderr, "gongkai crawl: --worker: %v\n", err)
+			return exitUsage
+		}
+		cfg.Crawl.Worker = *worker
 	}
 	if *status {
 		st, err := openStore(context.Background(), cfg.Storage.Data, cfg.Storage.Database, openExisting)
@@ -154,11 +173,19 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 // It holds the data folder's crawl lock throughout: a second crawl would resume
 // the same run and fetch the same URLs beside it.
 func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, asJSON, wait bool) int {
-	lock, ok := lockDataFolder(ctx, cfg.Storage.Data, wait, stderr)
+	shared := cfg.Crawl.Frontier != ""
+	var lock *lockfile.Lock
+	var ok bool
+	if shared {
+		lock, ok = shareDataFolder(cfg.Storage.Data, stderr)
+	} else {
+		lock, ok = lockDataFolder(ctx, cfg.Storage.Data, wait, stderr)
+	}
 	if !ok {
 		return exitFailed
 	}
 	defer lock.Release()
+	worker := workerName(cfg)
 	st, err := openStore(ctx, cfg.Storage.Data, cfg.Storage.Database, openCreate)
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
@@ -169,10 +196,16 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 	indexed := false
 	defer func() {
 		if !indexed {
-			syncIndex(ctx, "crawl", st, cfg.Storage.Data, stderr)
+			syncCrawlIndex(ctx, shared, st, cfg.Storage.Data, stderr)
 		}
 	}()
-	arch, err := archive.Open(filepath.Join(cfg.Storage.Data, "warc"))
+	var arch *archive.Archive
+	if shared {
+		// Each worker writes WARC files of its own, named with it.
+		arch, err = archive.OpenWorker(filepath.Join(cfg.Storage.Data, "warc"), worker)
+	} else {
+		arch, err = archive.Open(filepath.Join(cfg.Storage.Data, "warc"))
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
 		return exitFailed
@@ -192,6 +225,16 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	progress := newProgressPrinter(stderr)
 	opts.Progress = progress.show
+	if shared {
+		f, err := redisfrontier.Open(ctx, redisfrontier.Options{URL: cfg.Crawl.Frontier, Worker: worker, Rest: cfg.Crawl.Delay.Duration, Logger: opts.Logger})
+		if err != nil {
+			fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+			return exitFailed
+		}
+		defer f.Close()
+		opts.Frontier = f
+		fmt.Fprintf(stderr, "gongkai crawl: worker %s of the run shared through %s\n", worker, redactURL(cfg.Crawl.Frontier))
+	}
 	regions := map[string]string{}
 	for _, p := range cfg.Portals {
 		if regions[p.Name], err = p.RegionCode(); err != nil {
@@ -211,7 +254,7 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 		return exitFailed
 	}
 	took := time.Since(start)
-	searchable, note := syncIndex(ctx, "crawl", st, cfg.Storage.Data, stderr)
+	searchable, note := syncCrawlIndex(ctx, shared, st, cfg.Storage.Data, stderr)
 	indexed = true
 	if asJSON {
 		enc := json.NewEncoder(stdout)
@@ -219,6 +262,9 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 		enc.Encode(stats)
 	} else {
 		line := summaryLine(stats, took, ctx.Err() != nil)
+		if shared {
+			line = "worker " + worker + ": " + line
+		}
 		if note != "" {
 			line += "; " + note
 		}
@@ -228,6 +274,68 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 		return exitNotIndexed
 	}
 	return exitOK
+}
+
+// workerName is this crawl's name among the workers of a shared frontier:
+// [crawl] worker (or --worker), else the host name.
+func workerName(cfg *config.Config) string {
+	if cfg.Crawl.Worker != "" {
+		return cfg.Crawl.Worker
+	}
+	host, _ := os.Hostname()
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
+			return r
+		}
+		return '-'
+	}, host)
+	if name == "" {
+		name = "worker"
+	}
+	return name[:min(len(name), 64)]
+}
+
+// redactURL drops a password from a URL, for messages.
+func redactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "the configured URL"
+}
+
+// shareDataFolder takes the data folder's crawl lock shared with the other
+// workers of a shared frontier that run on this machine; a crawl of its own
+// (no frontier) holding it excludes them, and they it.
+func shareDataFolder(data string, stderr io.Writer) (*lockfile.Lock, bool) {
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return nil, false
+	}
+	lock, err := lockfile.AcquireShared(filepath.Join(data, "crawl.lock"))
+	var held *lockfile.HeldError
+	switch {
+	case errors.As(err, &held):
+		fmt.Fprintf(stderr, "gongkai crawl: a crawl without the shared frontier is running on %s: %s; this worker exits\n", data, held.Holder)
+		return nil, false
+	case err != nil:
+		fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
+		return nil, false
+	}
+	return lock, true
+}
+
+// syncCrawlIndex brings the search index up to date after a crawl; workers of
+// a shared frontier on one data folder do so one at a time.
+func syncCrawlIndex(ctx context.Context, shared bool, st *store.DB, data string, stderr io.Writer) (bool, string) {
+	if shared {
+		lock, err := lockfile.Acquire(ctx, filepath.Join(data, "index-update.lock"), true)
+		if err != nil {
+			fmt.Fprintf(stderr, "gongkai crawl: the search index was not brought up to date (gongkai index --data %s does it): %v\n", data, err)
+			return false, "the search index was not brought up to date"
+		}
+		defer lock.Release()
+	}
+	return syncIndex(ctx, "crawl", st, data, stderr)
 }
 
 // lockDataFolder takes the data folder's crawl lock, or says who holds it.
@@ -244,6 +352,9 @@ func lockDataFolder(ctx context.Context, data string, wait bool, stderr io.Write
 		lock, err = lockfile.Acquire(ctx, path, true)
 	}
 	switch {
+	case errors.As(err, &held) && held.Holder.PID == 0:
+		fmt.Fprintf(stderr, "gongkai crawl: crawl workers of a shared frontier are running on %s (or a crawl is starting); this one exits (--wait waits for them)\n", data)
+		return nil, false
 	case errors.As(err, &held):
 		fmt.Fprintf(stderr, "gongkai crawl: another crawl is running on %s: %s; this one exits (--wait waits for it)\n", data, held.Holder)
 		return nil, false

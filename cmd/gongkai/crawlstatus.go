@@ -35,6 +35,9 @@ func printCrawlStatus(ctx context.Context, w io.Writer, st *store.DB, runs int) 
 			took = fmt.Sprintf(", took %s", r.Ended.Sub(r.Started))
 		}
 		fmt.Fprintf(w, "run %d, %s, %s%s\n", r.ID, when, r.Status, took)
+		if len(stats.Workers) > 0 {
+			printWorkers(w, stats.Workers)
+		}
 		portals := make([]string, 0, len(r.Outcomes))
 		for p := range r.Outcomes {
 			portals = append(portals, p)
@@ -94,4 +97,19 @@ func printPath(ctx context.Context, w io.Writer, st *store.DB, runID int64, port
 		fmt.Fprintf(w, "      %s: %s %s\n", s.URL, s.Outcome, s.Detail)
 	}
 	return nil
+}
+
+// printWorkers shows what each worker of a shared run did.
+func printWorkers(w io.Writer, workers map[string]crawl.Stats) {
+	names := make([]string, 0, len(workers))
+	for n := range workers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		s := workers[n]
+		parts[i] = fmt.Sprintf("%s (pages %d, reports new %d, changed %d, lost %d)", n, s.Fetched, s.ReportsNew, s.ReportsChanged, s.Lost)
+	}
+	fmt.Fprintf(w, "  workers: %s\n", strings.Join(parts, ", "))
 }

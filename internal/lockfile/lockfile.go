@@ -39,7 +39,10 @@ type HeldError struct {
 func (e *HeldError) Error() string { return fmt.Sprintf("%s is held by %s", e.Path, e.Holder) }
 
 // Lock is a lock this process holds.
-type Lock struct{ f *os.File }
+type Lock struct {
+	f      *os.File
+	shared bool
+}
 
 // pollEvery is how often Acquire with wait tries again: flock itself cannot
 // be given up when the context ends.
@@ -82,6 +85,27 @@ func Acquire(ctx context.Context, path string, wait bool) (*Lock, error) {
 	return &Lock{f: f}, nil
 }
 
+// AcquireShared takes the lock at path shared with other processes that take
+// it shared (crawl workers of one run on one data folder), and excludes any
+// that takes it with Acquire. A shared holder writes no name: several hold it.
+// If a process holds it with Acquire, AcquireShared returns a *HeldError.
+func AcquireShared(path string) (*Lock, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("locking %s: %w", path, err)
+		}
+		held := &HeldError{Path: path, Holder: readHolder(f)}
+		f.Close()
+		return nil, held
+	}
+	return &Lock{f: f, shared: true}, nil
+}
+
 // Holding returns the holder of the lock at path, if a process holds it.
 func Holding(path string) (Holder, bool) {
 	f, err := os.Open(path)
@@ -106,6 +130,8 @@ func readHolder(f *os.File) Holder {
 // Release gives the lock up. The holder's name is cleared first, so that the
 // file never names a process that no longer holds it.
 func (l *Lock) Release() error {
-	l.f.Truncate(0)
+	if !l.shared {
+		l.f.Truncate(0)
+	}
 	return l.f.Close() // closing the last descriptor releases the flock
 }

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"gongkai/crawl"
+	"gongkai/internal/redistest"
+	"gongkai/testsite"
+)
+
+// worker is a crawl worker run in a child process.
+type worker struct {
+	name   string
+	cmd    *exec.Cmd
+	out    *bytes.Buffer
+	exited chan error
+}
+
+func startWorker(t *testing.T, name, cfg, data string) *worker {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrawlChild$")
+	cmd.Env = append(os.Environ(), "GONGKAI_CRAWL_CHILD="+strings.Join([]string{"crawl", "--config", cfg, "--data", data, "--worker", name}, "\x1f"))
+	w := &worker{name: name, cmd: cmd, out: &bytes.Buffer{}, exited: make(chan error, 1)}
+	cmd.Stdout, cmd.Stderr = w.out, w.out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { w.exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+	})
+	return w
+}
+
+func (w *worker) wait(t *testing.T) {
+	t.Helper()
+	select {
+	case err := <-w.exited:
+		if err != nil {
+			t.Fatalf("worker %s: %v\n%s", w.name, err, w.out)
+		}
+	case <-time.After(8 * time.Minute):
+		t.Fatalf("worker %s still running after 8 minutes:\n%s", w.name, w.out)
+	}
+}
+
+// Three crawl workers share one run through Redis, on one data folder; one is
+// killed with SIGKILL mid-run and started again. Every report is stored once,
+// no URL is fetched twice except those the killed worker held, no host ever
+// has two requests in flight, the delay holds between two requests to a host
+// whichever workers send them, and the killed worker's WARC file is repaired.
+func TestWorkersShareARun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls the simulated portals with three processes")
+	}
+	srv := redistest.Start(t)
+	site, run := startSite(t)
+	const delay = 30 * time.Millisecond
+	cfg := crawlConfig(t, run, fmt.Sprintf("frontier = %q\n", srv.URL()))
+	os.WriteFile(cfg, []byte(strings.Replace(readFile(t, cfg), `delay = "0s"`, fmt.Sprintf("delay = %q", delay), 1)), 0o644)
+	data := t.TempDir()
+
+	var ws []*worker
+	for _, name := range []string{"w1", "w2", "w3"} {
+		ws = append(ws, startWorker(t, name, cfg, data))
+	}
+	finished := 0
+	for deadline := time.Now().Add(3 * time.Minute); finished < 60; {
+		for _, w := range ws {
+			select {
+			case err := <-w.exited:
+				t.Fatalf("worker %s ended (%v) after %d finished URLs, before the kill:\n%s", w.name, err, finished, w.out)
+			default:
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+		finished = peekCount(t, data, `SELECT count(*) FROM crawl_queue WHERE outcome IS NOT NULL`)
+		if time.Now().After(deadline) {
+			t.Fatalf("the workers finished only %d URLs in 3 minutes:\n%s", finished, ws[0].out)
+		}
+	}
+	killed := ws[1]
+	if err := killed.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-killed.exited
+	// What the killed worker held, read before it is taken back.
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+	held := map[string]bool{}
+	leases, err := rdb.HKeys(context.Background(), "gongkai:run:1:w:w2:leases").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(leases) > 0 {
+		// The items, for their URLs as fetched (the keys are canonical).
+		vals, err := rdb.HMGet(context.Background(), "gongkai:run:1:items", leases...).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			var it crawl.Item
+			if s, ok := v.(string); ok && json.Unmarshal([]byte(s), &it) == nil {
+				held[it.URL] = true
+			}
+		}
+	}
+	if open, _ := filepath.Glob(filepath.Join(data, "warc", "*-w2.warc.gz.open")); len(open) == 0 {
+		t.Errorf("the killed worker left no WARC file open")
+	}
+	again := startWorker(t, "w2", cfg, data)
+	for _, w := range []*worker{ws[0], ws[2], again} {
+		w.wait(t)
+	}
+	if !strings.Contains(again.out.String(), "repaired WARC file gongkai-") {
+		t.Errorf("the restarted worker did not repair its WARC file:\n%s", again.out)
+	}
+	if left, _ := filepath.Glob(filepath.Join(data, "warc", "*.open")); len(left) != 0 {
+		t.Errorf("WARC files still open after the run: %v", left)
+	}
+	for _, name := range []string{"w1", "w2", "w3"} {
+		if files, _ := filepath.Glob(filepath.Join(data, "warc", "gongkai-*-"+name+".warc.gz")); len(files) == 0 {
+			t.Errorf("no WARC file carries worker %s", name)
+		}
+	}
+	reqs := run.Requests()
+	checkFetchedOnce(t, reqs, held)
+	checkOneInFlight(t, reqs, delay)
+	if got := countRows(t, data, `SELECT count(*) FROM crawl_runs`); got != 1 {
+		t.Errorf("%d crawl runs: the workers should share one", got)
+	}
+	if got := countRows(t, data, `SELECT count(*) FROM crawl_runs WHERE status = 'finished'`); got != 1 {
+		t.Errorf("the run did not end as finished")
+	}
+	if n := countRows(t, data, `SELECT count(*) FROM (SELECT report_id FROM versions GROUP BY report_id HAVING count(*) > 1)`); n != 0 {
+		t.Errorf("%d reports stored more than once", n)
+	}
+	checkAgainstTruth(t, site, data)
+
+	status, errs, code := gongkai(t, "crawl", "--status", "--config", cfg, "--data", data, "--runs", "1")
+	if code != exitOK {
+		t.Fatalf("crawl --status: %d %s", code, errs)
+	}
+	for _, want := range []string{"workers: ", "w1 ", "w3 "} {
+		if !strings.Contains(status, want) {
+			t.Errorf("crawl --status does not name the workers (%q):\n%s", want, status)
+		}
+	}
+	t.Logf("killed w2 after %d finished URLs, holding %d; %d requests in all", finished, len(held), len(reqs))
+}
+
+// checkFetchedOnce: no URL answered twice in the run (GETs: POSTs share a URL),
+// except after an error answer (retried), a page asked again after the host
+// answered anti-bot pages (the crawler's probe of a page that answered
+// normally before), or when the killed worker held it.
+func checkFetchedOnce(t *testing.T, reqs []testsite.Request, held map[string]bool) {
+	t.Helper()
+	answered := map[string]testsite.Request{}
+	challenged := map[string]time.Time{}
+	for _, r := range reqs {
+		if r.Status == 403 || r.Status == 412 || r.Status == 521 {
+			challenged[r.Portal] = r.Time
+		}
+		if r.Method != "GET" || strings.HasSuffix(r.URI, "/robots.txt") {
+			continue
+		}
+		key := r.Portal + " " + r.URI
+		prev, seen := answered[key]
+		answered[key] = r
+		if !seen || prev.Status == 0 || prev.Status >= 500 || prev.Status == 429 || challenged[r.Portal].After(prev.Time) {
+			continue
+		}
+		if !heldURL(held, r.URI) {
+			t.Errorf("%s %s fetched twice (answered %d, then %d), and the killed worker did not hold it", r.Portal, r.URI, prev.Status, r.Status)
+		}
+	}
+}
+
+// heldURL says whether an item the killed worker held has this path and query.
+func heldURL(held map[string]bool, uri string) bool {
+	for k := range held {
+		if u, err := url.Parse(k); err == nil && u.RequestURI() == uri {
+			return true
+		}
+	}
+	return false
+}
+
+// checkOneInFlight: per host, each request arrives after the one before was
+// answered, and at least delay after it.
+func checkOneInFlight(t *testing.T, reqs []testsite.Request, delay time.Duration) {
+	t.Helper()
+	byHost := map[string][]testsite.Request{}
+	for _, r := range reqs {
+		byHost[r.Portal] = append(byHost[r.Portal], r)
+	}
+	for host, rs := range byHost {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].Start.Before(rs[j].Start) })
+		for i := 1; i < len(rs); i++ {
+			gap := rs[i].Start.Sub(rs[i-1].Time)
+			switch {
+			case gap < 0:
+				t.Errorf("%s: %s arrived while %s was in flight", host, rs[i].URI, rs[i-1].URI)
+			case gap < delay-time.Millisecond:
+				t.Errorf("%s: %s only %s after %s was answered (delay %s)", host, rs[i].URI, gap, rs[i-1].URI, delay)
+			}
+		}
+	}
+}

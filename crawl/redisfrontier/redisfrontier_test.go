@@ -1,0 +1,296 @@
+package redisfrontier
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gongkai/crawl"
+	"gongkai/internal/redistest"
+)
+
+// store is the crawl state the tests' workers share: which items a run has and
+// which are finished.
+type store struct {
+	mu       sync.Mutex
+	items    []crawl.Item
+	finished map[string]bool
+}
+
+func newStore(items []crawl.Item) *store { return &store{items: items, finished: map[string]bool{}} }
+
+func (s *store) begin(context.Context) (int64, bool, error) { return 1, false, nil }
+
+func (s *store) pending(context.Context, int64) ([]crawl.Item, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []crawl.Item
+	for _, it := range s.items {
+		if !s.finished[it.Key] {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+func (s *store) finish(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.finished[key] = true
+}
+
+func items(hosts, per int) []crawl.Item {
+	var out []crawl.Item
+	for h := 0; h < hosts; h++ {
+		for i := 0; i < per; i++ {
+			u := fmt.Sprintf("http://h%d.test/p%d", h, i)
+			out = append(out, crawl.Item{Key: u, URL: u, Portal: "p", Kind: crawl.KindList, Priority: crawl.PriorityOther + 10*(i%3)})
+		}
+	}
+	return out
+}
+
+func open(t *testing.T, srv *redistest.Server, name string, lease time.Duration) *Frontier {
+	t.Helper()
+	f, err := Open(context.Background(), Options{URL: srv.URL(), Worker: name, Rest: 30 * time.Millisecond, Lease: lease, Unreachable: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+type fetch struct {
+	worker     string
+	key, host  string
+	start, end time.Time
+	priority   int
+}
+
+// work takes items until the run is done, holding each host 5ms and resting it
+// rest after.
+func work(t *testing.T, f *Frontier, st *store, rest time.Duration, log chan<- fetch) {
+	ctx := context.Background()
+	for {
+		it, ok, err := f.Next(ctx)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if !ok {
+			return
+		}
+		start := time.Now()
+		time.Sleep(5 * time.Millisecond)
+		end := time.Now()
+		log <- fetch{worker: f.opts.Worker, key: it.Key, host: hostOf(it.URL), start: start, end: end, priority: it.Priority}
+		if err := f.Release(ctx, it, rest); err != nil {
+			t.Error(err)
+		}
+		st.finish(it.Key)
+		if err := f.Done(ctx, it); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// Three workers on one run: each item is handed out once, a host never has two
+// requests in flight, it rests between two, and its queue is best first.
+func TestWorkersShareOneRun(t *testing.T) {
+	srv := redistest.Start(t)
+	all := items(6, 8)
+	st := newStore(all)
+	const rest = 30 * time.Millisecond
+	var ws []*Frontier
+	for i := range 3 {
+		f := open(t, srv, fmt.Sprintf("w%d", i+1), 5*time.Second)
+		if _, _, _, err := f.Join(context.Background(), st.begin, st.pending); err != nil {
+			t.Fatal(err)
+		}
+		ws = append(ws, f)
+	}
+	log := make(chan fetch, len(all)*2)
+	var wg sync.WaitGroup
+	for _, f := range ws {
+		for range 2 {
+			wg.Add(1)
+			go func() { defer wg.Done(); work(t, f, st, rest, log) }()
+		}
+	}
+	wg.Wait()
+	close(log)
+	var got []fetch
+	for f := range log {
+		got = append(got, f)
+	}
+	checkFetches(t, got, all, rest)
+	workers := map[string]bool{}
+	for _, f := range got {
+		workers[f.worker] = true
+	}
+	if len(workers) < 2 {
+		t.Errorf("only %v took items", workers)
+	}
+	for i, f := range ws {
+		run, last, err := f.Leave(context.Background(), crawl.Stats{Fetched: 10 + i, Outcomes: crawl.OutcomeCounts{crawl.OutcomeList: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last != (i == len(ws)-1) {
+			t.Errorf("worker %d of %d leaving: last = %v", i+1, len(ws), last)
+		}
+		if last && (run.Fetched != 33 || len(run.Workers) != 3 || run.Outcomes[crawl.OutcomeList] != 3 || run.Workers["w2"].Fetched != 11) {
+			t.Errorf("the run's counts: %+v", run)
+		}
+	}
+}
+
+func checkFetches(t *testing.T, got []fetch, want []crawl.Item, rest time.Duration) {
+	t.Helper()
+	seen := map[string]int{}
+	byHost := map[string][]fetch{}
+	for _, f := range got {
+		seen[f.key]++
+		byHost[f.host] = append(byHost[f.host], f)
+	}
+	for _, it := range want {
+		if seen[it.Key] != 1 {
+			t.Errorf("%s handed out %d times", it.Key, seen[it.Key])
+		}
+	}
+	for h, fs := range byHost {
+		sort.Slice(fs, func(i, j int) bool { return fs[i].start.Before(fs[j].start) })
+		for i := 1; i < len(fs); i++ {
+			if gap := fs[i].start.Sub(fs[i-1].end); gap < rest-2*time.Millisecond {
+				t.Errorf("%s: %s started %s after %s ended (rest %s)", h, fs[i].key, gap, fs[i-1].key, rest)
+			}
+			if fs[i].priority > fs[i-1].priority {
+				t.Errorf("%s: %s (priority %d) after %s (priority %d)", h, fs[i].key, fs[i].priority, fs[i-1].key, fs[i-1].priority)
+			}
+		}
+	}
+}
+
+// What a worker that dies held goes back to the queue when its lease expires,
+// and its host rests before another worker asks it.
+func TestDeadWorkersItemsReturn(t *testing.T) {
+	srv := redistest.Start(t)
+	all := items(1, 3)
+	st := newStore(all)
+	ctx := context.Background()
+	dead := open(t, srv, "dead", 600*time.Millisecond)
+	if _, _, _, err := dead.Join(ctx, st.begin, st.pending); err != nil {
+		t.Fatal(err)
+	}
+	held, ok, err := dead.Next(ctx)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	dead.Close() // killed: no renewal, no Leave
+	diedAt := time.Now()
+
+	alive := open(t, srv, "alive", 5*time.Second)
+	if _, _, queued, err := alive.Join(ctx, st.begin, st.pending); err != nil || queued != 3 {
+		t.Fatalf("joined with %d queued (want the 3 items, one of them held): %v", queued, err)
+	}
+	got := map[string]bool{}
+	for range 3 {
+		it, ok, err := alive.Next(ctx)
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		if it.Key == held.Key && time.Since(diedAt) < 600*time.Millisecond {
+			t.Errorf("%s handed out again %s after its holder died, before its lease expired", it.Key, time.Since(diedAt))
+		}
+		if len(got) == 0 && time.Since(diedAt) < 600*time.Millisecond {
+			t.Errorf("the host held by the dead worker was asked again after %s", time.Since(diedAt))
+		}
+		got[it.Key] = true
+		alive.Release(ctx, it, 0)
+		st.finish(it.Key)
+		alive.Done(ctx, it)
+	}
+	if !got[held.Key] || len(got) != 3 {
+		t.Errorf("handed out %v; the dead worker held %s", got, held.Key)
+	}
+	if _, ok, _ := alive.Next(ctx); ok {
+		t.Error("work left after every item was done")
+	}
+}
+
+// A Redis that restarts without its data loses the queue: it is rebuilt from
+// the store, without the items finished meanwhile, and what a worker held when
+// it restarted is neither lost nor handed out twice.
+func TestRedisRestartRebuildsTheQueue(t *testing.T) {
+	srv := redistest.Start(t)
+	all := items(2, 5)
+	st := newStore(all)
+	ctx := context.Background()
+	f := open(t, srv, "w1", 2*time.Second)
+	if _, _, _, err := f.Join(ctx, st.begin, st.pending); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	// Finish three items, and hold a fourth over the restart.
+	for range 3 {
+		it, _, err := f.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[it.Key]++
+		f.Release(ctx, it, 0)
+		st.finish(it.Key)
+		f.Done(ctx, it)
+	}
+	held, _, err := f.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen[held.Key]++
+	srv.Restart()
+	if err := f.Release(ctx, held, 0); err != nil {
+		t.Fatalf("releasing after the restart: %v", err)
+	}
+	for {
+		it, ok, err := f.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		seen[it.Key]++
+		f.Release(ctx, it, 0)
+		st.finish(it.Key)
+		f.Done(ctx, it)
+		if it.Key != held.Key && !st.finished[held.Key] {
+			// The held item is finished once the restart is behind us.
+			st.finish(held.Key)
+			f.Done(ctx, held)
+		}
+	}
+	for _, it := range all {
+		if seen[it.Key] != 1 {
+			t.Errorf("%s handed out %d times", it.Key, seen[it.Key])
+		}
+	}
+}
+
+// A worker that cannot reach Redis says so at once.
+func TestUnreachableRedis(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, err = Open(context.Background(), Options{URL: "redis://:secret@" + addr + "/0", Worker: "w"})
+	if err == nil || !strings.Contains(err.Error(), "cannot reach Redis at redis://:xxxxx@"+addr) || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("err = %v", err)
+	}
+}
