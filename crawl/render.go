@@ -400,12 +400,6 @@ func (c *Crawler) browserFetch(s *scheduler, it Item) func(context.Context, brow
 		if trap := isTrap(u); trap != "" {
 			return browserResponse{}, errRefused
 		}
-		if c.opts.ObeyRobots {
-			rules, _ := c.robots.rules(ctx, u.Scheme, u.Host)
-			if rules.wait != "" || !rules.allowed(u.EscapedPath()) {
-				return browserResponse{}, errRefused
-			}
-		}
 		host := u.Host
 		if host == own {
 			if wait := c.hostDelay(host) - time.Since(last); wait > 0 {
@@ -420,6 +414,21 @@ func (c *Crawler) browserFetch(s *scheduler, it Item) func(context.Context, brow
 				return browserResponse{}, errRefused
 			}
 			defer func() { s.giveBack(host, c.hostDelay(host)) }()
+		}
+		// robots.txt is asked only in the host's turn: asked before it, it
+		// would reach a host busy with another request.
+		if c.opts.ObeyRobots {
+			rules, fresh := c.robots.rules(ctx, u.Scheme, u.Host)
+			if rules.wait != "" || !rules.allowed(u.EscapedPath()) {
+				return browserResponse{}, errRefused
+			}
+			if fresh {
+				select {
+				case <-ctx.Done():
+					return browserResponse{}, ctx.Err()
+				case <-time.After(c.hostDelay(host)):
+				}
+			}
 		}
 		if s.fetched(host) > c.opts.MaxPagesPerHost {
 			return browserResponse{}, errRefused
