@@ -29,6 +29,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"gongkai/archive"
+	"gongkai/internal/textfmt"
 	"gongkai/report"
 )
 
@@ -420,19 +421,6 @@ func (c *Crawler) hostDelay(host string) time.Duration {
 	return delay
 }
 
-// byteSize writes a limit as people read it: 20 MB, 64 KB, 1.5 GB.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.4g GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.4g MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.4g KB", float64(n)/(1<<10))
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
-}
-
 // jitter spreads requests a little so that many crawlers never beat in step.
 func jitter(d time.Duration) time.Duration {
 	if d <= 0 {
@@ -621,11 +609,11 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 	case status != http.StatusOK:
 		return attempt{outcome: OutcomeNotFound, detail: fmt.Sprintf("%d %s", status, http.StatusText(status)), fetched: true}
 	case log.tooLarge && log.inflated != "":
-		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("its %s body inflates past max_page_bytes (%s); archived as served", log.inflated, byteSize(c.opts.MaxPageBytes)), fetched: true}
+		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("its %s body inflates past max_page_bytes (%s); archived as served", log.inflated, textfmt.Bytes(c.opts.MaxPageBytes)), fetched: true}
 	case log.tooLarge && log.attachment:
-		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("larger than max_attachment_bytes (%s); archived truncated", byteSize(c.opts.MaxAttachmentBytes)), fetched: true}
+		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("larger than max_attachment_bytes (%s); archived truncated", textfmt.Bytes(c.opts.MaxAttachmentBytes)), fetched: true}
 	case log.tooLarge:
-		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("larger than max_page_bytes (%s); archived truncated", byteSize(c.opts.MaxPageBytes)), fetched: true}
+		return attempt{outcome: OutcomeTooLarge, detail: fmt.Sprintf("larger than max_page_bytes (%s); archived truncated", textfmt.Bytes(c.opts.MaxPageBytes)), fetched: true}
 	case softNotFound(status, []byte(text)):
 		a := c.missing(ctx, it, hasPrev, http.StatusNotFound, "a page saying it does not exist (soft 404)")
 		if a.outcome == OutcomeNotFound {

@@ -3,6 +3,7 @@ package crawl
 import (
 	"encoding/json"
 	"fmt"
+	"gongkai/internal/textfmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -240,7 +241,7 @@ func (a *ListAPI) read(body string, base *url.URL, page int) apiPage {
 			out.links = append(out.links, link{URL: u, Text: title, Date: date})
 		}
 	}
-	out.note = fmt.Sprintf("page %d: %s, %d with a link", page, count(len(items), "item"), withLink)
+	out.note = fmt.Sprintf("page %d: %s, %d with a link", page, textfmt.Count(len(items), "item"), withLink)
 	if len(items) > 0 && withLink == 0 {
 		where := "no field that holds a URL"
 		if a.Link != "" {
@@ -388,14 +389,6 @@ func describeJSON(v any) string {
 		return "keys " + strings.Join(keys, ", ")
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-// count writes n things: "1 item", "6 items".
-func count(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // clip shortens a text for a message.

@@ -21,6 +21,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"gongkai/archive"
+	"gongkai/internal/textfmt"
 	"gongkai/parse"
 )
 
@@ -187,7 +188,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		switch cause := context.Cause(ctx); {
 		case cause == errTimeout:
-			err = fmt.Errorf("the body was still arriving when timeout (%s) ended the request: %s in %s", t.timeout, byteSize(body.n.Load()), time.Since(started).Round(time.Second))
+			err = fmt.Errorf("the body was still arriving when timeout (%s) ended the request: %s in %s", t.timeout, textfmt.Bytes(body.n.Load()), time.Since(started).Round(time.Second))
 		case errors.As(cause, new(*slowBody)):
 			err = cause
 		}
@@ -236,7 +237,7 @@ type slowBody struct {
 
 func (e *slowBody) Error() string {
 	return fmt.Sprintf("the body arrived at %d bytes/s over %s (%s in all), below min_body_rate (%d bytes/s): abandoned",
-		e.got*int64(time.Second)/int64(e.window), e.window, byteSize(e.total), e.minRate)
+		e.got*int64(time.Second)/int64(e.window), e.window, textfmt.Bytes(e.total), e.minRate)
 }
 
 // counter counts the bytes read through it.

@@ -24,6 +24,7 @@ import (
 	"gongkai/crawl"
 	"gongkai/crawl/redisfrontier"
 	"gongkai/internal/lockfile"
+	"gongkai/internal/textfmt"
 	"gongkai/parse"
 	"gongkai/report"
 	"gongkai/store"
@@ -408,7 +409,7 @@ func summaryLine(s crawl.Stats, took time.Duration, interrupted bool) string {
 		line += fmt.Sprintf("; %d pages rendered in Chromium", n)
 	}
 	if n := s.Outcomes[crawl.OutcomeUnreadable]; n > 0 {
-		line += "; " + plural(n, "document") + " could not be read (" + unreadWhy(s.Unread) + "kept in the archive; each report's page names its own)"
+		line += "; " + textfmt.Count(n, "document") + " could not be read (" + unreadWhy(s.Unread) + "kept in the archive; each report's page names its own)"
 	}
 	switch n := s.CharsetConflicts; {
 	case n == 1:
@@ -557,7 +558,7 @@ func (s *storeSink) Fetched(ctx context.Context, f crawl.Fetched, done func(craw
 			if f.Capture.Size > parse.MaxDocument {
 				item.Unread = report.UnreadTooLarge
 				item.Reason = fmt.Sprintf("%s is larger than the %s a report document may have (the parser's limit); archived, not read",
-					byteSize(f.Capture.Size), byteSize(parse.MaxDocument))
+					textfmt.Bytes(f.Capture.Size), textfmt.Bytes(parse.MaxDocument))
 			} else if p, err := archive.Read(s.warcDir, f.Capture.File, f.Capture.Offset, parse.MaxDocument); err != nil {
 				item.Reason, item.Unread = "reading the archived attachment: "+err.Error(), report.UnreadFault
 			} else {
@@ -647,25 +648,4 @@ func (s *storeSink) store(ctx context.Context) error {
 
 func (s *storeSink) Gone(ctx context.Context, url string, status int) error {
 	return s.st.MarkGone(ctx, url, status)
-}
-
-// byteSize writes a size as people read it: 64 MB, 1.5 GB.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.4g GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.4g MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.4g KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
-// plural counts n things: "1 document", "2 documents".
-func plural(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
 }

@@ -120,8 +120,8 @@ func redact(raw string) string {
 	return u.Redacted()
 }
 
-// Close stops the lease renewal and closes the connection.
-func (f *Frontier) Close() error {
+// stopBeating stops the lease renewal, if it runs, and waits for it to end.
+func (f *Frontier) stopBeating() {
 	f.mu.Lock()
 	stop, done := f.stopBeat, f.beatDone
 	f.stopBeat = nil
@@ -130,6 +130,11 @@ func (f *Frontier) Close() error {
 		stop()
 		<-done
 	}
+}
+
+// Close stops the lease renewal and closes the connection.
+func (f *Frontier) Close() error {
+	f.stopBeating()
 	return f.rdb.Close()
 }
 
@@ -607,14 +612,7 @@ func (f *Frontier) GiveBack(ctx context.Context, host string, wait time.Duration
 // its counts are kept with the run's, and the run's counts (all workers') are
 // returned, with whether this worker was the last.
 func (f *Frontier) Leave(ctx context.Context, stats crawl.Stats) (crawl.Stats, bool, error) {
-	f.mu.Lock()
-	stop, done := f.stopBeat, f.beatDone
-	f.stopBeat = nil
-	f.mu.Unlock()
-	if stop != nil {
-		stop()
-		<-done
-	}
+	f.stopBeating()
 	own, err := json.Marshal(stats)
 	if err != nil {
 		return stats, false, err
