@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -219,5 +221,36 @@ func checkOneInFlight(t *testing.T, reqs []testsite.Request, delay time.Duration
 				t.Errorf("%s: %s only %s after %s was answered (delay %s)", host, rs[i].URI, gap, rs[i-1].URI, delay)
 			}
 		}
+	}
+}
+
+// A worker that cannot reach Redis stops with one line saying so: go-redis's
+// own log line (written straight to the process's stderr) is not printed.
+func TestUnreachableFrontierSaysSoOnce(t *testing.T) {
+	_, run := startSite(t)
+	// A loopback port nothing listens on.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cfg := crawlConfig(t, run, fmt.Sprintf("frontier = %q\n", "redis://"+addr+"/0"))
+	w := startWorker(t, "w1", cfg, t.TempDir())
+	select {
+	case err = <-w.exited:
+	case <-time.After(time.Minute):
+		t.Fatalf("the worker still runs a minute after it could not reach Redis:\n%s", w.out)
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitFailed {
+		t.Errorf("exit: %v, want status %d", err, exitFailed)
+	}
+	out := strings.TrimSpace(w.out.String())
+	if want := "gongkai crawl: cannot reach Redis at redis://" + addr; !strings.HasPrefix(out, want) || strings.Contains(out, "\n") {
+		t.Errorf("the worker printed %q, want one line beginning %q", out, want)
+	}
+	if len(run.Requests()) != 0 {
+		t.Errorf("the worker crawled alone: %d requests", len(run.Requests()))
 	}
 }

@@ -98,6 +98,10 @@ func Open(ctx context.Context, opts Options) (*Frontier, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	// go-redis prints its own lines on stderr (a failed dial, a retry); the
+	// frontier says what matters itself, once, so they go to our logger's
+	// debug level.
+	redis.SetLogger(libraryLog{opts.Logger})
 	f := &Frontier{opts: opts, rdb: redis.NewClient(ro), leases: map[string]crawl.Item{}, hosts: map[string]bool{}}
 	var b [8]byte
 	rand.Read(b[:])
@@ -109,6 +113,13 @@ func Open(ctx context.Context, opts Options) (*Frontier, error) {
 		return nil, fmt.Errorf("cannot reach Redis at %s (the shared frontier): %w; this worker does not crawl alone", redact(opts.URL), err)
 	}
 	return f, nil
+}
+
+// libraryLog is go-redis's logger on ours.
+type libraryLog struct{ l *slog.Logger }
+
+func (g libraryLog) Printf(ctx context.Context, format string, v ...any) {
+	g.l.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }
 
 // redact drops a password from a Redis URL, for messages.
