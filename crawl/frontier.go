@@ -23,7 +23,8 @@ type Frontier interface {
 	// holds the run's items not yet finished, read with pending when it does
 	// not hold them already. A shared frontier lets one worker at a time do so,
 	// so that workers starting together join one run. It returns the run and
-	// how many items are queued.
+	// how many items this Join queued (none when another worker had), so that
+	// the workers' counts add up to the run's.
 	Join(ctx context.Context, begin BeginFunc, pending PendingFunc) (runID int64, resumed bool, queued int, err error)
 	// Add queues items new to the run, and returns those whose host is left
 	// alone for the rest of the run (the caller records them as skipped).

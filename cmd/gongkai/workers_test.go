@@ -60,6 +60,52 @@ func (w *worker) wait(t *testing.T) {
 	}
 }
 
+// shared is a run that crawl workers share: a Redis, the testsite, their
+// config and their data folder.
+type shared struct {
+	srv       *redistest.Server
+	site      *testsite.Site
+	run       *testsite.Running
+	cfg, data string
+	ws        []*worker
+}
+
+// startShared starts workers of the given names on the testsite, with delay
+// between two requests to a host.
+func startShared(t *testing.T, delay time.Duration, names ...string) *shared {
+	t.Helper()
+	sc := &shared{srv: redistest.Start(t), data: t.TempDir()}
+	sc.site, sc.run = startSite(t)
+	sc.cfg = crawlConfig(t, sc.run, fmt.Sprintf("frontier = %q\n", sc.srv.URL()))
+	os.WriteFile(sc.cfg, []byte(strings.Replace(readFile(t, sc.cfg), `delay = "0s"`, fmt.Sprintf("delay = %q", delay), 1)), 0o644)
+	for _, name := range names {
+		sc.ws = append(sc.ws, startWorker(t, name, sc.cfg, sc.data))
+	}
+	return sc
+}
+
+// waitFinished waits until the workers finished n URLs of the run, and fails
+// if one of them ends before.
+func (sc *shared) waitFinished(t *testing.T, n int) int {
+	t.Helper()
+	finished := 0
+	for deadline := time.Now().Add(3 * time.Minute); finished < n; {
+		for _, w := range sc.ws {
+			select {
+			case err := <-w.exited:
+				t.Fatalf("worker %s ended (%v) after %d finished URLs, too early:\n%s", w.name, err, finished, w.out)
+			default:
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+		finished = peekCount(t, sc.data, `SELECT count(*) FROM crawl_queue WHERE outcome IS NOT NULL`)
+		if time.Now().After(deadline) {
+			t.Fatalf("the workers finished only %d URLs in 3 minutes:\n%s", finished, sc.ws[0].out)
+		}
+	}
+	return finished
+}
+
 // Three crawl workers share one run through Redis, on one data folder; one is
 // killed with SIGKILL mid-run and started again. Every report is stored once,
 // no URL is fetched twice except those the killed worker held, no host ever
@@ -69,32 +115,10 @@ func TestWorkersShareARun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawls the simulated portals with three processes")
 	}
-	srv := redistest.Start(t)
-	site, run := startSite(t)
 	const delay = 30 * time.Millisecond
-	cfg := crawlConfig(t, run, fmt.Sprintf("frontier = %q\n", srv.URL()))
-	os.WriteFile(cfg, []byte(strings.Replace(readFile(t, cfg), `delay = "0s"`, fmt.Sprintf("delay = %q", delay), 1)), 0o644)
-	data := t.TempDir()
-
-	var ws []*worker
-	for _, name := range []string{"w1", "w2", "w3"} {
-		ws = append(ws, startWorker(t, name, cfg, data))
-	}
-	finished := 0
-	for deadline := time.Now().Add(3 * time.Minute); finished < 60; {
-		for _, w := range ws {
-			select {
-			case err := <-w.exited:
-				t.Fatalf("worker %s ended (%v) after %d finished URLs, before the kill:\n%s", w.name, err, finished, w.out)
-			default:
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-		finished = peekCount(t, data, `SELECT count(*) FROM crawl_queue WHERE outcome IS NOT NULL`)
-		if time.Now().After(deadline) {
-			t.Fatalf("the workers finished only %d URLs in 3 minutes:\n%s", finished, ws[0].out)
-		}
-	}
+	sc := startShared(t, delay, "w1", "w2", "w3")
+	srv, site, run, cfg, data, ws := sc.srv, sc.site, sc.run, sc.cfg, sc.data, sc.ws
+	finished := sc.waitFinished(t, 60)
 	killed := ws[1]
 	if err := killed.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -152,6 +176,11 @@ func TestWorkersShareARun(t *testing.T) {
 		t.Errorf("%d reports stored more than once", n)
 	}
 	checkAgainstTruth(t, site, data)
+	// Each worker counts what it queued: together no more than the run's
+	// queue (the killed worker's count went with it).
+	if queued, rows := countRows(t, data, `SELECT json_extract(stats, '$.queued') FROM crawl_runs`), countRows(t, data, `SELECT count(*) FROM crawl_queue`); queued == 0 || queued > rows {
+		t.Errorf("the run's stats say %d queued; the run's queue has %d URLs", queued, rows)
+	}
 
 	status, errs, code := gongkai(t, "crawl", "--status", "--config", cfg, "--data", data, "--runs", "1")
 	if code != exitOK {
@@ -253,4 +282,41 @@ func TestUnreachableFrontierSaysSoOnce(t *testing.T) {
 	if len(run.Requests()) != 0 {
 		t.Errorf("the worker crawled alone: %d requests", len(run.Requests()))
 	}
+}
+
+// Redis restarts without its data while two crawl workers share a run: they
+// wait for it, one of them rebuilds the queue from the store once the other
+// has said what it holds, and the run ends with every report stored once, no
+// URL fetched twice, one request in flight per host and the delay held.
+func TestWorkersSurviveARedisRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls the simulated portals with two processes")
+	}
+	const delay = 30 * time.Millisecond
+	sc := startShared(t, delay, "w1", "w2")
+	site, run, data, ws := sc.site, sc.run, sc.data, sc.ws
+	finished := sc.waitFinished(t, 60)
+	sc.srv.Restart()
+	for _, w := range ws {
+		w.wait(t)
+	}
+	if out := ws[0].out.String() + ws[1].out.String(); !strings.Contains(out, "Redis had lost the run; its queue was rebuilt from the store") {
+		t.Errorf("no worker said it rebuilt the queue:\n%s", out)
+	} else if strings.Contains(out, "redis: connection pool") {
+		t.Errorf("go-redis's own lines reached the workers' stderr:\n%s", out)
+	}
+	reqs := run.Requests()
+	checkFetchedOnce(t, reqs, nil)
+	checkOneInFlight(t, reqs, delay)
+	if got := countRows(t, data, `SELECT count(*) FROM crawl_runs WHERE status = 'finished'`); got != 1 {
+		t.Errorf("%d finished runs, want the one the workers shared", got)
+	}
+	if n := countRows(t, data, `SELECT count(*) FROM (SELECT report_id FROM versions GROUP BY report_id HAVING count(*) > 1)`); n != 0 {
+		t.Errorf("%d reports stored more than once", n)
+	}
+	checkAgainstTruth(t, site, data)
+	if queued, rows := countRows(t, data, `SELECT json_extract(stats, '$.queued') FROM crawl_runs`), countRows(t, data, `SELECT count(*) FROM crawl_queue`); queued != rows {
+		t.Errorf("the run's stats say %d queued; the run's queue has %d URLs", queued, rows)
+	}
+	t.Logf("Redis restarted after %d finished URLs; %d requests in all\nw1:\n%sw2:\n%s", finished, len(reqs), ws[0].out, ws[1].out)
 }

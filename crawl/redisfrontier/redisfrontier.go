@@ -70,8 +70,7 @@ type Frontier struct {
 	leases map[string]crawl.Item
 	hosts  map[string]bool
 
-	stopBeat context.CancelFunc
-	beatDone chan struct{}
+	stopBeat func()
 }
 
 // ErrTaken is what Join returns when a live worker of the run has the name.
@@ -134,11 +133,36 @@ func redact(raw string) string {
 // stopBeating stops the lease renewal, if it runs, and waits for it to end.
 func (f *Frontier) stopBeating() {
 	f.mu.Lock()
-	stop, done := f.stopBeat, f.beatDone
+	stop := f.stopBeat
 	f.stopBeat = nil
 	f.mu.Unlock()
 	if stop != nil {
 		stop()
+	}
+}
+
+// every calls beat at each renewal until it returns false or stop is called;
+// stop waits for the last call to end.
+func (f *Frontier) every(beat func(ctx context.Context) bool) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(f.beatEvery())
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if !beat(ctx) {
+				return
+			}
+		}
+	}()
+	return func() {
+		cancel()
 		<-done
 	}
 }
@@ -230,42 +254,69 @@ func unreachable(err error) bool {
 
 func (f *Frontier) ms(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
 
-// joinLock is held by the worker that begins a run or refills Redis with it.
+// joinLock is held by the worker that begins a run or fills Redis with it.
+// It expires a lease after its holder stops renewing it (a worker killed while
+// filling the queue), and the next worker to take it finishes the fill.
 const joinLock = "gongkai:join"
 
-// lock takes the join lock, waiting for another worker that holds it.
-func (f *Frontier) lock(ctx context.Context) error {
-	for {
-		f.trips.Add(1)
-		ok, err := f.rdb.SetNX(ctx, joinLock, f.opts.Worker+" "+f.token, time.Minute).Result()
-		if err != nil {
-			return fmt.Errorf("redis at %s: %w", redact(f.opts.URL), err)
-		}
-		if ok {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
+// holdScript renews the join lock and, under a run, its holder's lease: a fill
+// from a large store may take longer than either. KEYS: the lock; ARGV: its
+// holder, lease ms, the run's prefix ("" before the run is known), worker.
+var holdScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if ARGV[3] ~= '' then
+  local t = redis.call('TIME')
+  redis.call('ZADD', ARGV[3] .. 'workers', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2]), ARGV[4])
+end
+return 1`)
 
 var unlockScript = redis.NewScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`)
 
-func (f *Frontier) unlock(ctx context.Context) {
-	f.trips.Add(1)
-	unlockScript.Run(context.WithoutCancel(ctx), f.rdb, []string{joinLock}, f.opts.Worker+" "+f.token)
+// lock takes the join lock, waiting for another worker that holds it, and
+// renews it until the returned unlock is called.
+func (f *Frontier) lock(ctx context.Context) (unlock func(), err error) {
+	me := f.opts.Worker + " " + f.token
+	for {
+		f.trips.Add(1)
+		ok, err := f.rdb.SetNX(ctx, joinLock, me, f.opts.Lease).Result()
+		if err != nil {
+			return nil, fmt.Errorf("redis at %s: %w", redact(f.opts.URL), err)
+		}
+		if ok {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	stop := f.every(func(ctx context.Context) bool {
+		f.mu.Lock()
+		prefix := f.prefix
+		f.mu.Unlock()
+		f.trips.Add(1)
+		holdScript.Run(ctx, f.rdb, []string{joinLock}, me, f.ms(f.opts.Lease), prefix, f.opts.Worker)
+		return true
+	})
+	return func() {
+		stop()
+		f.trips.Add(1)
+		unlockScript.Run(context.WithoutCancel(ctx), f.rdb, []string{joinLock}, me)
+	}, nil
 }
 
 // Join begins or resumes the run (one worker at a time), enters this worker,
-// and fills Redis with the run's pending items if it does not hold them.
+// and fills Redis with the run's pending items if it does not hold them. The
+// count it returns is what this worker queued, so that the workers' counts
+// add up to the run's.
 func (f *Frontier) Join(ctx context.Context, begin crawl.BeginFunc, pending crawl.PendingFunc) (int64, bool, int, error) {
-	if err := f.lock(ctx); err != nil {
+	unlock, err := f.lock(ctx)
+	if err != nil {
 		return 0, false, 0, err
 	}
-	defer f.unlock(ctx)
+	defer unlock()
 	runID, resumed, err := begin(ctx)
 	if err != nil {
 		return 0, false, 0, err
@@ -283,56 +334,57 @@ func (f *Frontier) Join(ctx context.Context, begin crawl.BeginFunc, pending craw
 	if out[0] == "taken" {
 		return 0, false, 0, fmt.Errorf("worker %q: %w (%s): give each worker its own name", f.opts.Worker, ErrTaken, out[1])
 	}
-	if err := f.fill(ctx, runID, false); err != nil {
-		return 0, false, 0, err
-	}
-	f.trips.Add(1)
-	queued, err := f.rdb.HLen(ctx, f.prefix+"items").Result()
+	// A resumed run that Redis does not hold may have live workers (Redis
+	// restarted as this one started): they say what they hold first.
+	queued, err := f.fill(ctx, runID, resumed)
 	if err != nil {
 		return 0, false, 0, err
 	}
 	f.startBeat()
-	return runID, resumed, int(queued), nil
+	return runID, resumed, queued, nil
 }
 
 // fill queues the run's pending items from the store when Redis does not hold
-// the run (a new run, or a Redis that restarted without its data). The caller
-// holds the join lock. After a restart it first waits two renewals, so that
-// every live worker has said again what it holds (reassert) and no item in
-// flight is queued a second time.
-func (f *Frontier) fill(ctx context.Context, runID int64, afterLoss bool) error {
+// the whole run (a new run, a Redis that restarted without its data, or a fill
+// that a killed worker left half done), and returns how many it queued. The
+// caller holds the join lock. Until the fill ends the run counts as lost, so
+// the other workers wait for it rather than take a partial queue for all
+// there is; queueing is idempotent (an item is queued once in a run), so a
+// fill begun again finishes the one before. With wait it first waits two
+// renewals, so that every live worker has said again what it holds
+// (reassert) and no item in flight is queued a second time.
+func (f *Frontier) fill(ctx context.Context, runID int64, wait bool) (int, error) {
 	f.trips.Add(1)
 	n, err := f.rdb.Exists(ctx, f.prefix+"seeded").Result()
 	if err != nil || n == 1 {
-		return err
+		return 0, err
 	}
-	if afterLoss {
+	if wait {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return 0, ctx.Err()
 		case <-time.After(2 * f.beatEvery()):
 		}
 	}
 	items, err := f.pending(ctx, runID)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	total := len(items)
+	queued := 0
 	for len(items) > 0 {
 		batch := items[:min(len(items), 500)]
 		items = items[len(batch):]
-		if _, err := f.add(ctx, batch, true); err != nil {
-			return err
+		added, _, err := f.add(ctx, batch, true)
+		if err != nil {
+			return queued, err
 		}
+		queued += added
 	}
 	f.trips.Add(1)
 	if err := f.rdb.Set(ctx, f.prefix+"seeded", time.Now().UTC().Format(time.RFC3339), 0).Err(); err != nil {
-		return err
+		return queued, err
 	}
-	if afterLoss {
-		f.opts.Logger.Warn("crawl: Redis had lost the run; its queue was rebuilt from the store", "run", runID, "pending", total)
-	}
-	return nil
+	return queued, nil
 }
 
 // rebuild answers a Redis that lost the run: this worker says again what it
@@ -341,14 +393,19 @@ func (f *Frontier) rebuild(ctx context.Context) error {
 	if err := f.reassert(ctx); err != nil {
 		return err
 	}
-	if err := f.lock(ctx); err != nil {
+	unlock, err := f.lock(ctx)
+	if err != nil {
 		return err
 	}
-	defer f.unlock(ctx)
+	defer unlock()
 	f.mu.Lock()
 	runID := f.runID
 	f.mu.Unlock()
-	return f.fill(ctx, runID, true)
+	queued, err := f.fill(ctx, runID, true)
+	if err == nil && queued > 0 {
+		f.opts.Logger.Warn("crawl: Redis had lost the run; its queue was rebuilt from the store", "run", runID, "queued", queued)
+	}
+	return err
 }
 
 func (f *Frontier) reassert(ctx context.Context) error {
@@ -370,34 +427,23 @@ func (f *Frontier) beatEvery() time.Duration { return f.opts.Lease / 5 }
 
 // startBeat renews the worker's lease until Close or Leave.
 func (f *Frontier) startBeat() {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	f.mu.Lock()
-	f.stopBeat, f.beatDone = cancel, done
-	f.mu.Unlock()
-	go func() {
-		defer close(done)
-		t := time.NewTicker(f.beatEvery())
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			out, err := f.run(ctx, heartbeatScript, f.opts.Worker, f.ms(f.opts.Lease), f.token)
-			switch {
-			case ctx.Err() != nil:
-				return
-			case err != nil:
-				// The next operation meets the same error and stops the run.
-				f.opts.Logger.Warn("crawl: renewing this worker's lease", "err", err)
-			case out[0] == "taken":
-				f.taken.Store(true)
-				return
-			}
+	stop := f.every(func(ctx context.Context) bool {
+		out, err := f.run(ctx, heartbeatScript, f.opts.Worker, f.ms(f.opts.Lease), f.token)
+		switch {
+		case ctx.Err() != nil:
+			return false
+		case err != nil:
+			// The next operation meets the same error and stops the run.
+			f.opts.Logger.Warn("crawl: renewing this worker's lease", "err", err)
+		case out[0] == "taken":
+			f.taken.Store(true)
+			return false
 		}
-	}()
+		return true
+	})
+	f.mu.Lock()
+	f.stopBeat = stop
+	f.mu.Unlock()
 }
 
 func hostOf(raw string) string {
@@ -414,7 +460,7 @@ func (f *Frontier) Add(ctx context.Context, items []crawl.Item) ([]crawl.Item, e
 	for len(items) > 0 {
 		batch := items[:min(len(items), 500)]
 		items = items[len(batch):]
-		r, err := f.add(ctx, batch, false)
+		_, r, err := f.add(ctx, batch, false)
 		if err != nil {
 			return refused, err
 		}
@@ -423,15 +469,21 @@ func (f *Frontier) Add(ctx context.Context, items []crawl.Item) ([]crawl.Item, e
 	return refused, nil
 }
 
-// add sends one batch; filling (the caller holds the join lock, Redis may
-// have lost the run) it must not rebuild.
-func (f *Frontier) add(ctx context.Context, items []crawl.Item, filling bool) ([]crawl.Item, error) {
-	args := make([]any, 0, 4*len(items))
+// add sends one batch, and returns how many items it queued and those refused
+// (their host left alone). Filling (the caller holds the join lock, and Redis
+// does not hold the run yet) it must not rebuild.
+func (f *Frontier) add(ctx context.Context, items []crawl.Item, filling bool) (int, []crawl.Item, error) {
+	mode := "add"
+	if filling {
+		mode = "fill"
+	}
+	args := make([]any, 0, 1+4*len(items))
+	args = append(args, mode)
 	byKey := map[string]crawl.Item{}
 	for _, it := range items {
 		data, err := json.Marshal(it)
 		if err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		args = append(args, it.Key, hostOf(it.URL), strconv.Itoa(it.Priority), string(data))
 		byKey[it.Key] = it
@@ -439,22 +491,19 @@ func (f *Frontier) add(ctx context.Context, items []crawl.Item, filling bool) ([
 	var out []string
 	var err error
 	if filling {
-		// The script's own check would find the run lost: seed it first.
-		f.trips.Add(1)
-		if err = f.rdb.SetNX(ctx, f.prefix+"seeded", "filling", 0).Err(); err == nil {
-			out, err = f.eval(ctx, addScript, args...)
-		}
+		out, err = f.eval(ctx, addScript, args...)
 	} else {
 		out, err = f.run(ctx, addScript, args...)
 	}
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
+	added, _ := strconv.Atoi(out[1])
 	var refused []crawl.Item
-	for _, k := range out[1:] {
+	for _, k := range out[2:] {
 		refused = append(refused, byKey[k])
 	}
-	return refused, nil
+	return added, refused, nil
 }
 
 // Next takes the best item whose host is free and rested, waiting for one.

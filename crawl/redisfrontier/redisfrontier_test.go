@@ -1,14 +1,18 @@
 package redisfrontier
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"gongkai/crawl"
 	"gongkai/internal/redistest"
@@ -107,12 +111,19 @@ func TestWorkersShareOneRun(t *testing.T) {
 	st := newStore(all)
 	const rest = 30 * time.Millisecond
 	var ws []*Frontier
+	queued := 0
 	for i := range 3 {
 		f := open(t, srv, fmt.Sprintf("w%d", i+1), 5*time.Second)
-		if _, _, _, err := f.Join(context.Background(), st.begin, st.pending); err != nil {
+		_, _, n, err := f.Join(context.Background(), st.begin, st.pending)
+		if err != nil {
 			t.Fatal(err)
 		}
+		queued += n
 		ws = append(ws, f)
+	}
+	// Each worker counts what it queued: the run's items once in all.
+	if queued != len(all) {
+		t.Errorf("the workers say they queued %d items in all; the run has %d", queued, len(all))
 	}
 	log := make(chan fetch, len(all)*2)
 	var wg sync.WaitGroup
@@ -184,8 +195,8 @@ func TestDeadWorkersItemsReturn(t *testing.T) {
 	st := newStore(all)
 	ctx := context.Background()
 	dead := open(t, srv, "dead", 600*time.Millisecond)
-	if _, _, _, err := dead.Join(ctx, st.begin, st.pending); err != nil {
-		t.Fatal(err)
+	if _, _, queued, err := dead.Join(ctx, st.begin, st.pending); err != nil || queued != 3 {
+		t.Fatalf("the first worker queued %d (want the 3 items): %v", queued, err)
 	}
 	held, ok, err := dead.Next(ctx)
 	if err != nil || !ok {
@@ -195,8 +206,8 @@ func TestDeadWorkersItemsReturn(t *testing.T) {
 	diedAt := time.Now()
 
 	alive := open(t, srv, "alive", 5*time.Second)
-	if _, _, queued, err := alive.Join(ctx, st.begin, st.pending); err != nil || queued != 3 {
-		t.Fatalf("joined with %d queued (want the 3 items, one of them held): %v", queued, err)
+	if _, _, queued, err := alive.Join(ctx, st.begin, st.pending); err != nil || queued != 0 {
+		t.Fatalf("the second worker queued %d (want none: the run was queued): %v", queued, err)
 	}
 	got := map[string]bool{}
 	for range 3 {
@@ -292,5 +303,144 @@ func TestUnreachableRedis(t *testing.T) {
 	_, err = Open(context.Background(), Options{URL: "redis://:secret@" + addr + "/0", Worker: "w"})
 	if err == nil || !strings.Contains(err.Error(), "cannot reach Redis at redis://:xxxxx@"+addr) || strings.Contains(err.Error(), "secret") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// cutProxy forwards connections to Redis until a client sends marker; then it
+// cuts every connection and refuses new ones, as if the client's machine had
+// died at that point. What reached Redis before stays.
+type cutProxy struct {
+	ln     net.Listener
+	marker []byte
+	mu     sync.Mutex
+	cut    bool
+	conns  []net.Conn
+}
+
+func newCutProxy(t *testing.T, to string, marker string) *cutProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln, marker: []byte(marker)}
+	t.Cleanup(func() { ln.Close(); p.cutAll() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			cut := p.cut
+			p.mu.Unlock()
+			if cut {
+				c.Close()
+				continue
+			}
+			s, err := net.Dial("tcp", to)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, s)
+			p.mu.Unlock()
+			go func() { io.Copy(c, s); c.Close() }()
+			go p.forward(c, s)
+		}
+	}()
+	return p
+}
+
+// forward copies a client's bytes to Redis, stopping short of the marker (a
+// command cut before its end is never run).
+func (p *cutProxy) forward(c, s net.Conn) {
+	buf := make([]byte, 64<<10)
+	var tail []byte
+	for {
+		n, err := c.Read(buf)
+		if n > 0 {
+			seen := append(tail, buf[:n]...)
+			if bytes.Contains(seen, p.marker) {
+				p.cutAll()
+				return
+			}
+			if _, werr := s.Write(buf[:n]); werr != nil {
+				return
+			}
+			tail = append([]byte(nil), seen[max(0, len(seen)-len(p.marker)):]...)
+		}
+		if err != nil {
+			s.Close()
+			return
+		}
+	}
+}
+
+func (p *cutProxy) cutAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut = true
+	for _, c := range p.conns {
+		c.Close()
+	}
+}
+
+func (p *cutProxy) URL() string { return "redis://" + p.ln.Addr().String() + "/0" }
+
+// A worker that refills the queue after Redis lost the run, and dies half-way
+// (its connection cut after its first batch), leaves no partial queue that
+// the others would take for the whole run: a live worker waits for the join
+// lock to expire, finishes the fill, and every item is handed out once.
+func TestRefillCutOffMidway(t *testing.T) {
+	srv := redistest.Start(t)
+	all := items(4, 300) // three batches
+	st := newStore(all)
+	ctx := context.Background()
+	live := open(t, srv, "live", 3*time.Second)
+	if _, _, _, err := live.Join(ctx, st.begin, st.pending); err != nil {
+		t.Fatal(err)
+	}
+	srv.Restart() // the run is lost
+
+	// The second batch begins with item 500: the refilling worker dies
+	// before it reaches Redis.
+	proxy := newCutProxy(t, srv.Addr(), all[500].Key)
+	dying, err := Open(ctx, Options{URL: proxy.URL(), Worker: "dying", Rest: 30 * time.Millisecond, Lease: time.Second, Unreachable: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dying.Close()
+	if _, _, _, err := dying.Join(ctx, st.begin, st.pending); err == nil {
+		t.Fatal("the refill through a cut connection succeeded")
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer rdb.Close()
+	if n, _ := rdb.HLen(ctx, "gongkai:run:1:items").Result(); n != 500 {
+		t.Fatalf("the dying worker left %d items in Redis, want its first batch of 500", n)
+	}
+	if held, _ := rdb.Exists(ctx, joinLock).Result(); held != 1 {
+		t.Fatal("the dying worker's join lock is gone: the test does not leave it as a killed worker would")
+	}
+
+	seen := map[string]int{}
+	for {
+		it, ok, err := live.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		seen[it.Key]++
+		live.Release(ctx, it, 0)
+		st.finish(it.Key)
+		live.Done(ctx, it)
+	}
+	for _, it := range all {
+		if seen[it.Key] != 1 {
+			t.Errorf("%s handed out %d times", it.Key, seen[it.Key])
+		}
 	}
 }

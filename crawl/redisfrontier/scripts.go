@@ -9,7 +9,7 @@ import "github.com/redis/go-redis/v9"
 //
 // Keys of a run, under its prefix P ("gongkai:run:ID:"):
 //
-//	seeded           Redis holds the run's queue (gone after a restart without persistence: rebuilt from the store)
+//	seeded           Redis holds the run's whole queue: set once a fill from the store ended (gone after a restart without persistence: rebuilt from the store)
 //	items            hash  key -> item (JSON), every item queued or held and not done
 //	seen             set   keys queued in the run (an item is queued once)
 //	seq              counter, the order items were queued in
@@ -142,25 +142,30 @@ if #first == 0 then return {'wait', '-1'} end
 return {'wait', tostring(math.max(tonumber(first[2]) - now, 0))}
 `)
 
-// ARGV: P, then key, host, priority, json for each item. Returns {"lost"} or
-// {"ok", refused key...}.
+// ARGV: P, "fill" (the queue refilled from the store: Redis need not hold
+// the run yet) or "add", then key, host, priority, json for each item. Returns
+// {"lost"} or {"ok", how many were queued, refused key...}.
 var addScript = script(`
-if lost() then return {'lost'} end
-local out = {'ok'}
+if ARGV[2] ~= 'fill' and lost() then return {'lost'} end
+local refused = {}
 local touched = {}
-for i = 2, #ARGV, 4 do
+local added = 0
+for i = 3, #ARGV, 4 do
   local key, host, prio, data = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   if redis.call('SISMEMBER', P .. 'blocked', host) == 1 then
-    table.insert(out, key)
+    table.insert(refused, key)
   elseif redis.call('SADD', P .. 'seen', key) == 1 then
     redis.call('HSET', P .. 'items', key, data)
     queue(key, host, prio)
     touched[host] = true
+    added = added + 1
   end
 end
 for h in pairs(touched) do
   if redis.call('HEXISTS', P .. 'holder', h) == 0 then place(h) end
 end
+local out = {'ok', tostring(added)}
+for _, k in ipairs(refused) do table.insert(out, k) end
 return out
 `)
 
