@@ -80,6 +80,12 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request, p *portal, path s
 	night := s.site.Night()
 	c := &ctx{night: night, bases: s.bases, portal: p}
 	start := time.Now()
+	if d := s.site.opts.Latency; d > 0 {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(d):
+		}
+	}
 	status := s.respond(w, r, p, path, c)
 	s.record(p, r, status, start)
 }

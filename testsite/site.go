@@ -22,6 +22,10 @@ type Options struct {
 	RetryAfter time.Duration
 	// SlowDelay is how long the slow page takes before it answers (default 2s).
 	SlowDelay time.Duration
+	// Latency is how long every answer waits before it is written: portals far
+	// away, for benchmarks where a crawler's time waiting for answers counts
+	// (default none).
+	Latency time.Duration
 }
 
 // Site is a set of simulated portals generated from a seed. It is safe for

@@ -133,7 +133,7 @@ func runCrawl(args []string, stdout, stderr io.Writer) int {
 			return exitFailed
 		}
 		defer st.Close()
-		if err := printCrawlStatus(context.Background(), stdout, st, *runs); err != nil {
+		if err := printCrawlStatus(context.Background(), stdout, st, *runs, cfg.Crawl.Frontier); err != nil {
 			fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
 			return exitFailed
 		}
@@ -226,14 +226,15 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	progress := newProgressPrinter(stderr)
 	opts.Progress = progress.show
+	var front *redisfrontier.Frontier
 	if shared {
-		f, err := redisfrontier.Open(ctx, redisfrontier.Options{URL: cfg.Crawl.Frontier, Worker: worker, Rest: cfg.Crawl.Delay.Duration, Logger: opts.Logger})
+		front, err = redisfrontier.Open(ctx, redisfrontier.Options{URL: cfg.Crawl.Frontier, Worker: worker, Rest: cfg.Crawl.Delay.Duration, Logger: opts.Logger})
 		if err != nil {
 			fmt.Fprintf(stderr, "gongkai crawl: %v\n", err)
 			return exitFailed
 		}
-		defer f.Close()
-		opts.Frontier = f
+		defer front.Close()
+		opts.Frontier = front
 		fmt.Fprintf(stderr, "gongkai crawl: worker %s of the run shared through %s\n", worker, redactURL(cfg.Crawl.Frontier))
 	}
 	regions := map[string]string{}
@@ -264,7 +265,8 @@ func crawlOnce(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 	} else {
 		line := summaryLine(stats, took, ctx.Err() != nil)
 		if shared {
-			line = "worker " + worker + ": " + line
+			// How chatty the shared frontier was: its cost beside the pages'.
+			line = fmt.Sprintf("worker %s: %s; Redis round trips %d", worker, line, front.RoundTrips())
 		}
 		if note != "" {
 			line += "; " + note

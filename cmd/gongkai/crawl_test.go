@@ -32,27 +32,40 @@ import (
 // portal therefore lists among its allowed domains.
 func crawlConfig(t *testing.T, run *testsite.Running, extra string) string {
 	t.Helper()
+	return crawlConfigFor(t, []*testsite.Running{run}, extra)
+}
+
+// crawlConfigFor is crawlConfig for several sites: the portals of site i
+// after the first are named NAME-i.
+func crawlConfigFor(t testing.TB, runs []*testsite.Running, extra string) string {
+	t.Helper()
 	var b strings.Builder
 	b.WriteString("[crawl]\ndelay = \"0s\"\nparallelism = 4\nmax_crawl_delay = \"50ms\"\ntimeout = \"20s\"\nmax_retries = 3\n" + extra + "\n")
-	hosts := map[string]string{}
-	for _, p := range run.Portals() {
-		u, _ := url.Parse(p.Base)
-		hosts[p.Name] = u.Host
-	}
-	for _, p := range run.Portals() {
-		if !p.InScope || p.Name == "tianyuan-jyj" {
-			continue
+	for i, run := range runs {
+		hosts := map[string]string{}
+		for _, p := range run.Portals() {
+			u, _ := url.Parse(p.Base)
+			hosts[p.Name] = u.Host
 		}
-		domains := []string{hosts[p.Name]}
-		if p.Name == "tianyuan" {
-			domains = append(domains, hosts["tianyuan-jyj"])
+		for _, p := range run.Portals() {
+			if !p.InScope || p.Name == "tianyuan-jyj" {
+				continue
+			}
+			domains := []string{hosts[p.Name]}
+			if p.Name == "tianyuan" {
+				domains = append(domains, hosts["tianyuan-jyj"])
+			}
+			quoted := make([]string, len(domains))
+			for j, d := range domains {
+				quoted[j] = fmt.Sprintf("%q", d)
+			}
+			name := p.Name
+			if i > 0 {
+				name = fmt.Sprintf("%s-%d", p.Name, i)
+			}
+			fmt.Fprintf(&b, "[[portals]]\nname = %q\nregion = %q\nstart_urls = [%q]\nallowed_domains = [%s]\n%s\n",
+				name, report.RegionFullName(p.Region), p.StartURL, strings.Join(quoted, ", "), p.APIConfig)
 		}
-		quoted := make([]string, len(domains))
-		for i, d := range domains {
-			quoted[i] = fmt.Sprintf("%q", d)
-		}
-		fmt.Fprintf(&b, "[[portals]]\nname = %q\nregion = %q\nstart_urls = [%q]\nallowed_domains = [%s]\n%s\n",
-			p.Name, report.RegionFullName(p.Region), p.StartURL, strings.Join(quoted, ", "), p.APIConfig)
 	}
 	path := filepath.Join(t.TempDir(), "config.toml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
@@ -318,7 +331,7 @@ func TestCrawlKilledAndResumed(t *testing.T) {
 	t.Logf("killed after %d finished URLs (%d pending); the resumed run fetched %d", len(done), pending, st.Fetched)
 }
 
-func readFile(t *testing.T, path string) string {
+func readFile(t testing.TB, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {

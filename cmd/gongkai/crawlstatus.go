@@ -7,15 +7,19 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"gongkai/crawl"
+	"gongkai/crawl/redisfrontier"
+	"gongkai/internal/textfmt"
 	"gongkai/store"
 )
 
 // printCrawlStatus shows the last runs per portal: pages, reports new, changed
 // and gone, each outcome's count, and for a portal that yielded no report the
-// path the crawl took and where it stopped.
-func printCrawlStatus(ctx context.Context, w io.Writer, st *store.DB, runs int) error {
+// path the crawl took and where it stopped. With a shared frontier (its Redis
+// URL), a run still going shows what each of its workers is doing.
+func printCrawlStatus(ctx context.Context, w io.Writer, st *store.DB, runs int, frontier string) error {
 	list, err := st.CrawlRuns(ctx, runs)
 	if err != nil {
 		return err
@@ -35,6 +39,9 @@ func printCrawlStatus(ctx context.Context, w io.Writer, st *store.DB, runs int) 
 			took = fmt.Sprintf(", took %s", r.Ended.Sub(r.Started))
 		}
 		fmt.Fprintf(w, "run %d, %s, %s%s\n", r.ID, when, r.Status, took)
+		if frontier != "" && r.Status == "running" {
+			printLiveWorkers(ctx, w, frontier, r.ID)
+		}
 		if len(stats.Workers) > 0 {
 			printWorkers(w, stats.Workers)
 		}
@@ -97,6 +104,38 @@ func printPath(ctx context.Context, w io.Writer, st *store.DB, runID int64, port
 		fmt.Fprintf(w, "      %s: %s %s\n", s.URL, s.Outcome, s.Detail)
 	}
 	return nil
+}
+
+// printLiveWorkers shows what Redis holds of a running run: each worker's
+// process, lease, hosts in flight and last URL.
+func printLiveWorkers(ctx context.Context, w io.Writer, frontier string, runID int64) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	rs, err := redisfrontier.Status(ctx, frontier, runID)
+	if err != nil {
+		fmt.Fprintf(w, "  the shared frontier cannot say what its workers do: %v\n", err)
+		return
+	}
+	if rs.Lost {
+		fmt.Fprintf(w, "  Redis (%s) does not hold this run's queue: its workers rebuild it from the store as they go on, or it was left when its last worker stopped (the next crawl resumes it)\n", redactURL(frontier))
+	}
+	fmt.Fprintf(w, "  now: %s queued or held, %s ready, %s resting; %s\n", textfmt.Count(rs.Items, "URL"),
+		textfmt.Count(rs.Ready, "host"), textfmt.Count(rs.Resting, "host"), textfmt.Count(len(rs.Workers), "worker"))
+	for _, ws := range rs.Workers {
+		lease := fmt.Sprintf("lease %s left", ws.LeaseLeft.Round(100*time.Millisecond))
+		if ws.LeaseLeft < 0 {
+			lease = fmt.Sprintf("lease expired %s ago: died or cut off, what it holds goes back to the queue", (-ws.LeaseLeft).Round(100*time.Millisecond))
+		}
+		fmt.Fprintf(w, "    %s on %s (pid %d, since %s): %s; finished %s, holds %d",
+			ws.Name, ws.Host, ws.PID, ws.Since.Local().Format("15:04:05"), lease, textfmt.Count(ws.Finished, "URL"), ws.Holds)
+		if len(ws.InFlight) > 0 {
+			fmt.Fprintf(w, ", in flight to %s", strings.Join(ws.InFlight, " "))
+		}
+		if ws.LastURL != "" {
+			fmt.Fprintf(w, "; took %s %s ago", ws.LastURL, ws.LastAgo.Round(100*time.Millisecond))
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // printWorkers shows what each worker of a shared run did.

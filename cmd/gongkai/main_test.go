@@ -19,7 +19,7 @@ func gongkai(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	return out.String(), errb.String(), status
 }
 
-func writeFile(t *testing.T, dir, name, content string) string {
+func writeFile(t testing.TB, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {

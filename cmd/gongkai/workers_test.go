@@ -32,7 +32,7 @@ type worker struct {
 	exited chan error
 }
 
-func startWorker(t *testing.T, name, cfg, data string) *worker {
+func startWorker(t testing.TB, name, cfg, data string) *worker {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrawlChild$")
 	cmd.Env = append(os.Environ(), "GONGKAI_CRAWL_CHILD="+strings.Join([]string{"crawl", "--config", cfg, "--data", data, "--worker", name}, "\x1f"))
@@ -119,11 +119,25 @@ func TestWorkersShareARun(t *testing.T) {
 	sc := startShared(t, delay, "w1", "w2", "w3")
 	srv, site, run, cfg, data, ws := sc.srv, sc.site, sc.run, sc.cfg, sc.data, sc.ws
 	finished := sc.waitFinished(t, 60)
+	// While they crawl, crawl --status shows each worker, its process and lease.
+	live, errs, code := gongkai(t, "crawl", "--status", "--config", cfg, "--data", data, "--runs", "1")
+	if code != exitOK {
+		t.Fatalf("crawl --status mid-run: %d %s", code, errs)
+	}
+	for _, w := range ws {
+		if want := fmt.Sprintf("%s on %s (pid %d, since ", w.name, hostname(t), w.cmd.Process.Pid); !strings.Contains(live, want) {
+			t.Errorf("crawl --status mid-run does not show %q:\n%s", want, live)
+		}
+	}
+	if !strings.Contains(live, "s left; finished ") || !strings.Contains(live, "queued or held") {
+		t.Errorf("crawl --status mid-run shows no lease or queue:\n%s", live)
+	}
 	killed := ws[1]
 	if err := killed.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	<-killed.exited
+	killedAt := time.Now()
 	// What the killed worker held, read before it is taken back.
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
 	defer rdb.Close()
@@ -164,7 +178,7 @@ func TestWorkersShareARun(t *testing.T) {
 		}
 	}
 	reqs := run.Requests()
-	checkFetchedOnce(t, reqs, held)
+	checkFetchedOnce(t, reqs, held, killedAt)
 	checkOneInFlight(t, reqs, delay)
 	if got := countRows(t, data, `SELECT count(*) FROM crawl_runs`); got != 1 {
 		t.Errorf("%d crawl runs: the workers should share one", got)
@@ -194,12 +208,29 @@ func TestWorkersShareARun(t *testing.T) {
 	t.Logf("killed w2 after %d finished URLs, holding %d; %d requests in all", finished, len(held), len(reqs))
 }
 
+func hostname(t *testing.T) string {
+	h, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 // checkFetchedOnce: no URL answered twice in the run (GETs: POSTs share a URL),
 // except after an error answer (retried), a page asked again after the host
 // answered anti-bot pages (the crawler's probe of a page that answered
-// normally before), or when the killed worker held it.
-func checkFetchedOnce(t *testing.T, reqs []testsite.Request, held map[string]bool) {
+// normally before), or when the killed worker held it or may have asked it
+// rendering a page it held (on the page's portal, after the page was answered
+// and before the kill).
+func checkFetchedOnce(t *testing.T, reqs []testsite.Request, held map[string]bool, killedAt time.Time) {
 	t.Helper()
+	// When a page the killed worker held was first answered, per portal.
+	heldSince := map[string]time.Time{}
+	for _, r := range reqs {
+		if since, ok := heldSince[r.Portal]; heldURL(held, r.URI) && (!ok || r.Time.Before(since)) {
+			heldSince[r.Portal] = r.Time
+		}
+	}
 	answered := map[string]testsite.Request{}
 	challenged := map[string]time.Time{}
 	for _, r := range reqs {
@@ -213,6 +244,10 @@ func checkFetchedOnce(t *testing.T, reqs []testsite.Request, held map[string]boo
 		prev, seen := answered[key]
 		answered[key] = r
 		if !seen || prev.Status == 0 || prev.Status >= 500 || prev.Status == 429 || challenged[r.Portal].After(prev.Time) {
+			continue
+		}
+		since, rendering := heldSince[r.Portal]
+		if rendering && !prev.Start.Before(since) && prev.Start.Before(killedAt) {
 			continue
 		}
 		if !heldURL(held, r.URI) {
@@ -306,7 +341,7 @@ func TestWorkersSurviveARedisRestart(t *testing.T) {
 		t.Errorf("go-redis's own lines reached the workers' stderr:\n%s", out)
 	}
 	reqs := run.Requests()
-	checkFetchedOnce(t, reqs, nil)
+	checkFetchedOnce(t, reqs, nil, time.Time{})
 	checkOneInFlight(t, reqs, delay)
 	if got := countRows(t, data, `SELECT count(*) FROM crawl_runs WHERE status = 'finished'`); got != 1 {
 		t.Errorf("%d finished runs, want the one the workers shared", got)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -442,5 +443,59 @@ func TestRefillCutOffMidway(t *testing.T) {
 		if seen[it.Key] != 1 {
 			t.Errorf("%s handed out %d times", it.Key, seen[it.Key])
 		}
+	}
+}
+
+// Status shows each worker's process, lease, hosts in flight, what it holds and
+// finished, and what it took last.
+func TestStatus(t *testing.T) {
+	srv := redistest.Start(t)
+	all := items(3, 2)
+	st := newStore(all)
+	ctx := context.Background()
+	busy := open(t, srv, "busy", 5*time.Second)
+	idle := open(t, srv, "idle", 5*time.Second)
+	for _, f := range []*Frontier{busy, idle} {
+		if _, _, _, err := f.Join(ctx, st.begin, st.pending); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, _, err := busy.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy.Release(ctx, first, 0)
+	st.finish(first.Key)
+	busy.Done(ctx, first)
+	held, _, err := busy.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := Status(ctx, srv.URL(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state.Lost || state.Items != len(all)-1 || len(state.Workers) != 2 {
+		t.Fatalf("state %+v, want %d items and two workers", state, len(all)-1)
+	}
+	b, i := state.Workers[0], state.Workers[1]
+	host, _ := os.Hostname()
+	if b.Name != "busy" || b.Host != host || b.PID != os.Getpid() || b.Since.IsZero() {
+		t.Errorf("busy is %+v", b)
+	}
+	if b.LeaseLeft <= 0 || b.LeaseLeft > 5*time.Second {
+		t.Errorf("busy's lease has %s left of 5s", b.LeaseLeft)
+	}
+	if len(b.InFlight) != 1 || b.InFlight[0] != hostOf(held.URL) || b.Holds != 1 || b.Finished != 1 {
+		t.Errorf("busy: in flight %v, holds %d, finished %d; want %s, 1, 1", b.InFlight, b.Holds, b.Finished, hostOf(held.URL))
+	}
+	if b.LastURL != held.Key || b.LastAgo < 0 || b.LastAgo > 5*time.Second {
+		t.Errorf("busy last took %s %s ago, want %s", b.LastURL, b.LastAgo, held.Key)
+	}
+	if i.Name != "idle" || len(i.InFlight) != 0 || i.Holds != 0 || i.Finished != 0 || i.LastURL != "" {
+		t.Errorf("idle is %+v", i)
+	}
+	if state.Ready+state.Resting != 2 {
+		t.Errorf("%d hosts ready and %d resting, want the two not in flight", state.Ready, state.Resting)
 	}
 }

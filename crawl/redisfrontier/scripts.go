@@ -27,6 +27,8 @@ import "github.com/redis/go-redis/v9"
 //	w:WORKER:leases  hash  key -> host "\n" priority: the items a worker holds
 //	w:WORKER:hosts   set   the hosts a worker holds
 //	stats            hash  worker -> its counts (JSON), when it left
+//	active           hash  worker -> when it last took an item (ms) " " the item's key, for crawl --status
+//	did              hash  worker -> how many items it finished
 
 const lib = `
 local P = ARGV[1]
@@ -126,6 +128,7 @@ while true do
       redis.call('HSET', P .. 'holder', h, w)
       redis.call('SADD', P .. 'w:' .. w .. ':hosts', h)
       redis.call('HSET', P .. 'w:' .. w .. ':leases', key, h .. '\n' .. prio_of(head[2]))
+      redis.call('HSET', P .. 'active', w, now .. ' ' .. key)
       return {'item', data}
     end
   end
@@ -208,6 +211,7 @@ local w, key, h = ARGV[2], ARGV[3], ARGV[4]
 redis.call('HDEL', P .. 'w:' .. w .. ':leases', key)
 redis.call('HDEL', P .. 'items', key)
 redis.call('ZREM', P .. 'q:' .. h, key)
+redis.call('HINCRBY', P .. 'did', w, 1)
 return {'ok'}
 `)
 
@@ -347,7 +351,7 @@ local all = redis.call('HGETALL', P .. 'stats')
 for i = 1, #all do table.insert(out, all[i]) end
 if live == 0 and left == 0 then
   redis.call('DEL', P .. 'items', P .. 'seen', P .. 'seq', P .. 'ready', P .. 'sleeping', P .. 'next', P .. 'holder',
-    P .. 'blocked', P .. 'failures', P .. 'challenges', P .. 'good', P .. 'spent', P .. 'fetched', P .. 'tries', P .. 'workers', P .. 'info')
+    P .. 'blocked', P .. 'failures', P .. 'challenges', P .. 'good', P .. 'spent', P .. 'fetched', P .. 'tries', P .. 'workers', P .. 'info', P .. 'active', P .. 'did')
   redis.call('EXPIRE', P .. 'stats', 30 * 86400)
   redis.call('EXPIRE', P .. 'seeded', 30 * 86400)
 end
