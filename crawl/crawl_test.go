@@ -22,10 +22,15 @@ type memState struct {
 	items    map[int64][]Item
 	done     map[int64]map[string]string
 	previous map[string]Previous
+	// In which order pages' links were queued and pages finished (by key).
+	seq        int
+	linkedAt   map[string]int
+	finishedAt map[string]int
 }
 
 func newMemState() *memState {
-	return &memState{runs: map[int64]string{}, items: map[int64][]Item{}, done: map[int64]map[string]string{}, previous: map[string]Previous{}}
+	return &memState{runs: map[int64]string{}, items: map[int64][]Item{}, done: map[int64]map[string]string{}, previous: map[string]Previous{},
+		linkedAt: map[string]int{}, finishedAt: map[string]int{}}
 }
 
 func (m *memState) BeginRun(_ context.Context, _ time.Time) (int64, bool, error) {
@@ -55,7 +60,11 @@ func (m *memState) Enqueue(_ context.Context, id int64, items []Item) ([]Item, e
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var added []Item
+	m.seq++
 	for _, it := range items {
+		if it.From != "" {
+			m.linkedAt[Canonical(it.From)] = m.seq
+		}
 		dup := false
 		for _, have := range m.items[id] {
 			if have.Key == it.Key {
@@ -88,6 +97,8 @@ func (m *memState) Finish(_ context.Context, id int64, key string, outcome Outco
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.done[id][key] = string(outcome) + ": " + detail
+	m.seq++
+	m.finishedAt[key] = m.seq
 	return nil
 }
 
@@ -268,6 +279,27 @@ func newTestCrawler(t testing.TB, opts Options, portals ...Portal) (*Crawler, *m
 		t.Fatal(err)
 	}
 	return c, st, sink
+}
+
+// A page is finished only once its links are queued, even when the sink stores
+// it (and says so) before Fetched returns: a crawl killed between the two would
+// otherwise resume without the links, the page being done.
+func TestPageFinishedAfterItsLinks(t *testing.T) {
+	srv, _ := portal(t)
+	c, st, _ := newTestCrawler(t, testOptions(), Portal{Name: "某某区", StartURLs: []string{srv.URL + "/"}})
+	if _, err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if len(st.linkedAt) < 3 {
+		t.Fatalf("only %d pages had links queued", len(st.linkedAt))
+	}
+	for page, linked := range st.linkedAt {
+		if done := st.finishedAt[page]; done < linked {
+			t.Errorf("%s finished (step %d) before its links were queued (step %d)", page, done, linked)
+		}
+	}
 }
 
 func TestCrawlFindsReportsPolitely(t *testing.T) {

@@ -646,13 +646,18 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 	// it held is part of the URL's outcome.
 	pg := links()
 	c.news(pg)
+	// The page is finished only once it is stored and its links are queued,
+	// whichever ends last: the sink may store it (and call back) before
+	// Fetched returns, and a crawl killed between its outcome and its links
+	// would leave the links out of the run.
+	var both afterBoth
 	isReport, err := c.sink.Fetched(ctx, Fetched{Item: it, FinalURL: final.URL, ContentType: log.contentType, Capture: final.Capture, Body: log.body},
 		func(ing Ingested, err error) {
 			if pg != nil && pg.note != "" {
 				// What the answer held first, then what storing it did.
 				ing.Change = pg.note + "; " + ing.Change
 			}
-			c.stored(ctx, it, now, ing, err)
+			both.done(func() { c.stored(ctx, it, now, ing, err) })
 		})
 	if err != nil {
 		c.lost(it, "storing", err)
@@ -663,7 +668,29 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 		pg.isReport = isReport
 		c.follow(ctx, s, it, pg)
 	}
+	both.done(nil)
 	return attempt{fetched: true, deferred: true}
+}
+
+// afterBoth runs a function once two things have ended, in either order: the
+// function comes with one of them.
+type afterBoth struct {
+	mu    sync.Mutex
+	ended int
+	f     func()
+}
+
+func (a *afterBoth) done(f func()) {
+	a.mu.Lock()
+	if f != nil {
+		a.f = f
+	}
+	a.ended++
+	run := a.ended == 2
+	a.mu.Unlock()
+	if run {
+		a.f()
+	}
 }
 
 // challenged records an anti-bot answer (a challenge, a cookie shell) as the
