@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -253,9 +254,143 @@ type SyncStats struct {
 // segments for bleve to merge.
 const batchSize = 250
 
+// Changes is a Source that numbers its writes (*store.DB is one): an index
+// notes the number it was brought up to date at, and the next Sync reads only
+// the reports changed after it.
+type Changes interface {
+	Source
+	// ChangeCursor is the latest number of the source's change sequence.
+	ChangeCursor(ctx context.Context) (int64, error)
+	// SearchChanges returns the reports changed after number since (some may be
+	// gone since) and the number to ask from next.
+	SearchChanges(ctx context.Context, since int64) (ids []int64, next int64, err error)
+}
+
+// cursorKey holds the change number of a Changes source the index is up to date with.
+var cursorKey = []byte("gongkai_change_cursor")
+
 // Sync brings the index up to date with the store: new reports and reports whose
-// stamp changed are indexed, reports the store no longer holds are removed.
+// stamp changed are indexed, reports the store no longer holds are removed. A
+// source that numbers its changes (Changes) is asked only for the reports
+// changed since the index's last Sync; otherwise, and the first time, every
+// report's stamp is compared.
 func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
+	c, ok := src.(Changes)
+	if !ok {
+		return ix.syncAll(ctx, src)
+	}
+	// The number is read before the stamps: what changes meanwhile is read again
+	// next time, not missed.
+	now, err := c.ChangeCursor(ctx)
+	if err != nil {
+		return SyncStats{}, err
+	}
+	var st SyncStats
+	since, known, err := ix.cursor()
+	switch {
+	case err != nil:
+		return st, err
+	case known && since == now:
+		return ix.unchanged()
+	case known && since < now:
+		st, now, err = ix.syncChanges(ctx, c, since)
+	default:
+		// A first sync, or a source behind the index (another archive put in
+		// its place): every stamp is compared.
+		st, err = ix.syncAll(ctx, src)
+	}
+	if err != nil {
+		return st, err
+	}
+	return st, ix.b.SetInternal(cursorKey, strconv.AppendInt(nil, now, 10))
+}
+
+// cursor returns the change number the index is up to date with, if it has one.
+func (ix *Index) cursor() (int64, bool, error) {
+	v, err := ix.b.GetInternal(cursorKey)
+	if err != nil || v == nil {
+		return 0, false, err
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("search index: change number %q: %w", v, err)
+	}
+	return n, true, nil
+}
+
+// unchanged are the stats of a sync that found nothing to do.
+func (ix *Index) unchanged() (SyncStats, error) {
+	n, err := ix.b.DocCount()
+	return SyncStats{Unchanged: int(n)}, err
+}
+
+// syncChanges indexes again the reports changed after since, and removes those
+// gone: its reads of the source and of the index grow with the changes, not
+// with the archive.
+func (ix *Index) syncChanges(ctx context.Context, src Changes, since int64) (SyncStats, int64, error) {
+	var st SyncStats
+	ids, next, err := src.SearchChanges(ctx, since)
+	if err != nil {
+		return st, since, err
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	has, done, err := ix.holds()
+	if err != nil {
+		return st, since, err
+	}
+	defer done()
+	changed := map[uint32]bool{}
+	for _, id := range ids {
+		if id > math.MaxUint32 {
+			return st, since, fmt.Errorf("search index: report id %d is beyond what the index holds", id)
+		}
+		changed[uint32(id)] = true
+		if has(uint32(id)) {
+			st.Updated++
+		} else {
+			st.Added++
+		}
+	}
+	// What the index held before this sync, but for the reports it writes now.
+	live := func(id uint32) bool { return changed[id] || has(id) }
+	err = ix.apply(ctx, src, ids, func(id int64) bool { return has(uint32(id)) }, live, ix.b.NewBatch(), &st)
+	if err != nil {
+		return st, since, err
+	}
+	n, err := ix.b.DocCount()
+	st.Unchanged = int(n) - st.Added - st.Updated
+	return st, next, err
+}
+
+// holds returns whether the index held a report when it was called, asking
+// bleve for each report once; done releases what it read from.
+func (ix *Index) holds() (has func(uint32) bool, done func(), err error) {
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[uint32]bool{}
+	has = func(id uint32) bool {
+		if held, ok := seen[id]; ok {
+			return held
+		}
+		n, err := r.InternalID(docID(int64(id)))
+		// A report bleve cannot say it holds is taken as held: its postings
+		// stay until a later merge, and are shown only for a report bleve has.
+		held := err != nil || n != nil
+		seen[id] = held
+		return held
+	}
+	return has, func() { r.Close() }, nil
+}
+
+// syncAll compares every report's stamp in the store with the index's.
+func (ix *Index) syncAll(ctx context.Context, src Source) (SyncStats, error) {
 	var st SyncStats
 	latest, err := src.SearchStamps(ctx)
 	if err != nil {
@@ -290,24 +425,32 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 			st.Removed++
 		}
 	}
+	had := func(id int64) bool { _, ok := indexed[id]; return ok }
+	live := func(id uint32) bool { _, ok := latest[int64(id)]; return ok }
+	return st, ix.apply(ctx, src, todo, had, live, b, &st)
+}
+
+// apply indexes the documents of the reports todo (sorted) after what batch b
+// holds already, and removes those of them the store no longer holds but the
+// index had; live says which reports the text index keeps when it merges.
+func (ix *Index) apply(ctx context.Context, src Source, todo []int64, had func(int64) bool, live func(uint32) bool, b *bleve.Batch, st *SyncStats) error {
 	// The reports go in chunks: a chunk's text is written as a segment of the
 	// text index, then its documents go into bleve batch by batch.
-	live := func(id uint32) bool { _, ok := latest[int64(id)]; return ok }
 	done := 0
 	for start := 0; start < len(todo); {
-		chunk, next, err := ix.syncText(ctx, src, todo, start, &st, live)
+		chunk, next, err := ix.syncText(ctx, src, todo, start, st, live)
 		if err != nil {
-			return st, err
+			return err
 		}
 		found := map[int64]bool{}
 		for i, d := range chunk {
 			found[d.ReportID] = true
 			if err := b.Index(docID(d.ReportID), toBleve(d)); err != nil {
-				return st, err
+				return err
 			}
 			if (i+1)%batchSize == 0 || i == len(chunk)-1 {
 				if err := ix.b.Batch(b); err != nil {
-					return st, err
+					return err
 				}
 				// A new batch rather than b.Reset(): bleve's analysis goroutine may
 				// still be ranging over the old one's map.
@@ -318,14 +461,14 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 				ix.Progress(done, len(todo))
 			}
 		}
-		// A report the store dropped since SearchStamps (Reparse moved its only
+		// A report the store dropped since it was listed (Reparse moved its only
 		// version) is not indexed, and goes if it was.
 		for _, id := range todo[start:next] {
 			if found[id] {
 				continue
 			}
 			done++
-			if _, ok := indexed[id]; ok {
+			if had(id) {
 				st.Updated--
 				st.Removed++
 				b.Delete(docID(id))
@@ -335,21 +478,21 @@ func (ix *Index) Sync(ctx context.Context, src Source) (SyncStats, error) {
 		}
 		start = next
 		if err := ctx.Err(); err != nil {
-			return st, err
+			return err
 		}
 	}
 	if b.Size() > 0 {
 		if err := ix.b.Batch(b); err != nil {
-			return st, err
+			return err
 		}
 	}
 	// The text index is merged also after a sync that changed nothing, when an
 	// earlier one was stopped before its merges were done.
-	err = ix.text.compact(live)
+	err := ix.text.compact(live)
 	if err == nil && st.Added+st.Updated+st.Removed > 0 {
 		err = ix.compact(ctx)
 	}
-	return st, err
+	return err
 }
 
 // textChunkBytes is how much text goes into one segment of the text index as a

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -74,11 +75,53 @@ func TestConcurrentWriters(t *testing.T) {
 			}
 		}
 	}
+	// A third connection follows the change sequence while they write, as a web
+	// node does: it reads the documents of what changed after its cursor, and
+	// ends with every report's document as a full read gives it.
+	follower, err := openTest(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer follower.Close()
+	writing := make(chan struct{})
+	followed := make(chan error, 1)
+	seen := map[int64]string{}
+	polls := 0
+	go func() {
+		var cursor int64
+		for last := false; ; {
+			select {
+			case <-writing:
+				last = true
+			default:
+			}
+			ids, next, err := follower.SearchChanges(context.Background(), cursor)
+			if err == nil {
+				for _, id := range ids {
+					delete(seen, id)
+				}
+				err = follower.SearchDocs(context.Background(), ids, func(d SearchDoc) error { seen[d.ReportID] = d.Stamp; return nil })
+			}
+			if err != nil || last {
+				followed <- err
+				return
+			}
+			cursor = next
+			polls++
+		}
+	}()
 	wg.Add(2)
 	go write(0, a, older)
 	go write(1, b, newer)
 	close(start)
 	wg.Wait()
+	close(writing)
+	if err := <-followed; err != nil {
+		t.Fatalf("following the changes: %v", err)
+	}
+	if all, err := a.SearchStamps(context.Background()); err != nil || !maps.Equal(all, seen) {
+		t.Errorf("following the changes in %d reads gave %d documents' stamps, a full read %d (%v): alike %v", polls, len(seen), len(all), err, maps.Equal(all, seen))
+	}
 	for w, err := range errs {
 		if err != nil {
 			t.Fatalf("writer %d: %v", w, err)

@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"hash/fnv"
-	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -15,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"gongkai/internal/pgtest"
 	"gongkai/store/postgres"
 )
 
@@ -22,29 +21,15 @@ import (
 // PostgreSQL server, once more on it: TestPostgres runs this test binary again
 // with every archive the tests open in a schema of their own on that server.
 // .ci/run starts a server and sets the variable, so CI runs both.
-const (
-	postgresEnv = "GONGKAI_TEST_POSTGRES"
-	engineEnv   = "GONGKAI_STORE_TEST_ENGINE"
-)
+const engineEnv = "GONGKAI_STORE_TEST_ENGINE"
 
 var onPostgres = os.Getenv(engineEnv) == "postgres"
-
-// postgresHowTo says how to run the tests on PostgreSQL.
-const postgresHowTo = postgresEnv + ` is not set, so the store's tests ran on SQLite only. To run them on PostgreSQL too, start a server and name it, e.g. (as a user other than root):
-	/usr/lib/postgresql/15/bin/initdb -D /tmp/pg -U gongkai --auth=trust -E UTF8 --locale=C
-	/usr/lib/postgresql/15/bin/pg_ctl -D /tmp/pg -o "-p 54329 -k /tmp -c listen_addresses=127.0.0.1" -l /tmp/pg.log start
-	` + postgresEnv + `=postgres://gongkai@127.0.0.1:54329/postgres go test ./store/...`
 
 func TestPostgres(t *testing.T) {
 	if onPostgres {
 		t.Skip("this is the run on PostgreSQL")
 	}
-	if os.Getenv(postgresEnv) == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI runs the store's tests on PostgreSQL too: .ci/run starts a server and sets " + postgresEnv)
-		}
-		t.Skip(postgresHowTo)
-	}
+	pgtest.Server(t)
 	args := []string{"-test.v", "-test.count=1"}
 	if f := flag.Lookup("test.run"); f != nil && f.Value.String() != "" && f.Value.String() != "TestPostgres" {
 		args = append(args, "-test.run="+f.Value.String())
@@ -77,46 +62,23 @@ func sqliteOnly(t testing.TB) {
 
 var (
 	schemasMu sync.Mutex
-	schemas   = map[string]string{} // test folder → its PostgreSQL schema
+	schemas   = map[string]string{} // test folder → the DSN of its PostgreSQL schema
 )
 
 // postgresDSN returns the DSN of the schema that stands for the archive in dir
 // in the run on PostgreSQL, creating it the first time (dropped when the test ends).
 func postgresDSN(t testing.TB, dir string) string {
 	t.Helper()
-	base := os.Getenv(postgresEnv)
 	schemasMu.Lock()
 	defer schemasMu.Unlock()
-	name, ok := schemas[dir]
-	if !ok {
-		h := fnv.New64a()
-		h.Write([]byte(dir))
-		name = fmt.Sprintf("test_%x", h.Sum64())
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if _, err := db.Exec(`DROP SCHEMA IF EXISTS ` + name + ` CASCADE; CREATE SCHEMA ` + name); err != nil {
-			t.Fatalf("%s: %v", base, err)
-		}
-		schemas[dir] = name
-		t.Cleanup(func() {
-			db, err := sql.Open("pgx", base)
-			if err == nil {
-				db.Exec(`DROP SCHEMA IF EXISTS ` + name + ` CASCADE`)
-				db.Close()
-			}
-		})
+	if dsn, ok := schemas[dir]; ok {
+		return dsn
 	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
+	h := fnv.New64a()
+	h.Write([]byte(dir))
+	dsn := pgtest.Schema(t, fmt.Sprintf("test_%x", h.Sum64()))
+	schemas[dir] = dsn
+	return dsn
 }
 
 // openTest opens the archive in dir: the SQLite file, or in the run on

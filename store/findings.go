@@ -239,6 +239,7 @@ func (w *writer) offerToPeers(ctx context.Context, versionID int64) error {
 			continue
 		}
 		c := copiedPeers(facts{year: self.year}, []peer{{reportID: self.reportID, printedOrgan: self.printedOrgan, share: p.reverse}})
+		w.changed[p.reportID] = true
 		if _, err := w.exec(ctx, `UPDATE findings SET ok = ?, detail = ?, other_report_id = ?, share = ?, computed_at = ?
 			WHERE rule = ? AND version_id = (SELECT latest_version_id FROM logical_reports WHERE id = ?) AND coalesce(share, 0) < ?`,
 			c.OK, c.Detail, c.otherReport, c.share, w.now, RuleCopiedPeers, p.reportID, p.reverse); err != nil {
@@ -390,6 +391,7 @@ func (w *writer) refreshReport(ctx context.Context, reportID int64, sc scope) er
 		}
 		list = append(list, copiedPeers(f, peers))
 	}
+	w.changed[reportID] = true
 	rules := sc.rules()
 	if _, err := w.exec(ctx, `DELETE FROM findings WHERE version_id = ? AND rule IN (`+placeholders(len(rules))+`)`,
 		append([]any{f.versionID}, rules...)...); err != nil {

@@ -116,7 +116,7 @@ func (s *DB) ingest(ctx context.Context, items []Item, ready []preparing, keys [
 			return nil, s.wrap(err)
 		}
 	}
-	if err := w.commit(); err != nil {
+	if err := w.commit(ctx); err != nil {
 		return nil, s.wrap(err)
 	}
 	return results, nil
@@ -312,6 +312,7 @@ func (w *writer) parallelSource(ctx context.Context, reportID int64, p *prepared
 		for _, d := range diffs {
 			refs = append(refs, strings.SplitN(d, " ", 2)[0])
 		}
+		w.changed[reportID] = true
 		_, err := w.exec(ctx, `INSERT INTO findings (version_id, rule, ok, detail, cells, computed_at) VALUES (?, ?, 0, ?, ?, ?)
 			ON CONFLICT (version_id, rule) DO UPDATE SET ok = 0, detail = excluded.detail, cells = excluded.cells, computed_at = excluded.computed_at`,
 			res.VersionID, RuleSourcesDisagree, detail, refsJSON(refs), w.now)

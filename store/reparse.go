@@ -198,7 +198,7 @@ func (s *DB) applyVersions(ctx context.Context, opts ReparseOptions, derived []d
 			opts.Progress(event)
 		}
 	}
-	return s.wrap(w.commit())
+	return s.wrap(w.commit(ctx))
 }
 
 func errorText(err error) string {
@@ -357,5 +357,5 @@ func (s *DB) applyDocuments(ctx context.Context, opts ReparseOptions, derived []
 			}
 		}
 	}
-	return s.wrap(w.commit())
+	return s.wrap(w.commit(ctx))
 }

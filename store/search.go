@@ -229,16 +229,38 @@ func (s *DB) SearchHeld(ctx context.Context, reportIDs []int64) (map[int64]bool,
 	return held, nil
 }
 
-// ChangeMark is a value that changes whenever a report is stored, changed or
-// removed, or its findings are recomputed: a server on an archive that other
-// machines write (PostgreSQL) compares it to know when to catch its index up.
-func (s *DB) ChangeMark(ctx context.Context) (string, error) {
-	var m string
-	err := s.db.QueryRowContext(ctx, `SELECT
-		(SELECT coalesce(max(id), 0) || '/' || count(*) || '/' || coalesce(max(derived_at), '') FROM versions) || '/' ||
-		(SELECT count(*) FROM logical_reports) || '/' ||
-		(SELECT count(*) || '/' || coalesce(max(computed_at), '') FROM findings)`).Scan(&m)
-	return m, s.wrap(err)
+// ChangeCursor is the archive's latest number in the change sequence: every
+// write that changes reports' search documents takes the next one. A server on
+// an archive that other machines write compares it to know when to catch its
+// index up, and an index notes it to read next time only what changed after it.
+func (s *DB) ChangeCursor(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM report_changes`).Scan(&n)
+	return n, s.wrap(err)
+}
+
+// changesSQL reads the change sequence after a number, by its index on seq.
+const changesSQL = `SELECT report_id, seq FROM report_changes WHERE seq > ? ORDER BY seq`
+
+// SearchChanges returns the reports whose search documents changed after
+// number since of the change sequence (some may have been removed since), and
+// the number to ask from next time. It reads only the rows numbered after
+// since, however large the archive.
+func (s *DB) SearchChanges(ctx context.Context, since int64) (ids []int64, next int64, err error) {
+	next = since
+	err = s.readTx(ctx, func(tx *Tx) error {
+		return s.wrap(eachRow(ctx, tx, changesSQL, []any{since},
+			func(rows *sql.Rows) error {
+				var id, seq int64
+				if err := rows.Scan(&id, &seq); err != nil {
+					return err
+				}
+				ids = append(ids, id)
+				next = max(next, seq)
+				return nil
+			}))
+	})
+	return ids, next, err
 }
 
 // InFile says whether the archive is a SQLite file in the data folder, whose

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"gongkai/report"
@@ -155,24 +157,86 @@ func TestSearchHeld(t *testing.T) {
 	}
 }
 
-func TestChangeMarkFollowsWrites(t *testing.T) {
-	s := newStore(t)
-	ctx := context.Background()
-	empty, err := s.ChangeMark(ctx)
+// changesAfter returns the reports SearchChanges names after since, sorted, and
+// the number it says to ask from next.
+func changesAfter(t *testing.T, s *DB, since int64) ([]int64, int64) {
+	t.Helper()
+	ids, next, err := s.SearchChanges(context.Background(), since)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ingest(t, s, item(fixture(t, "zhuzhou-jinrongban-2022"), "http://example.gov.cn/a.html", "a"))
-	one, err := s.ChangeMark(ctx)
-	if err != nil || one == empty {
-		t.Fatalf("after an ingest the mark is %q (was %q): %v", one, empty, err)
+	slices.Sort(ids)
+	return slices.Compact(ids), next
+}
+
+func changeCursor(t *testing.T, s *DB) int64 {
+	t.Helper()
+	n, err := s.ChangeCursor(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
-	ingest(t, s, item(fixture(t, "zhuzhou-jinrongban-2022"), "http://example.gov.cn/a.html", "a"))
-	if again, _ := s.ChangeMark(ctx); again != one {
-		t.Errorf("the same document again changed the mark: %q, was %q", again, one)
+	return n
+}
+
+// Each write that changes reports takes the next number and names those
+// reports, and only those: an organ's earlier year, stored later, changes the
+// later year's findings too; the same document stored again changes nothing.
+func TestChangesFollowWrites(t *testing.T) {
+	s := newStore(t)
+	if n := changeCursor(t, s); n != 0 {
+		t.Fatalf("an empty archive is at change %d", n)
 	}
-	ingest(t, s, item(fixture(t, "xiling-education-2022"), "http://example.gov.cn/b.html", "b"))
-	if two, _ := s.ChangeMark(ctx); two == one {
-		t.Errorf("a second report left the mark at %q", two)
+	xiling := fixture(t, "xiling-education-2022")
+	a := ingest(t, s, item(xiling, xilingURL, "2022"))[0].ReportID
+	one := changeCursor(t, s)
+	if ids, next := changesAfter(t, s, 0); !slices.Equal(ids, []int64{a}) || next != one || one == 0 {
+		t.Fatalf("after the first report: changes %v up to %d, cursor %d", ids, next, one)
+	}
+	ingest(t, s, item(xiling, xilingURL, "2022"))
+	if n := changeCursor(t, s); n != one {
+		t.Errorf("the same document again moved the cursor from %d to %d", one, n)
+	}
+	b := ingest(t, s, item(fixture(t, "zhuzhou-jinrongban-2022"), "http://example.gov.cn/b.html", "b"))[0].ReportID
+	two := changeCursor(t, s)
+	if ids, next := changesAfter(t, s, one); !slices.Equal(ids, []int64{b}) || next != two || two <= one {
+		t.Errorf("after a second report: changes since %d %v up to %d, cursor %d", one, ids, next, two)
+	}
+	prev := ingest(t, s, item(lastYear(t, xiling), "http://example.gov.cn/xiling-2021.html", "2021"))[0].ReportID
+	if ids, _ := changesAfter(t, s, two); !slices.Equal(ids, []int64{a, prev}) {
+		t.Errorf("after the organ's 2021 report %d: changes %v, want it and the 2022 report %d", prev, ids, a)
+	}
+	if ids, next := changesAfter(t, s, changeCursor(t, s)); len(ids) != 0 || next != changeCursor(t, s) {
+		t.Errorf("nothing changed after the cursor, but %v up to %d", ids, next)
+	}
+}
+
+// Reading what changed after a number goes by the index on the number, so that
+// it costs what changed, not the size of the archive: with 20,000 reports
+// numbered, the plan of the read searches the index.
+func TestChangesReadOnlyWhatChanged(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	// Rows of reports since removed (report_changes keeps them) stand for a
+	// large archive's.
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO report_changes (report_id, seq)
+		WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) SELECT 1000000 + i, i FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.ExecContext(ctx, `ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+	if ids, next := changesAfter(t, s, 19990); len(ids) != 10 || ids[0] != 1019991 || next != 20000 {
+		t.Errorf("after 19990: %d changes from %v, next %d", len(ids), ids[:min(len(ids), 1)], next)
+	}
+	explain := `EXPLAIN QUERY PLAN `
+	if onPostgres {
+		explain = `EXPLAIN `
+	}
+	var plan []string
+	for _, row := range queryRows(t, s.db, explain+changesSQL, int64(19990)) {
+		plan = append(plan, fmt.Sprint(row))
+	}
+	if text := strings.Join(plan, "\n"); !strings.Contains(text, "report_changes_seq") {
+		t.Errorf("the read of changes does not search the index on seq:\n%s", text)
 	}
 }

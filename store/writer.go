@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,8 +31,12 @@ type writer struct {
 	// peerCache keeps the peer search of a version within one item: the search
 	// that offers a new version's text to its peers also gives its own finding.
 	peerCache map[int64][]peer
-	stmts     map[string]stmt
-	done      bool
+	// changed are the reports whose search documents the transaction may have
+	// changed: commit numbers them in the change sequence. One named that did not
+	// change (its item undone, say) costs a reader a document read again.
+	changed map[int64]bool
+	stmts   map[string]stmt
+	done    bool
 }
 
 // begin starts a write transaction holding the locks (see Engine.Lock),
@@ -51,11 +56,15 @@ func (s *DB) begin(ctx context.Context, locks []int64, exclusive bool) (*writer,
 	return &writer{
 		s: s, tx: tx, now: time.Now().UTC().Format(time.RFC3339),
 		keys: keys, newKeys: map[cellKey]int64{}, itemKeys: map[cellKey]int64{},
-		affected: map[int64]scope{}, fresh: map[int64]*facts{}, peerCache: map[int64][]peer{}, stmts: map[string]stmt{},
+		affected: map[int64]scope{}, fresh: map[int64]*facts{}, peerCache: map[int64][]peer{}, changed: map[int64]bool{},
+		stmts: map[string]stmt{},
 	}, nil
 }
 
-func (w *writer) commit() error {
+func (w *writer) commit(ctx context.Context) error {
+	if err := w.numberChanges(ctx); err != nil {
+		return err
+	}
 	if err := w.tx.Commit(); err != nil {
 		return err
 	}
@@ -65,6 +74,41 @@ func (w *writer) commit() error {
 		w.s.keys[k] = id
 	}
 	w.s.keysMu.Unlock()
+	return nil
+}
+
+// changeLock orders the change sequence: a transaction holds it from taking its
+// number until it commits, so that numbers are committed in their order and a
+// reader that saw n has seen every number below n. It is taken last, after every
+// other lock, and held only while the transaction ends.
+var changeLock = lockKey("change sequence", "")
+
+// numberChanges gives the reports the transaction changed the next number of
+// the change sequence.
+func (w *writer) numberChanges(ctx context.Context) error {
+	if len(w.changed) == 0 {
+		return nil
+	}
+	if err := w.s.e.Lock(ctx, w.tx.tx, []int64{changeLock}, false); err != nil {
+		return err
+	}
+	var seq int64
+	if err := w.tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM report_changes`).Scan(&seq); err != nil {
+		return err
+	}
+	ids := slices.Sorted(maps.Keys(w.changed))
+	for start := 0; start < len(ids); start += rowsPerInsert {
+		chunk := ids[start:min(start+rowsPerInsert, len(ids))]
+		args := make([]any, 0, 2*len(chunk))
+		for _, id := range chunk {
+			args = append(args, id, seq)
+		}
+		if _, err := w.tx.ExecContext(ctx, `INSERT INTO report_changes (report_id, seq) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?), ", len(chunk)), ", ")+
+			` ON CONFLICT (report_id) DO UPDATE SET seq = excluded.seq`, args...); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -330,6 +374,7 @@ func (w *writer) setLatest(ctx context.Context, reportID int64) error {
 		FROM logical_reports r WHERE id = ?`, reportID).Scan(&old, &latest); err != nil {
 		return err
 	}
+	w.changed[reportID] = true
 	if old.Valid && old != latest {
 		// Reports found to resemble the old content must be looked at again.
 		if err := w.markReferrers(ctx, reportID); err != nil {

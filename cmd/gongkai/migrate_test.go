@@ -1,40 +1,17 @@
 package main
 
 import (
-	"database/sql"
-	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make the schema
+	"gongkai/internal/pgtest"
 )
 
 // The corpus ingested into SQLite moves to PostgreSQL; a second run finds it
 // all copied; export answers the same from both.
 func TestMigrateToPostgres(t *testing.T) {
-	base := os.Getenv("GONGKAI_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("GONGKAI_TEST_POSTGRES is not set (store's TestPostgres says how to start a server)")
-	}
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`DROP SCHEMA IF EXISTS cmdtest_migrate CASCADE; CREATE SCHEMA cmdtest_migrate`); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Exec(`DROP SCHEMA IF EXISTS cmdtest_migrate CASCADE`) })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", "cmdtest_migrate")
-	u.RawQuery = q.Encode()
-	dsn := u.String()
+	dsn := pgtest.Schema(t, "cmdtest_migrate")
 
 	data := t.TempDir()
 	if _, errs, status := gongkai(t, "ingest", "--data", data, corpusFile(t, "pingtan-2016-legacy.htm"),

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"gongkai/index"
@@ -57,15 +58,16 @@ func keepIndexed(ctx context.Context, name string, ix *sharedIndex, st *store.DB
 	}
 	defer lock.Release()
 	// The SQLite file's size and time change with every write; an archive on a
-	// server that others write is asked instead.
+	// server that others write is asked for its latest change number.
 	mark := func() string { return fmt.Sprint(markOf(dataDir)) }
 	if !st.InFile() {
 		mark = func() string {
-			m, err := st.ChangeMark(ctx)
+			n, err := st.ChangeCursor(ctx)
 			if err != nil {
 				logger.Warn("could not ask the archive what changed; trying again", "err", err)
+				return ""
 			}
-			return m
+			return strconv.FormatInt(n, 10)
 		}
 	}
 	seen := mark()

@@ -30,6 +30,7 @@ var copyTables = []struct {
 	{"crawl_runs", []string{"id"}},
 	{"crawl_queue", []string{"run_id", "url_key"}},
 	{"url_state", []string{"url_key"}},
+	{"report_changes", []string{"report_id"}},
 }
 
 // identityTables have an id that new rows take from a sequence, which must

@@ -3,11 +3,11 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
+
+	"gongkai/internal/pgtest"
 )
 
 func TestRebind(t *testing.T) {
@@ -31,43 +31,11 @@ func TestRedactHidesThePassword(t *testing.T) {
 	}
 }
 
-// testSchema returns a DSN of a schema of its own on the server that
-// GONGKAI_TEST_POSTGRES names, or skips (store's TestPostgres says how to start one).
-func testSchema(t *testing.T, name string) string {
-	t.Helper()
-	base := os.Getenv("GONGKAI_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("GONGKAI_TEST_POSTGRES is not set (see store's TestPostgres for how to start a server)")
-	}
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`DROP SCHEMA IF EXISTS ` + name + ` CASCADE; CREATE SCHEMA ` + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if db, err := sql.Open("pgx", base); err == nil {
-			db.Exec(`DROP SCHEMA IF EXISTS ` + name + ` CASCADE`)
-			db.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 // Processes that open a new database at once create the schema once; a
 // reader finds it, and a database of another application is left alone.
 func TestMigrate(t *testing.T) {
 	ctx := context.Background()
-	dsn := testSchema(t, "pgtest_migrate")
+	dsn := pgtest.Schema(t, "pgtest_migrate")
 	if e, err := Open(ctx, dsn, Options{ReadOnly: true}); err == nil {
 		err = e.Migrate(ctx)
 		e.DB().Close()
@@ -111,7 +79,7 @@ func TestMigrate(t *testing.T) {
 		t.Error("a reader wrote")
 	}
 
-	other := testSchema(t, "pgtest_other")
+	other := pgtest.Schema(t, "pgtest_other")
 	db, err := sql.Open("pgx", other)
 	if err != nil {
 		t.Fatal(err)
