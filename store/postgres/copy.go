@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // copyTables are the SQLite archive's tables in the order that keeps every
@@ -40,8 +43,12 @@ var identityTables = []string{"cell_keys", "logical_reports", "versions", "docum
 // copyLock is the advisory lock a copy holds.
 const copyLock = 0x676b6163 // "gkac"
 
-// copyChunk is how many rows one transaction copies.
-const copyChunk = 500
+// A transaction copies copyChunk rows, or fewer of about copyBytes (the raw
+// documents of blobs are large).
+var (
+	copyChunk = 5000
+	copyBytes = 32 << 20
+)
 
 // CopyStats are what Copy counted per table.
 type CopyStats struct {
@@ -64,13 +71,13 @@ func Copy(ctx context.Context, src *sql.DB, e *Engine, progress func(CopyStats))
 	}
 	defer conn.Close()
 	var locked bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, int64(copyLock)).Scan(&locked); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, e.lock(copyLock)).Scan(&locked); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.name, err)
 	}
 	if !locked {
 		return nil, fmt.Errorf("%s: another gongkai migrate is copying into this database", e.name)
 	}
-	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, int64(copyLock))
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, e.lock(copyLock))
 	if _, err := dst.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS gongkai_copy (
 		tbl TEXT PRIMARY KEY, last_key TEXT NOT NULL, rows BIGINT NOT NULL, done INTEGER NOT NULL DEFAULT 0)`); err != nil {
 		return nil, fmt.Errorf("%s: %w", e.name, err)
@@ -155,7 +162,7 @@ func copyTable(ctx context.Context, src *sql.DB, e *Engine, table string, key []
 			query += ` WHERE (` + strings.Join(key, ", ") + `) > (` + strings.TrimSuffix(strings.Repeat("?, ", len(key)), ", ") + `)`
 		}
 		query += ` ORDER BY ` + strings.Join(key, ", ") + fmt.Sprintf(` LIMIT %d`, copyChunk)
-		cols, batch, err := readRows(ctx, src, query, last)
+		cols, batch, err := readRows(ctx, src, query, last, copyBytes)
 		if err != nil {
 			return st, err
 		}
@@ -208,7 +215,9 @@ func fromJSON(vals []any) []any {
 	return vals
 }
 
-func readRows(ctx context.Context, src *sql.DB, query string, args []any) ([]string, [][]any, error) {
+// readRows reads the rows of a query, stopping after the first row that brings
+// what they hold to maxBytes.
+func readRows(ctx context.Context, src *sql.DB, query string, args []any, maxBytes int) ([]string, [][]any, error) {
 	rows, err := src.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, nil, err
@@ -219,7 +228,8 @@ func readRows(ctx context.Context, src *sql.DB, query string, args []any) ([]str
 		return nil, nil, err
 	}
 	var out [][]any
-	for rows.Next() {
+	size := 0
+	for size < maxBytes && rows.Next() {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range vals {
@@ -228,45 +238,52 @@ func readRows(ctx context.Context, src *sql.DB, query string, args []any) ([]str
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, nil, err
 		}
+		for _, v := range vals {
+			switch v := v.(type) {
+			case string:
+				size += len(v)
+			case []byte:
+				size += len(v)
+			default:
+				size += 8
+			}
+		}
 		out = append(out, vals)
 	}
 	return cols, out, rows.Err()
 }
 
-// writeChunk inserts rows and notes how far the copy got, in one transaction.
+// writeChunk copies rows into the table (COPY, by pgx's CopyFrom) and notes how
+// far the copy got, in one transaction.
 func writeChunk(ctx context.Context, e *Engine, table string, cols []string, batch [][]any, note string) error {
-	tx, err := e.db.BeginTx(ctx, nil)
+	if table == "logical_reports" {
+		// Each report's latest version is set once the versions are there.
+		for i, c := range cols {
+			if c == "latest_version_id" {
+				for _, row := range batch {
+					row[i] = nil
+				}
+			}
+		}
+	}
+	conn, err := e.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	latest := -1
-	if table == "logical_reports" {
-		for i, c := range cols {
-			if c == "latest_version_id" {
-				latest = i
-			}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		tx, err := driverConn.(*stdlib.Conn).Conn().Begin(ctx)
+		if err != nil {
+			return err
 		}
-	}
-	var vals []string
-	var args []any
-	for _, row := range batch {
-		var ph []string
-		for i, v := range row {
-			if i == latest {
-				v = nil
-			}
-			args = append(args, v)
-			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		defer tx.Rollback(ctx)
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(batch)); err != nil {
+			return err
 		}
-		vals = append(vals, "("+strings.Join(ph, ", ")+")")
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+strings.Join(cols, ", ")+`) VALUES `+strings.Join(vals, ", "), args...); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO gongkai_copy (tbl, last_key, rows) VALUES ($1, $2, $3)
-		ON CONFLICT (tbl) DO UPDATE SET last_key = excluded.last_key, rows = gongkai_copy.rows + excluded.rows`, table, note, len(batch)); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if _, err := tx.Exec(ctx, `INSERT INTO gongkai_copy (tbl, last_key, rows) VALUES ($1, $2, $3)
+			ON CONFLICT (tbl) DO UPDATE SET last_key = excluded.last_key, rows = gongkai_copy.rows + excluded.rows`, table, note, len(batch)); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
 }
