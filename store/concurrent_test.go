@@ -2,14 +2,33 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gongkai/report"
 )
+
+// openConns opens one archive n times, as n processes would.
+func openConns(t *testing.T, n int) []*DB {
+	t.Helper()
+	dir := t.TempDir()
+	out := make([]*DB, n)
+	for i := range out {
+		s, err := openTest(t, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		out[i] = s
+	}
+	return out
+}
 
 // Two writers with their own connections (two crawl workers, or an ingest beside
 // a crawl) store an organ's two years at once, each in batches in the other's
@@ -17,17 +36,8 @@ import (
 // and year, one row per document, and every carry chain compared against the
 // other year. On SQLite the writers take turns; on PostgreSQL they overlap.
 func TestConcurrentWriters(t *testing.T) {
-	dir := t.TempDir()
-	a, err := openTest(t, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := openTest(t, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	conns := openConns(t, 3)
+	a, b, follower := conns[0], conns[1], conns[2]
 
 	const organs = 12
 	base := fixture(t, "xiling-education-2022") // carried_over total 3
@@ -78,11 +88,6 @@ func TestConcurrentWriters(t *testing.T) {
 	// A third connection follows the change sequence while they write, as a web
 	// node does: it reads the documents of what changed after its cursor, and
 	// ends with every report's document as a full read gives it.
-	follower, err := openTest(t, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer follower.Close()
 	writing := make(chan struct{})
 	followed := make(chan error, 1)
 	seen := map[int64]string{}
@@ -150,7 +155,7 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	// Exports carry the findings in each record's checks.
 	chains := 0
-	err = a.StoredRecords(context.Background(), Filter{Year: 2022}, true, func(r StoredRecord) error {
+	err := a.StoredRecords(context.Background(), Filter{Year: 2022}, true, func(r StoredRecord) error {
 		for _, c := range r.Checks {
 			if c.Rule == RuleCarryChain {
 				chains++
@@ -160,5 +165,86 @@ func TestConcurrentWriters(t *testing.T) {
 	})
 	if err != nil || chains != organs {
 		t.Errorf("the 2022 records as exported: %d carry chains among their checks (%v), want %d", chains, err, organs)
+	}
+}
+
+// Two writers store two organs' copies of the same texts at once, each in one
+// batch; on PostgreSQL both batches are held at their commit (the change
+// sequence's lock taken here first) until each has looked for its peers, so
+// that neither could see the other's text then. Each report still ends with its
+// copied-text finding against the other organ's copy.
+func TestCopiesStoredAtOnce(t *testing.T) {
+	ctx := context.Background()
+	conns := openConns(t, 2)
+	a, b := conns[0], conns[1]
+	var originals, copies, others []Item
+	for i, name := range []string{"xiling-education-2022", "zhuzhou-jinrongban-2022", "pingtan-2016-legacy"} {
+		rec := fixture(t, name)
+		// A third organ's report of the same format and other words, stored
+		// first: the cells' keys are known, so that neither writer waits for
+		// the other's new keys.
+		other := clone(t, rec)
+		other.Organ, other.Department = fmt.Sprintf("某某市第%d局", i+1), fmt.Sprintf("第%d局", i+1)
+		other.Text = fmt.Sprintf("第%d局本年度没有收到政府信息公开申请，也没有因此被申请行政复议或者提起行政诉讼。", i+1)
+		others = append(others, item(other, "http://example.gov.cn/other/"+name, "other "+name))
+		copied := clone(t, rec)
+		copied.Organ, copied.Department = fmt.Sprintf("某某县第%d局", i+1), fmt.Sprintf("第%d局", i+1)
+		copied.Title = strings.Replace(copied.Title, rec.Organ, copied.Organ, 1)
+		originals = append(originals, item(rec, "http://example.gov.cn/o/"+name, "o "+name))
+		copies = append(copies, item(copied, "http://example.gov.cn/c/"+name, "c "+name))
+	}
+	ingest(t, a, others...)
+	var held *sql.Tx
+	if onPostgres {
+		var err error
+		held, err = a.Engine().DB().BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer held.Rollback()
+		if err := a.Engine().Lock(ctx, held, []int64{changeLock}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	results := make([][]Result, 2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for w, s := range []*DB{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[w], errs[w] = s.Ingest(ctx, [][]Item{originals, copies}[w])
+		}()
+	}
+	if onPostgres {
+		// Both writers wait for the lock held here: their batches are written.
+		for waiting, deadline := 0, time.Now().Add(time.Minute); waiting < 2; time.Sleep(20 * time.Millisecond) {
+			if err := held.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks w JOIN pg_locks h
+				ON h.locktype = w.locktype AND h.database = w.database AND h.classid = w.classid AND h.objid = w.objid AND h.objsubid = w.objsubid
+				WHERE h.pid = pg_backend_pid() AND h.locktype = 'advisory' AND h.mode = 'ExclusiveLock' AND NOT w.granted`).Scan(&waiting); err != nil {
+				t.Fatal(err)
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d writers wait for the change sequence's lock after a minute, want 2", waiting)
+			}
+		}
+		if err := held.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	for w, err := range errs {
+		if err != nil {
+			t.Fatalf("writer %d: %v", w, err)
+		}
+	}
+	for i := range originals {
+		o, c := results[0][i].ReportID, results[1][i].ReportID
+		for _, pair := range [][2]int64{{o, c}, {c, o}} {
+			f, ok := findingOf(t, a, pair[0], RuleCopiedPeers)
+			if !ok || f.ok || f.other != pair[1] {
+				t.Errorf("report %d (%s): copied text %+v (found %v), want failing against report %d", pair[0], originals[i].Doc.URI, f, ok, pair[1])
+			}
+		}
 	}
 }

@@ -30,6 +30,9 @@ type Engine interface {
 	// its years). exclusive locks out every other writer (Reparse). An engine
 	// whose writers are serialised anyway takes none.
 	Lock(ctx context.Context, tx *sql.Tx, keys []int64, exclusive bool) error
+	// Overlaps says whether writers' transactions run at once, each not seeing
+	// what another has not committed yet, rather than one after another.
+	Overlaps() bool
 	// Retry says whether a transaction that failed with err may succeed when run
 	// again (a deadlock broken by the server).
 	Retry(err error) bool

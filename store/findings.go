@@ -239,11 +239,14 @@ func (w *writer) offerToPeers(ctx context.Context, versionID int64) error {
 			continue
 		}
 		c := copiedPeers(facts{year: self.year}, []peer{{reportID: self.reportID, printedOrgan: self.printedOrgan, share: p.reverse}})
-		w.changed[p.reportID] = true
-		if _, err := w.exec(ctx, `UPDATE findings SET ok = ?, detail = ?, other_report_id = ?, share = ?, computed_at = ?
+		res, err := w.exec(ctx, `UPDATE findings SET ok = ?, detail = ?, other_report_id = ?, share = ?, computed_at = ?
 			WHERE rule = ? AND version_id = (SELECT latest_version_id FROM logical_reports WHERE id = ?) AND coalesce(share, 0) < ?`,
-			c.OK, c.Detail, c.otherReport, c.share, w.now, RuleCopiedPeers, p.reportID, p.reverse); err != nil {
+			c.OK, c.Detail, c.otherReport, c.share, w.now, RuleCopiedPeers, p.reportID, p.reverse)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			w.changed[p.reportID] = true
 		}
 	}
 	return nil
@@ -335,7 +338,64 @@ func (w *writer) indexBands(ctx context.Context, versionID int64) error {
 	for band, bucket := range sig.buckets() {
 		args = append(args, year, band, bucket, versionID)
 	}
+	w.texts = append(w.texts, versionID)
 	return w.insertMany(ctx, "text_bands (year, band, bucket, version_id)", 4, bandCount, args)
+}
+
+// recheckPeers looks again, once a batch is committed, for the copied text of
+// the latest versions it filed in LSH buckets (texts). Writers that overlap
+// (Engine.Overlaps) do not see each other's uncommitted texts: two organs'
+// copies stored at once would each find no peer. Of two such batches, the one
+// that rechecks second sees both texts committed. A recheck only adds what a
+// batch could not see, so it changes a finding only to a closer copy than the
+// one recorded: a recheck that saw less never undoes what another found, and
+// rechecks need no lock of their own. A finding is written, and its report
+// numbered in the change sequence, only where it changes.
+func (s *DB) recheckPeers(ctx context.Context, texts []int64) error {
+	for attempt := 1; ; attempt++ {
+		err := s.recheck(ctx, texts)
+		if err == nil || !s.e.Retry(err) || attempt == maxAttempts {
+			return err
+		}
+	}
+}
+
+func (s *DB) recheck(ctx context.Context, texts []int64) error {
+	w, err := s.begin(ctx, nil, false)
+	if err != nil {
+		return err
+	}
+	defer w.rollback()
+	for _, v := range texts {
+		var f facts
+		err := w.queryRow(ctx, `SELECT r.id, coalesce(v.year, 0) FROM versions v JOIN logical_reports r ON r.id = v.report_id
+			WHERE v.id = ?1 AND r.latest_version_id = ?1`, v).Scan(&f.reportID, &f.year)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // no longer the latest (a later batch stored another)
+		}
+		if err != nil {
+			return err
+		}
+		peers, err := w.peers(ctx, v)
+		if err != nil {
+			return err
+		}
+		if c := copiedPeers(f, peers); c.hasShare {
+			res, err := w.exec(ctx, `UPDATE findings SET ok = ?, detail = ?, other_report_id = ?, share = ?, computed_at = ?
+				WHERE version_id = ? AND rule = ? AND coalesce(share, -1) < ?`,
+				c.OK, c.Detail, c.otherReport, c.share, w.now, v, RuleCopiedPeers, c.share)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n > 0 {
+				w.changed[f.reportID] = true
+			}
+		}
+		if err := w.offerToPeers(ctx, v); err != nil {
+			return err
+		}
+	}
+	return w.commit(ctx)
 }
 
 // refreshFindings recomputes the findings of every report marked affected.

@@ -119,6 +119,11 @@ func (s *DB) ingest(ctx context.Context, items []Item, ready []preparing, keys [
 	if err := w.commit(ctx); err != nil {
 		return nil, s.wrap(err)
 	}
+	if s.e.Overlaps() && len(w.texts) > 0 {
+		if err := s.recheckPeers(ctx, w.texts); err != nil {
+			return results, s.wrap(fmt.Errorf("the batch is stored, but its copied text was not checked against other writers' reports: %w", err))
+		}
+	}
 	return results, nil
 }
 

@@ -161,6 +161,7 @@ func (e *sqliteEngine) DB() *sql.DB                { return e.db }
 func (e *sqliteEngine) Name() string               { return e.path }
 func (e *sqliteEngine) Rebind(query string) string { return query }
 func (e *sqliteEngine) Retry(error) bool           { return false }
+func (e *sqliteEngine) Overlaps() bool             { return false }
 func (e *sqliteEngine) Full(err error) bool        { return isFull(err) }
 
 // Lock takes no locks: a transaction takes SQLite's write lock when it begins

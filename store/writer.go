@@ -35,8 +35,11 @@ type writer struct {
 	// changed: commit numbers them in the change sequence. One named that did not
 	// change (its item undone, say) costs a reader a document read again.
 	changed map[int64]bool
-	stmts   map[string]stmt
-	done    bool
+	// texts are the latest versions the transaction filed in LSH buckets, for
+	// recheckPeers.
+	texts []int64
+	stmts map[string]stmt
+	done  bool
 }
 
 // begin starts a write transaction holding the locks (see Engine.Lock),

@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"net/url"
 	"sort"
@@ -59,6 +60,9 @@ type Engine struct {
 	readOnly bool
 	existing bool
 	binds    sync.Map // query → the query with $n placeholders
+	// salt makes the advisory locks the archive's own: they are the
+	// database's, and another schema may hold another archive.
+	salt int64
 }
 
 // Open connects to the server dsn names. The database must exist; the archive's
@@ -77,10 +81,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*Engine, error) {
 		db.SetMaxIdleConns(opts.MaxConns)
 	}
 	e := &Engine{db: db, name: "postgres " + redact(dsn), readOnly: opts.ReadOnly, existing: opts.Existing}
-	if err := db.PingContext(ctx); err != nil {
+	var schema string
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(current_schema(), '')`).Scan(&schema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", e.name, err)
 	}
+	h := fnv.New64a()
+	h.Write([]byte(schema))
+	e.salt = int64(h.Sum64())
 	return e, nil
 }
 
@@ -149,23 +157,33 @@ func rebind(query string) string {
 // holds alone.
 const globalLock = 0x676b6169 // "gkai"
 
+// lock is the advisory lock of key in this archive's schema.
+func (e *Engine) lock(key int64) int64 { return key ^ e.salt }
+
 // Lock takes transaction-scoped advisory locks: the global one, shared (or
 // exclusive), then each key in the order given (sorted by the caller, so that
 // two writers never wait for each other).
 func (e *Engine) Lock(ctx context.Context, tx *sql.Tx, keys []int64, exclusive bool) error {
 	if exclusive {
-		_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(globalLock))
+		_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, e.lock(globalLock))
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, int64(globalLock)); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, e.lock(globalLock)); err != nil {
 		return err
 	}
 	if len(keys) == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, i)`, keys)
+	salted := make([]int64, len(keys))
+	for i, k := range keys {
+		salted[i] = e.lock(k)
+	}
+	_, err := tx.ExecContext(ctx, `SELECT count(pg_advisory_xact_lock(k)) FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, i)`, salted)
 	return err
 }
+
+// Overlaps is true: writers hold only the locks of what they write.
+func (e *Engine) Overlaps() bool { return true }
 
 // Retry says whether err is a deadlock or serialization failure, which the
 // server resolves by aborting one transaction that may then run again.
@@ -240,7 +258,7 @@ func (e *Engine) Migrate(ctx context.Context) error {
 		return fmt.Errorf("%s: %w", e.name, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(schemaLock)); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, e.lock(schemaLock)); err != nil {
 		return fmt.Errorf("%s: %w", e.name, err)
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS gongkai_schema (
