@@ -306,11 +306,13 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 	return stats, nil
 }
 
-// begin begins or resumes a run; a new run is seeded with the portals' start
-// URLs and list APIs and the URLs of the reports earlier runs found.
+// begin begins or resumes a run, seeded with the portals' start URLs and list
+// APIs and the URLs of the reports earlier runs found. A resumed run is seeded
+// again (what it has is kept as it is): a crawl killed after it began its run
+// and before it queued them would otherwise resume with nothing to do.
 func (c *Crawler) begin(ctx context.Context) (int64, bool, error) {
 	runID, resumed, err := c.state.BeginRun(ctx, time.Now().UTC())
-	if err != nil || resumed {
+	if err != nil {
 		return runID, resumed, err
 	}
 	var seeds []Item
@@ -335,7 +337,7 @@ func (c *Crawler) begin(ctx context.Context) (int64, bool, error) {
 	if _, err := c.state.Enqueue(ctx, runID, seeds); err != nil {
 		return 0, false, err
 	}
-	return runID, false, nil
+	return runID, resumed, nil
 }
 
 // maxChallenges is how many anti-bot pages in a row, without a normal answer
@@ -387,10 +389,12 @@ func (c *Crawler) process(ctx context.Context, s *scheduler, it Item) time.Durat
 		a.detail += fmt.Sprintf(" (after %d attempts)", s.attempts(it.Key)+1)
 	}
 	if !a.deferred {
-		c.finish(ctx, it, a.outcome, a.detail)
+		// The next way of asking is queued before the item is finished, so that
+		// a crawl killed in between still asks it.
 		if it.Via != "" && !a.outcome.Yielded() {
 			c.fallback(ctx, s, it)
 		}
+		c.finish(ctx, it, a.outcome, a.detail)
 	}
 	if a.fetched && s.fetched(host) >= c.opts.MaxPagesPerHost {
 		a.block = fmt.Sprintf("%d requests (max_pages_per_host)", c.opts.MaxPagesPerHost)
@@ -660,6 +664,7 @@ func (c *Crawler) handle(ctx context.Context, s *scheduler, it Item, log *fetchL
 			both.done(func() { c.stored(ctx, it, now, ing, err) })
 		})
 	if err != nil {
+		// Not finished by done: the attempt's outcome says it was not stored.
 		c.lost(it, "storing", err)
 		return attempt{outcome: OutcomeNotStored, detail: "storing: " + err.Error(), fetched: true}
 	}

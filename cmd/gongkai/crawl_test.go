@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -196,6 +197,7 @@ func checkAgainstTruth(t *testing.T, site *testsite.Site, data string) {
 		browser[p.Name] = p.Browser
 	}
 	noBrowser := crawl.FindChromium("") == ""
+	missing := map[string]bool{}
 	for _, e := range site.Truth() {
 		if browser[e.Portal] && noBrowser {
 			// Without Chromium, its column ends as "needs a browser" (TestCrawlNeedsABrowser).
@@ -206,6 +208,7 @@ func checkAgainstTruth(t *testing.T, site *testsite.Site, data string) {
 		got, ok := stored[key]
 		if !ok {
 			t.Errorf("night %d: report %s (%s) not stored", site.Night(), key, e.URLs[0])
+			missing[e.Portal] = true
 			continue
 		}
 		if e.Publication == testsite.Attachment && !slices.ContainsFunc(e.Attachments, func(f testsite.File) bool { return f.Figures }) {
@@ -219,6 +222,9 @@ func checkAgainstTruth(t *testing.T, site *testsite.Site, data string) {
 		if g := failedRules(got); !slices.Equal(g, wantFailed) {
 			t.Errorf("night %d: %s failed checks %v, want %v", site.Night(), key, g, wantFailed)
 		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(missing)) {
+		logQueue(t, data, p)
 	}
 	for k, r := range stored {
 		if !want[k] {
@@ -585,4 +591,22 @@ func TestCrawlScheduleSaysItCrawlsNow(t *testing.T) {
 		!slices.ContainsFunc(said, func(l string) bool { return strings.HasPrefix(l, "next crawl at ") }) {
 		t.Errorf("stderr:\n%s", strings.Join(said, "\n"))
 	}
+}
+
+// logQueue logs how each URL of a portal ended, the path the crawl took, for a
+// portal whose reports are missing.
+func logQueue(t *testing.T, data, portal string) {
+	t.Helper()
+	rows, err := openDB(t, data).Query(`SELECT url, coalesce(outcome, 'pending'), coalesce(detail, '') FROM crawl_queue WHERE portal = ? ORDER BY seq`, portal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var u, o, d string
+		rows.Scan(&u, &o, &d)
+		fmt.Fprintf(&b, "\n  %s: %s %s", u, o, d)
+	}
+	t.Logf("%s's URLs:%s", portal, b.String())
 }
