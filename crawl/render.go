@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"gongkai/archive"
@@ -241,17 +242,27 @@ func (r *renderer) render(ctx context.Context, job renderJob) (rendered, error) 
 		}
 	}()
 
+	if _, err := chromedp.Call(tab, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: scriptRequestsJS}); err != nil {
+		return rendered{}, fmt.Errorf("counting the page's requests: %w", err)
+	}
 	deadline, cancel := context.WithTimeout(tab, r.timeout)
 	defer cancel()
 	if err := chromedp.Do(deadline, chromedp.Navigate(job.url)); err != nil && deadline.Err() == nil {
 		return rendered{}, fmt.Errorf("loading %s: %w", job.url, err)
 	}
 	// The page's scripts are done when no request has been pending for a
-	// while: long enough for a script that asks on load, or after a short timer.
+	// while (long enough for a script that asks on load, or after a short
+	// timer) and the page has handled the answers to those it made. The
+	// crawler's answer reaches the page's handler later than it is given, much
+	// later on a loaded machine: a wait by the clock alone read the list
+	// before the handler wrote it.
 	const quiet = 300 * time.Millisecond
 	for deadline.Err() == nil {
 		if pending.Load() == 0 && time.Since(time.Unix(0, lastActivity.Load())) >= quiet {
-			break
+			open, err := chromedp.Run(deadline, chromedp.Evaluate[int64](`window.__gongkaiRequests || 0`))
+			if err != nil || open == 0 {
+				break
+			}
 		}
 		select {
 		case <-deadline.Done():
@@ -285,6 +296,33 @@ func (r *renderer) render(ctx context.Context, job renderJob) (rendered, error) 
 	res.html = html
 	return res, nil
 }
+
+// scriptRequestsJS counts, in window.__gongkaiRequests, the requests of the
+// page's scripts (XMLHttpRequest, fetch) whose answers their handlers have not
+// yet taken: a request counts from when it is sent until a task after its
+// loadend (after the page's own load handlers) or after its fetch settles.
+const scriptRequestsJS = `(() => {
+  let open = 0;
+  const closed = () => setTimeout(() => { open--; }, 0);
+  Object.defineProperty(window, "__gongkaiRequests", { get: () => open });
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    open++;
+    let ended = false;
+    const end = () => { if (!ended) { ended = true; closed(); } };
+    this.addEventListener("loadend", end);
+    try { return send.apply(this, args); } catch (e) { end(); throw e; }
+  };
+  if (window.fetch) {
+    const fetch = window.fetch;
+    window.fetch = function (...args) {
+      open++;
+      const p = fetch.apply(this, args);
+      p.then(closed, closed);
+      return p;
+    };
+  }
+})();`
 
 // answer answers one paused request of the page: the page itself with the
 // bytes already archived, resources no list needs refused, the rest fetched by

@@ -73,6 +73,14 @@ func scriptColumn(t *testing.T) (*httptest.Server, *sync.Map) {
 	return srv, &asked
 }
 
+// needChromium skips a test that renders on a machine without Chromium.
+func needChromium(t *testing.T) {
+	t.Helper()
+	if FindChromium("") == "" {
+		t.Skip("no Chromium on this machine (Debian: apt-get install chromium); rendering needs one")
+	}
+}
+
 func times(asked *sync.Map, path string) int {
 	if n, ok := asked.Load(path); ok {
 		return *n.(*int)
@@ -85,9 +93,7 @@ func times(asked *sync.Map, path string) int {
 // User-Agent, the portal's host only, no images or style sheets), the page is
 // not asked for twice, and the rendered DOM is archived as a conversion record.
 func TestScriptOnlyColumnIsRendered(t *testing.T) {
-	if FindChromium("") == "" {
-		t.Skip("no Chromium on this machine (Debian: apt-get install chromium); rendering needs one")
-	}
+	needChromium(t)
 	srv, asked := scriptColumn(t)
 	c, st, sink := newTestCrawler(t, testOptions(), Portal{Name: "历城区", StartURLs: []string{srv.URL + "/"}})
 	stats, err := c.Run(context.Background())
@@ -140,9 +146,7 @@ func TestScriptOnlyColumnNeedsABrowser(t *testing.T) {
 // A page whose script never ends costs its time limit, not the run: it ends as
 // needing a browser, and the next page still renders.
 func TestRenderingIsBounded(t *testing.T) {
-	if FindChromium("") == "" {
-		t.Skip("no Chromium on this machine (Debian: apt-get install chromium); rendering needs one")
-	}
+	needChromium(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/":
@@ -170,5 +174,48 @@ document.getElementById("l").innerHTML = '<li><a href="/art/1.html">某县财政
 	}
 	if len(sink.reports) != 1 {
 		t.Errorf("the page after it: reports %v; outcome %q", sink.reports, st.outcome(1, srv.URL+"/nb/b/"))
+	}
+}
+
+// A page is read once its scripts' requests have been handled, however slow
+// the machine: here the answer to the first request is handled by a script
+// that computes for longer than the quiet time before it asks for the list (as
+// a starved browser takes long to hand an answer to its page), and the list
+// is still read.
+func TestRenderWaitsForTheScriptsRequests(t *testing.T) {
+	needChromium(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprint(w, `<html><body><a href="/nb/">政府信息公开年报</a></body></html>`)
+		case "/nb/":
+			fmt.Fprint(w, `<html><head><title>政府信息公开年报</title></head><body><ul id="l"></ul><script>
+var conf = new XMLHttpRequest();
+conf.open("GET", "/api/" + "conf");
+conf.onload = function () {
+  for (var t = Date.now(); Date.now() - t < 1200;) {}
+  var list = new XMLHttpRequest();
+  list.open("GET", "/api/" + "list?col=" + JSON.parse(conf.responseText).col);
+  list.onload = function () { document.getElementById("l").innerHTML = list.responseText; };
+  list.send();
+};
+conf.send();</script></body></html>`)
+		case "/api/conf":
+			fmt.Fprint(w, `{"col": 7}`)
+		case "/api/list":
+			fmt.Fprint(w, `<li><a href="/art/1.html">某县财政局2024年政府信息公开工作年度报告</a></li>`)
+		case "/art/1.html":
+			fmt.Fprintf(w, reportPage, "某县财政局2024年政府信息公开工作年度报告")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	c, st, sink := newTestCrawler(t, testOptions(), Portal{Name: "某县", StartURLs: []string{srv.URL + "/"}})
+	if _, err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.reports) != 1 {
+		t.Errorf("reports %v; the column ended as %q", sink.reports, st.outcome(1, srv.URL+"/nb/"))
 	}
 }
