@@ -97,8 +97,8 @@ func reflow(blocks []block) []block {
 				out = append(out, block{cells: []string{line}})
 				continue
 			}
-			if hasPipe(line) && (sec != secNone || strongStart(line)) {
-				if rows := pipeRows(line); len(rows) > 1 {
+			if (hasPipe(line) || strings.IndexByte(line, '\t') >= 0) && (sec != secNone || strongStart(line)) {
+				if rows, changed := pipeRows(line, sec); changed {
 					started = started || sec != secNone
 					for _, r := range rows {
 						out = append(out, block{cells: []string{r}})
@@ -116,13 +116,59 @@ func reflow(blocks []block) []block {
 			sec, started = s, true
 			rows, changed := relineTable(table, sec)
 			if !changed {
-				out = append(out, block{cells: []string{table}})
-				continue
+				rows = []block{{cells: []string{table}}}
 			}
-			out = append(out, rows...)
+			out = append(out, continueFigures(out, rows)...)
 		}
 	}
 	return out
+}
+
+// continueFigures gives the figures a line opens with to the row of flowing text
+// that ended the line before: they are its figures when it had none, or the rest
+// of them when a line break fell inside its run of figures (数量1920100⏎22二、…).
+// Whether that break stood for a separator is not known, so the two runs are
+// joined into one, which the cell splitter cuts only where the arithmetic allows.
+// It returns the rows left.
+func continueFigures(out, rows []block) []block {
+	if len(out) == 0 || len(rows) == 0 {
+		return rows
+	}
+	last := &out[len(out)-1]
+	if !last.flow {
+		// A row laid out on a line of its own, its figures going on.
+		if last.table > 0 || len(last.cells[0]) > maxRowLine {
+			return rows
+		}
+		labels, values := splitRow(splitLine(last.cells[0]))
+		if len(labels) == 0 || len(values) == 0 {
+			return rows
+		}
+		*last = block{cells: append([]string{strings.Join(labels, " ")}, values...), flow: true}
+	}
+	var figures []string
+	switch first := rows[0]; {
+	case first.flow && first.cells[0] == "" && len(first.cells) > 1:
+		figures = first.cells[1:]
+	case !first.flow && len(first.cells) == 1:
+		figures = strings.FieldsFunc(first.cells[0], isSpace)
+		for _, f := range figures {
+			if !isValueCell(f) {
+				return rows
+			}
+		}
+	}
+	if len(figures) == 0 {
+		return rows
+	}
+	cells := append([]string(nil), last.cells...)
+	if len(cells) > 1 {
+		cells[len(cells)-1] += figures[0]
+		figures = figures[1:]
+	}
+	last.cells = append(cells, figures...)
+	last.text = strings.TrimSpace(last.cells[0] + " " + strings.Join(last.cells[1:], " "))
+	return rows[1:]
 }
 
 func strongStart(line string) bool {
@@ -134,16 +180,25 @@ func strongStart(line string) bool {
 	return false
 }
 
-// pipeRows cuts a pipe-delimited line that holds several table rows (the rows of a
-// pipe rendering joined onto one line) into one line per row: a row ends where a
-// label follows a figure, or where a numbered label follows another label.
-func pipeRows(line string) []string {
-	cells := strings.Split(strings.ReplaceAll(line, "｜", "|"), "|")
+// pipeRows cuts a line of cells separated by pipes or tabs that holds several
+// table rows (the rows of a pipe or tab rendering joined onto one line) into one
+// line of pipe-separated cells per row: a row ends where a label follows a figure,
+// or where a numbered label follows another label. A cell that holds a figure and
+// the next row's label, the separator between rows lost (9第二十条第（五）项,
+// 14.保护第三方合法权益), or the labels of several rows (本年处理决定数量 行政许可),
+// is cut first. It reports whether the line needed it.
+func pipeRows(line string, sec section) ([]string, bool) {
+	var cells []string
+	cut := false
+	for _, c := range strings.Split(strings.NewReplacer("｜", "|", "\t", "|").Replace(line), "|") {
+		pieces := cellPieces(strings.TrimSpace(c), sec)
+		cut = cut || len(pieces) > 1
+		cells = append(cells, pieces...)
+	}
 	var rows []string
 	var cur []string
 	hasValue, hasLabel := false, false
-	for _, c := range cells {
-		t := strings.TrimSpace(c)
+	for _, t := range cells {
 		label := t != "" && !isValueCell(t)
 		if label && (hasValue || hasLabel && opensRow(t)) {
 			rows = append(rows, strings.TrimSpace(strings.Join(cur, " | ")))
@@ -156,7 +211,36 @@ func pipeRows(line string) []string {
 	if len(cur) > 0 {
 		rows = append(rows, strings.TrimSpace(strings.Join(cur, " | ")))
 	}
-	return rows
+	return rows, cut || len(rows) > 1
+}
+
+// cellPieces cuts a cell that holds figures and labels run together into its
+// figures and the rows its labels name, and a cell of labels into the rows they
+// name.
+func cellPieces(cell string, sec section) []string {
+	var out []string
+	var label strings.Builder
+	flush := func() {
+		if l := strings.TrimSpace(label.String()); l != "" {
+			for _, p := range splitLabel(l, sec) {
+				out = append(out, joinCJKSpace(p))
+			}
+		}
+		label.Reset()
+	}
+	for _, t := range flowTokens(cell) {
+		if t.value {
+			flush()
+			out = append(out, t.text)
+			continue
+		}
+		label.WriteString(t.text)
+	}
+	flush()
+	if len(out) <= 1 {
+		return []string{cell}
+	}
+	return out
 }
 
 // opensRow says whether a label cell begins a row of its own: a numbered label, a
@@ -304,8 +388,8 @@ func relineTable(s string, sec section) ([]block, bool) {
 		switch {
 		case t.space:
 		case t.value:
-			if prev != nil && !prev.value && !prev.space {
-				glued = true
+			if prev != nil && !prev.value && !prev.space || !isValueCell(t.text) {
+				glued = true // or figures run together (18-2), which a laid-out row cannot hold
 			}
 			cur.values = append(cur.values, t.text)
 		default:

@@ -436,10 +436,77 @@ func TestTitleInText(t *testing.T) {
 			"株洲市天元区金融办2022年政府信息公开工作年度报告"},
 		// Chrome glued to a title with no separator left is no title.
 		{"网站首页机构概况政务公开互动交流株洲市天元区金融办2022年政府信息公开工作年度报告 本年度报告依据《条例》编制。", ""},
+		// Word's spans leave spaces inside a title; one of them may be where the
+		// menu before it ends, which the region the longer title names tells.
+		{"网站首页 机构概况 政务公开 互动交流 株洲 市天元区金融办 2022 年政府信息公开工作年 度报告 来源：区人民政府办公室",
+			"株洲市天元区金融办2022年政府信息公开工作年度报告"},
+		{"政务服务 株洲 市天元区金融办2022年政府信息公开工作年度报告 本年度报告依据《条例》编制。",
+			"株洲市天元区金融办2022年政府信息公开工作年度报告"},
+		{"首页>政务公开>年报>盐城市大丰区住房 和城乡 建 设局 2022 年度政府 信息公开工作年度报告",
+			"盐城市大丰区住房和城乡建设局2022年度政府信息公开工作年度报告"},
 	}
 	for _, c := range cases {
 		if got := titleInText([]string{c.text}); got != c.want {
 			t.Errorf("%s:\n got %q\nwant %q", c.text, got, c.want)
 		}
+	}
+	// A heading wrapped after the body's name gives the whole title, not its
+	// second line; a title that names its body in the text wins over one that
+	// does not.
+	for _, lines := range [][]string{
+		{"平潭综合实验区", "2016年度政府信息公开工作年度报告", "根据《条例》编制本报告。"},
+		{"平潭综合实验区2016年度政府信息公开工作年度报告 来源：平潭县人民政府", "平潭综合实验区", "2016年度政府信息公开工作年度报告"},
+	} {
+		if got := pickTitle(&document{}, lines); got != "平潭综合实验区2016年度政府信息公开工作年度报告" {
+			t.Errorf("%q: title %q", lines, got)
+		}
+	}
+}
+
+// Rows of a pipe or tab rendering joined onto one line, each row's last figure
+// run into the next row's label, are cut into their rows.
+func TestPipeRowsJoined(t *testing.T) {
+	cases := []struct {
+		sec  section
+		line string
+		want []string
+	}{
+		{secT2, "第二十条第（一）项 信息内容 | 本年制发 件数 | 本年废止 件数 | 现行有效 件数 规章 | 0 | 0 | 0行政规范性文件 | 2 | 0 | 9第二十条第（五）项信息内容 | 本年处理决定数量行政许可 | 1536", []string{
+			"第二十条第（一）项 | 信息内容 | 本年制发 件数 | 本年废止 件数 | 现行有效件数", "规章 | 0 | 0 | 0", "行政规范性文件 | 2 | 0 | 9",
+			"第二十条第（五）项 | 信息内容 | 本年处理决定数量", "行政许可 | 1536"}},
+		{secT3, "2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 03.危及“三安全一稳定” | 0 | 1 | 0 | 0 | 0 | 0 | 1 | 14.保护第三方合法 权益 | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 2", []string{
+			"2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0", "3.危及“三安全一稳定” | 0 | 1 | 0 | 0 | 0 | 0 | 1 | 1", "4.保护第三方合法权益 | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 2"}},
+		{secT3, "行政规范性文件\t0\t0\t0\t第二十条第(五)项\t\t\t", []string{"行政规范性文件 | 0 | 0 | 0", "第二十条第(五)项 |  |  |"}},
+		{secT4, "尚未 | 总计 2 | 1 | 0 | 1 | 3", []string{"尚未 | 总计 | 2 | 1 | 0 | 1 | 3"}},
+	}
+	for _, c := range cases {
+		if got, changed := pipeRows(c.line, c.sec); !changed || !slices.Equal(got, c.want) {
+			t.Errorf("%s:\n got %q\nwant %q", c.line, got, c.want)
+		}
+	}
+	if _, changed := pipeRows("（一）予以公开 | 8 | 1 | 0 | 0 | 0 | 0 | 9", secT3); changed {
+		t.Error("a laid-out row was cut")
+	}
+}
+
+// A line break that fell inside a row's run of figures leaves the rest of them at
+// the start of the next line: they are joined to the row, and split only where the
+// arithmetic allows.
+func TestFiguresAcrossLineBreak(t *testing.T) {
+	text := "某某县卫生健康局2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000\n" +
+		"行政规范性文件 1 0\n6 第二十条第（五）项\n三、收到和处理政府信息公开申请情况\n" +
+		"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他" +
+		"一、本年新收政府信息公开申请数量310000\n4二、上年结转政府信息公开申请数量1000001三、本年度办理结果（一）予以公开81010010"
+	rec := parseText(t, "across.txt", text)
+	for _, c := range []struct{ row, want string }{
+		{"new_received", "map[commercial:1 legal_service:0 natural_person:3 other_org:0 research:0 social_org:0 total:4]"},
+		{"carried_over", "map[commercial:0 legal_service:0 natural_person:1 other_org:0 research:0 social_org:0 total:1]"},
+	} {
+		if got := fmt.Sprint(rec.Table3[c.row]); got != c.want {
+			t.Errorf("%s %s, want %s; warnings %q", c.row, got, c.want, rec.Warnings)
+		}
+	}
+	if got := fmt.Sprint(rec.Table2["normative_docs"]); got != "map[in_force:6 issued:1 repealed:0]" {
+		t.Errorf("normative_docs %s; warnings %q", got, rec.Warnings)
 	}
 }

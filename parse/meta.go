@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gongkai/report"
@@ -113,20 +114,39 @@ func pickTitle(d *document, lines []string) string {
 	// report (a title without its year). The title stands before the body: the
 	// lines after its first section heading are not searched, so that a related
 	// link to another year's report in the chrome after the body names nothing.
+	// A title line that does not name its body may be the second line of a title
+	// wrapped after the body's name (平潭综合实验区 / 2016年度…); a title that names
+	// it is preferred, in the lines or in the text.
 	lines = beforeBody(lines)
+	bare := ""
 	for _, strict := range []bool{true, false} {
+		prev := ""
 		for i, l := range lines {
 			if i >= 8 {
 				break
 			}
 			l = strings.TrimSpace(strings.ReplaceAll(strings.TrimLeft(l, "#> "), "**", "")) // Markdown heading
-			if t := titleLine(l, strict); t != "" {
+			t := titleLine(l, strict)
+			if t != "" && strict && organFromTitle(t) == "" {
+				if joined := titleLine(prev+l, strict); joined != "" && organFromTitle(joined) != "" {
+					return joined
+				}
+				if bare == "" {
+					bare = t
+				}
+				t = ""
+			}
+			if t != "" {
 				return t
 			}
+			prev = l
 		}
 		if strict {
 			if t := titleInText(lines); t != "" {
 				return t
+			}
+			if bare != "" {
+				return bare
 			}
 		}
 	}
@@ -156,6 +176,7 @@ func titleLine(l string, strict bool) string {
 	if utf8.RuneCountInString(l) > 80 {
 		return ""
 	}
+	l, _ = closeGaps(l)
 	cand := l
 	if locs := crumbSeparator.FindAllStringIndex(cand, -1); locs != nil {
 		cand = strings.TrimSpace(cand[locs[len(locs)-1][1]:])
@@ -277,8 +298,11 @@ func titleInText(lines []string) string {
 
 // titlesIn returns up to limit report titles named in a text: at each mention of a
 // report, the text back to a boundary, to the previous mention or to the chrome
-// words, if that is one year's report title.
+// words, if that is one year's report title. The spaces that Word's spans leave
+// inside a title (株洲 市天元区金融办 2022 年…) are closed first; each of them may
+// also be where the chrome before the title ends (see titleFrom).
 func titlesIn(text string, limit int) []string {
+	text, gaps := closeGaps(text)
 	var out []string
 	prevEnd := 0
 	for _, loc := range report.ReportNameIndexes(text) {
@@ -293,22 +317,102 @@ func titlesIn(text string, limit int) []string {
 		}
 		end := titleEnd(text, loc[1])
 		prevEnd = end
-		cand := trimChromePrefix(strings.TrimFunc(text[start:end], isSpace))
 		// A title is no part of a sentence: it is not followed by the rest of
 		// one, and holds no date (…于2023年1月31日前发布2022年…年度报告，确保…).
-		// Nor is it part of the page's chrome.
 		next, _ := utf8.DecodeRuneInString(text[end:])
-		if strings.ContainsRune("，,、；;。的", next) || dayOfMonth.MatchString(cand) || pageChrome.MatchString(cand) ||
-			chromeOrgan(organFromTitle(cand)) {
+		if strings.ContainsRune("，,、；;。的", next) {
 			continue
 		}
-		if report.IsReportTitle(cand) && report.CountReportNames(cand) == 1 {
+		if cand := titleFrom(text, start, loc[0], end, gaps); cand != "" {
 			if out = append(out, cand); len(out) >= limit {
 				break
 			}
 		}
 	}
 	return out
+}
+
+// titleFrom returns the title that ends at end and starts at start or after one of
+// the gaps before its report name (at name), or "". Each gap is where Word split a
+// title, or where the chrome before it ends: the title is the longest one that
+// holds no chrome, unless a shorter one names the same region or more of it
+// (政务服务 株洲 市天元区… is 株洲市天元区…).
+func titleFrom(text string, start, name, end int, gaps []int) string {
+	valid := func(from int) (string, bool) {
+		cand := trimChromePrefix(strings.TrimFunc(text[from:end], isSpace))
+		ok := !dayOfMonth.MatchString(cand) && !pageChrome.MatchString(cand) && !chromeOrgan(organFromTitle(cand)) &&
+			report.IsReportTitle(cand) && report.CountReportNames(cand) == 1
+		return cand, ok
+	}
+	// The starts to try, nearest the name first: each gap, then the boundary.
+	var starts []int
+	for i := len(gaps) - 1; i >= 0; i-- {
+		if gaps[i] > start && gaps[i] < name {
+			starts = append(starts, gaps[i])
+		}
+	}
+	starts = append(starts, start)
+	best, bestRegion := "", -1
+	for _, from := range starts {
+		cand, ok := valid(from)
+		if !ok {
+			if best != "" {
+				break // the chrome before the title
+			}
+			continue
+		}
+		region, code, _ := report.SplitOrgan(organFromTitle(cand))
+		n := len(region)
+		if code == "" {
+			n = 0
+		}
+		if n > bestRegion || n == bestRegion && n == 0 {
+			best, bestRegion = cand, n
+		}
+		if cand != strings.TrimFunc(text[from:end], isSpace) {
+			break // chrome words glued before it
+		}
+	}
+	return best
+}
+
+// closeGaps drops the spaces between two Chinese characters or a Chinese character
+// and a digit, which Word's spans and line breaks leave inside words, and returns
+// where they stood in the text without them. Line breaks are kept.
+func closeGaps(text string) (string, []int) {
+	if !strings.ContainsAny(text, " \u3000\u00a0\t") {
+		return text, nil
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	var gaps []int
+	word := func(r rune) bool { return unicode.Is(unicode.Han, r) || isDigitRune(r) }
+	var prev rune
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == ' ' || r == '\u3000' || r == '\u00a0' || r == '\t' {
+			j := i
+			for j < len(text) {
+				q, n := utf8.DecodeRuneInString(text[j:])
+				if q != ' ' && q != '\u3000' && q != '\u00a0' && q != '\t' {
+					break
+				}
+				j += n
+			}
+			next, _ := utf8.DecodeRuneInString(text[j:])
+			if j < len(text) && word(prev) && word(next) && !(isDigitRune(prev) && isDigitRune(next)) {
+				gaps = append(gaps, b.Len())
+				i = j
+				continue
+			}
+			b.WriteString(text[i:j])
+			prev, i = ' ', j
+			continue
+		}
+		b.WriteRune(r)
+		prev, i = r, i+size
+	}
+	return b.String(), gaps
 }
 
 var (
@@ -407,8 +511,9 @@ func published(d *document, lines []string) string {
 			}
 		}
 	}
-	// In flowing text, the signature's date runs into the page chrome after it.
-	if n := len(lines); n > 0 && len(lines[n-1]) > 160 {
+	// In flowing text, the signature's date runs into the body before it and the
+	// page chrome after it.
+	if n := len(lines); n > 0 {
 		l := lines[n-1]
 		var date string
 		for _, m := range signatureDate.FindAllStringSubmatch(l[max(0, len(l)-4096):], -1) {

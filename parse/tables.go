@@ -794,9 +794,9 @@ func (t *tableReader) readTable2(rows []lrow, format string) {
 			continue
 		}
 		vals, ok := fitValues(vals, len(row.Fields))
-		if !ok && r.flow && len(vals) > 0 && len(vals) < len(row.Fields) {
-			// Figures run together in flowing text: table 2 has no arithmetic to
-			// tell readings apart (现行有效 = last year's + 制发 − 废止 needs last
+		if !ok && !r.grid && len(vals) > 0 && len(vals) < len(row.Fields) {
+			// Figures run together in text: table 2 has no arithmetic to tell
+			// readings apart (现行有效 = last year's + 制发 − 废止 needs last
 			// year's), so only a single reading is taken.
 			printed := strings.Join(vals, " ")
 			switch split, how := splitCells(vals, len(row.Fields), nil); {
