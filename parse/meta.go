@@ -547,7 +547,8 @@ func firstRunes(s string, n int) string {
 // fillMetadata sets the record's title, organ, region, department, year and date,
 // and returns warnings about what it could not find.
 func fillMetadata(rec *report.Record, d *document, lines []string) []string {
-	rec.Title = pickTitle(d, lines)
+	// A heading exported by Word keeps its spans' spaces (株洲市天元区金融办 2022 年…).
+	rec.Title, _ = closeGaps(pickTitle(d, lines))
 	var warnings []string
 	year, w := reportYear(rec.Title, lines)
 	rec.Year = year

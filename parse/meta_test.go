@@ -97,3 +97,24 @@ func TestRepairTitle(t *testing.T) {
 		}
 	}
 }
+
+// Word exports a heading in runs of its own, a line break between them: the title
+// is read without the spaces they leave.
+func TestTitleWithWordSpans(t *testing.T) {
+	page := `<html><head><meta charset="utf-8"><title>信息公开</title></head><body><div class="article">
+<h1><span lang="EN-US">株洲市天元区金融办</span>
+<span lang="EN-US">2022</span>
+<span>年政府信息公开工作年度报告</span></h1>
+<p class="MsoNormal">本年度报告依据《中华人民共和国政府信息公开条例》编制。全文由总体情况、主动公开政府信息情况等部分组成。</p>
+<p class="MsoNormal">一、总体情况</p><p class="MsoNormal">2022年，区金融办认真贯彻落实《条例》精神，进一步加强政务信息发布。按要求开展政务公开标准化规范化工作。依法依规答复群众提出的信息公开申请。</p>
+<p class="MsoNormal">二、主动公开政府信息情况</p><p class="MsoNormal">本年度主动公开政府信息56条。主要包括部门文件、通知公告、会议活动等。</p>
+<p class="MsoNormal">五、存在的主要问题及改进情况</p><p class="MsoNormal">一是公开的政府信息质量有待提高。二是公开内容有待进一步规范和丰富。</p>
+</div></body></html>`
+	rec, err := Parse(Input{Name: "spans.html", Data: []byte(page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Title != "株洲市天元区金融办2022年政府信息公开工作年度报告" || rec.Organ != "株洲市天元区金融办" {
+		t.Errorf("title %q, organ %q", rec.Title, rec.Organ)
+	}
+}
