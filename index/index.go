@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"os"
 	"runtime"
@@ -437,18 +438,24 @@ func (ix *Index) apply(ctx context.Context, src Source, todo []int64, had func(i
 	// The reports go in chunks: a chunk's text is written as a segment of the
 	// text index, then its documents go into bleve batch by batch.
 	done := 0
-	for start := 0; start < len(todo); {
-		chunk, next, err := ix.syncText(ctx, src, todo, start, st, live)
+	for c, err := range ix.collect(ctx, src, todo) {
 		if err != nil {
 			return err
 		}
+		st.Bytes += c.bytes
+		if err := ix.text.add(c.builder); err != nil {
+			return err
+		}
+		if err := ix.text.compact(live); err != nil {
+			return err
+		}
 		found := map[int64]bool{}
-		for i, d := range chunk {
+		for i, d := range c.docs {
 			found[d.ReportID] = true
 			if err := b.Index(docID(d.ReportID), toBleve(d)); err != nil {
 				return err
 			}
-			if (i+1)%batchSize == 0 || i == len(chunk)-1 {
+			if (i+1)%batchSize == 0 || i == len(c.docs)-1 {
 				if err := ix.b.Batch(b); err != nil {
 					return err
 				}
@@ -457,13 +464,13 @@ func (ix *Index) apply(ctx context.Context, src Source, todo []int64, had func(i
 				b = ix.b.NewBatch()
 			}
 			done++
-			if ix.Progress != nil && (done%batchSize == 0 || i == len(chunk)-1) {
+			if ix.Progress != nil && (done%batchSize == 0 || i == len(c.docs)-1) {
 				ix.Progress(done, len(todo))
 			}
 		}
 		// A report the store dropped since it was listed (Reparse moved its only
 		// version) is not indexed, and goes if it was.
-		for _, id := range todo[start:next] {
+		for _, id := range c.ids {
 			if found[id] {
 				continue
 			}
@@ -476,7 +483,6 @@ func (ix *Index) apply(ctx context.Context, src Source, todo []int64, had func(i
 				st.Added--
 			}
 		}
-		start = next
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -496,47 +502,108 @@ func (ix *Index) apply(ctx context.Context, src Source, todo []int64, had func(i
 }
 
 // textChunkBytes is how much text goes into one segment of the text index as a
-// sync writes it: its postings take about eight times as much memory while
+// sync writes it: its postings take about three times as much memory while
 // they are collected.
 var textChunkBytes = 16 << 20
 
-// syncText reads the documents of todo from start on, up to textChunkBytes of text,
-// and writes their text as a segment, merging segments as they accumulate
-// (keeping the postings of the reports live holds); it returns them and where
-// the next chunk starts.
-func (ix *Index) syncText(ctx context.Context, src Source, todo []int64, start int, st *SyncStats, live func(uint32) bool) ([]Doc, int, error) {
-	builder := newSegmentBuilder()
-	var docs []Doc
-	at := start
-	for at < len(todo) && builder.bytes < textChunkBytes {
-		ids := todo[at:min(at+analysisGroup, len(todo))]
-		var group []Doc
-		err := src.SearchDocs(ctx, ids, func(d Doc) error {
-			group = append(group, d)
-			return nil
-		})
-		if err != nil {
-			return nil, 0, err
+// chunk is a segment's worth of reports: their documents, the text index's
+// builder that holds their postings, the ids of todo they were read for (a
+// report the store no longer holds is among the ids but not the documents) and
+// their text's size.
+type chunk struct {
+	docs    []Doc
+	builder *segmentBuilder
+	ids     []int64
+	bytes   int64
+}
+
+// collect reads the documents of todo from the store and analyzes them, and
+// yields them in chunks of about textChunkBytes of text. Reading and analysis
+// (on every processor), the collection of postings and what the caller does
+// with a chunk are stages of a pipeline: each works on the next group or chunk
+// while the next stage works on the one before, so that a rebuild keeps every
+// processor busy. At most a chunk and a few groups are read ahead of the one
+// yielded.
+func (ix *Index) collect(ctx context.Context, src Source, todo []int64) iter.Seq2[*chunk, error] {
+	type group struct {
+		ids  []int64
+		docs []Doc
+		an   []*analyzed
+	}
+	return func(yield func(*chunk, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		defer cancel()
+		groups := make(chan group, 1)
+		chunks := make(chan *chunk)
+		var readErr error // set before groups is closed
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			defer close(groups)
+			for at := 0; at < len(todo); at += analysisGroup {
+				g := group{ids: todo[at:min(at+analysisGroup, len(todo))]}
+				readErr = src.SearchDocs(ctx, g.ids, func(d Doc) error {
+					g.docs = append(g.docs, d)
+					return nil
+				})
+				if readErr == nil {
+					readErr = ctx.Err()
+				}
+				if readErr != nil {
+					return
+				}
+				g.an = analyzeAll(g.docs)
+				select {
+				case groups <- g:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			defer close(chunks)
+			c := &chunk{builder: newSegmentBuilder()}
+			send := func() bool {
+				select {
+				case chunks <- c:
+					c = &chunk{builder: newSegmentBuilder()}
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			}
+			for g := range groups {
+				for i, a := range g.an {
+					c.builder.add(a)
+					d := g.docs[i]
+					c.bytes += int64(len(d.Title) + len(d.Text) + len(strings.Join(d.Labels, "\n")))
+				}
+				c.docs = append(c.docs, g.docs...)
+				c.ids = append(c.ids, g.ids...)
+				if c.builder.bytes >= textChunkBytes && !send() {
+					return
+				}
+			}
+			if readErr == nil && len(c.ids) > 0 {
+				send()
+			}
+		}()
+		for c := range chunks {
+			if !yield(c, nil) {
+				return
+			}
 		}
-		for _, a := range analyzeAll(group) {
-			builder.add(a)
+		// A stage stopped by the caller's context may have dropped a chunk.
+		if readErr == nil {
+			readErr = ctx.Err()
 		}
-		for _, d := range group {
-			st.Bytes += int64(len(d.Title) + len(d.Text) + len(strings.Join(d.Labels, "\n")))
-		}
-		docs = append(docs, group...)
-		at += len(ids)
-		if err := ctx.Err(); err != nil {
-			return nil, 0, err
+		if readErr != nil {
+			yield(nil, readErr)
 		}
 	}
-	if err := ix.text.add(builder); err != nil {
-		return nil, 0, err
-	}
-	if err := ix.text.compact(live); err != nil {
-		return nil, 0, err
-	}
-	return docs, at, nil
 }
 
 // analysisGroup reports are read from the store and analyzed at once, on every

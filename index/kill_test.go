@@ -17,7 +17,7 @@ const killedDocs = 8 * analysisGroup
 
 // announcing is a store that says on standard output which chunk of documents the
 // sync asks for: with a text chunk of one group of documents, the sync asks for
-// chunk k once chunk k-1 is in the index.
+// chunk k once chunk k-4 is in the index.
 type announcing struct {
 	memSource
 	chunks int
@@ -64,9 +64,10 @@ func TestKilledSync(t *testing.T) {
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Killed while the sync indexes its third chunk: the first is in.
+	// Killed when the sync reads its sixth chunk: it reads at most four ahead
+	// of the one it writes, so the first is in.
 	sc := bufio.NewScanner(out)
-	for sc.Scan() && sc.Text() != "chunk 3" {
+	for sc.Scan() && sc.Text() != "chunk 6" {
 	}
 	child.Process.Kill()
 	child.Wait()

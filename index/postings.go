@@ -70,7 +70,9 @@ var baseAnalysis = sync.OnceValue(func() func([]byte) analysis.TokenStream {
 // marks or format characters, which the tokenizer may join to a character
 // before them, goes through whole. fn is called with each token, in order.
 func tokenize(b []byte, fn func(t *analysis.Token)) {
-	if bytes.ContainsFunc(b, func(r rune) bool { return r >= 0x300 && stdunicode.In(r, stdunicode.Mn, stdunicode.Me, stdunicode.Cf) }) {
+	if bytes.ContainsFunc(b, func(r rune) bool {
+		return r >= 0x300 && !commonHan(r) && stdunicode.In(r, stdunicode.Mn, stdunicode.Me, stdunicode.Cf)
+	}) {
 		for _, t := range baseAnalysis()(b) {
 			fn(t)
 		}
@@ -301,12 +303,18 @@ func (st *analysisState) analyze(id uint32, title, body, labels string) *analyze
 }
 
 // gramTable maps gram keys to indexes: open addressing, cleared in the time
-// it took to fill.
+// it took to fill. A slot holds its key and value side by side, so that a
+// probe of a large table (a segment's million terms) costs one miss of the
+// cache.
 type gramTable struct {
-	keys []gramKey
-	vals []int32 // index + 1; 0 for an empty slot
-	used []int
-	mask int
+	slots []gramSlot
+	used  []int
+	mask  int
+}
+
+type gramSlot struct {
+	key gramKey
+	val int32 // index + 1; 0 for an empty slot
 }
 
 func (t *gramTable) slot(k gramKey) int {
@@ -316,33 +324,34 @@ func (t *gramTable) slot(k gramKey) int {
 
 // index returns k's index, or gives it next if it has none.
 func (t *gramTable) index(k gramKey, next int32) (i int32, added bool) {
-	if 2*(len(t.used)+1) > len(t.vals) {
+	if 2*(len(t.used)+1) > len(t.slots) {
 		t.grow()
 	}
 	for s := t.slot(k); ; s = (s + 1) & t.mask {
+		sl := &t.slots[s]
 		switch {
-		case t.vals[s] == 0:
-			t.keys[s], t.vals[s] = k, next+1
+		case sl.val == 0:
+			sl.key, sl.val = k, next+1
 			t.used = append(t.used, s)
 			return next, true
-		case t.keys[s] == k:
-			return t.vals[s] - 1, false
+		case sl.key == k:
+			return sl.val - 1, false
 		}
 	}
 }
 
 func (t *gramTable) grow() {
-	old, oldVals := t.keys, t.vals
-	n := max(2*len(t.vals), 1024)
-	t.keys, t.vals, t.mask = make([]gramKey, n), make([]int32, n), n-1
+	old := t.slots
+	n := max(2*len(t.slots), 1024)
+	t.slots, t.mask = make([]gramSlot, n), n-1
 	t.used = t.used[:0]
-	for s, v := range oldVals {
-		if v != 0 {
-			ns := t.slot(old[s])
-			for t.vals[ns] != 0 {
+	for _, sl := range old {
+		if sl.val != 0 {
+			ns := t.slot(sl.key)
+			for t.slots[ns].val != 0 {
 				ns = (ns + 1) & t.mask
 			}
-			t.keys[ns], t.vals[ns] = old[s], v
+			t.slots[ns] = sl
 			t.used = append(t.used, ns)
 		}
 	}
@@ -350,7 +359,7 @@ func (t *gramTable) grow() {
 
 func (t *gramTable) reset() {
 	for _, s := range t.used {
-		t.vals[s] = 0
+		t.slots[s].val = 0
 	}
 	t.used = t.used[:0]
 }

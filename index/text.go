@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -82,82 +81,6 @@ func (s *segment) release() {
 }
 
 // ---- writing ----
-
-// segmentBuilder collects reports' terms in memory and writes them as a segment.
-type segmentBuilder struct {
-	index gramTable // gram → its index in grams
-	grams []gramPosting
-	words map[string]*posting
-	docs  []uint32
-	lens  [3][]uint32
-	bytes int // text taken in
-}
-
-func newSegmentBuilder() *segmentBuilder {
-	return &segmentBuilder{words: map[string]*posting{}}
-}
-
-// add takes a report; reports come in ascending id order.
-func (b *segmentBuilder) add(a *analyzed) {
-	b.docs = append(b.docs, a.id)
-	for i := range b.lens {
-		b.lens[i] = append(b.lens[i], a.lens[i])
-	}
-	b.bytes += a.bytes
-	for i, k := range a.grams {
-		j, added := b.index.index(k, int32(len(b.grams)))
-		if added {
-			b.grams = append(b.grams, gramPosting{key: k})
-		}
-		b.grams[j].add(a.id, a.tf[i], a.termPos(i))
-	}
-	for i, w := range a.words {
-		p := b.words[w]
-		if p == nil {
-			p = &posting{}
-			b.words[w] = p
-		}
-		j := len(a.grams) + i
-		p.add(a.id, a.tf[j], a.termPos(j))
-	}
-}
-
-type gramPosting struct {
-	key gramKey
-	posting
-}
-
-func (p *posting) add(doc, tf uint32, pos []uint32) {
-	p.docs = append(p.docs, doc)
-	p.tfs = append(p.tfs, tf)
-	p.pos = append(p.pos, pos...)
-}
-
-// write writes the segment into dir under a new name, durably.
-func (b *segmentBuilder) write(dir, name string) error {
-	type term struct {
-		key string
-		p   *posting
-	}
-	terms := make([]term, 0, len(b.grams)+len(b.words))
-	var buf []byte
-	for i := range b.grams {
-		buf = b.grams[i].key.bytes(buf[:0])
-		terms = append(terms, term{string(buf), &b.grams[i].posting})
-	}
-	for w, p := range b.words {
-		terms = append(terms, term{w, p})
-	}
-	slices.SortFunc(terms, func(x, y term) int { return strings.Compare(x.key, y.key) })
-	return writeSegment(dir, name, b.docs, b.lens, func(emit func(key string, p *posting) error) error {
-		for _, t := range terms {
-			if err := emit(t.key, t.p); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
 
 // writeSegment writes a segment of the given reports, whose postings each
 // calls emit with, term after term in ascending order.
