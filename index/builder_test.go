@@ -1,6 +1,7 @@
 package index
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"testing"
 )
@@ -39,6 +40,29 @@ func TestArenaStreams(t *testing.T) {
 		}
 		if rd.at != streams[i].at {
 			t.Fatalf("stream %d: read to %d, written to %d", i, rd.at, streams[i].at)
+		}
+	}
+}
+
+// skipVarints skips as many varints as asked, wherever they end in the
+// eight-byte words it reads.
+func TestSkipVarints(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		var b []byte
+		var ends []int // where each varint ends
+		for range r.IntN(40) {
+			b = binary.AppendUvarint(b, r.Uint64()>>r.IntN(64))
+			ends = append(ends, len(b))
+		}
+		for n := range len(ends) + 1 {
+			want := 0
+			if n > 0 {
+				want = ends[n-1]
+			}
+			if got := len(b) - len(skipVarints(b, uint32(n))); got != want {
+				t.Fatalf("skipping %d of %d varints (%x): at byte %d, want %d", n, len(ends), b, got, want)
+			}
 		}
 	}
 }

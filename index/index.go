@@ -6,6 +6,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,7 +27,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search/query"
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"gongkai/report"
@@ -777,28 +777,47 @@ func toBleve(d Doc) map[string]any {
 }
 
 // stamps returns report id → indexed stamp for every indexed report. The stamp
-// field holds "ID STAMP", so that a facet on it lists them all from its doc
-// values, without reading each document's stored fields (which hold its text).
+// field holds "ID STAMP" in its doc values, which are read document by
+// document without the stored fields (which hold the text); a facet on the
+// field, as before, held every value twice more while it counted and sorted
+// them (hundreds of megabytes at a million reports).
 func (ix *Index) stamps() (map[int64]string, error) {
 	n, err := ix.b.DocCount()
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 0, 0, false)
-	req.Score = "none"
-	req.AddFacet(fStamp, bleve.NewFacetRequest(fStamp, int(n)+1))
-	res, err := ix.b.Search(req)
+	adv, err := ix.b.Advanced()
 	if err != nil {
 		return nil, err
 	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	dv, err := r.DocValueReader([]string{fStamp})
+	if err != nil {
+		return nil, err
+	}
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, err
+	}
+	defer ids.Close()
 	out := make(map[int64]string, n)
-	if f := res.Facets[fStamp]; f != nil && f.Terms != nil {
-		for _, t := range f.Terms.Terms() {
-			id, stamp, _ := strings.Cut(t.Term, " ")
-			if rid, err := strconv.ParseInt(id, 10, 64); err == nil {
-				out[rid] = stamp
+	for {
+		id, err := ids.Next()
+		if err != nil || id == nil {
+			return out, err
+		}
+		err = dv.VisitDocValues(id, func(_ string, term []byte) {
+			idText, stamp, _ := bytes.Cut(term, []byte(" "))
+			if rid, err := strconv.ParseInt(string(idText), 10, 64); err == nil {
+				out[rid] = string(stamp)
 			}
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
-	return out, nil
 }

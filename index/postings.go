@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 	stdunicode "unicode"
@@ -453,6 +454,8 @@ type postingBlock struct {
 	first, last uint32
 	n           int
 	docs, pos   []byte // the block's parts (pos nil when not read)
+	posAt       int    // where the positions part starts in the list
+	posLen      int
 }
 
 // posting is a term's list as the builder collects it.
@@ -545,6 +548,7 @@ var errCorrupt = errors.New("search index: a text segment is damaged")
 // decodeBlocks reads a posting list's block headers and cuts its parts: b is
 // the whole list, or its part before the positions.
 func decodeBlocks(b []byte) ([]postingBlock, error) {
+	whole := b
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
 		return nil, errCorrupt
@@ -575,6 +579,11 @@ func decodeBlocks(b []byte) ([]postingBlock, error) {
 		}
 		blocks[i].docs, b = b[:l[0]], b[l[0]:]
 	}
+	at := len(whole) - len(b)
+	for i, l := range lens {
+		blocks[i].posAt, blocks[i].posLen = at, l[1]
+		at += l[1]
+	}
 	if len(b) == 0 {
 		return blocks, nil // the positions were not read
 	}
@@ -587,15 +596,18 @@ func decodeBlocks(b []byte) ([]postingBlock, error) {
 	return blocks, nil
 }
 
-// blockCursor steps through a block's reports.
+// blockCursor steps through a block's reports. Positions are read only for
+// the reports asked about: those of the reports passed are skipped when the
+// next are asked for, all at once.
 type blockCursor struct {
-	blk   *postingBlock
-	i     int
-	doc   uint32
-	tf    uint32
-	docs  []byte
-	pos   []byte
-	taken bool // the current report's positions were read
+	blk     *postingBlock
+	i       int
+	doc     uint32
+	tf      uint32
+	docs    []byte
+	pos     []byte
+	taken   bool   // the current report's positions were read
+	pending uint32 // positions before the current report's not yet skipped
 }
 
 func (c *blockCursor) reset(b *postingBlock) {
@@ -604,8 +616,8 @@ func (c *blockCursor) reset(b *postingBlock) {
 
 // next moves to the block's next report; false at its end.
 func (c *blockCursor) next() bool {
-	if c.i >= 0 && !c.taken && len(c.blk.pos) > 0 {
-		c.skipPositions()
+	if c.i >= 0 && !c.taken {
+		c.pending += c.tf
 	}
 	c.i++
 	if c.i >= c.blk.n {
@@ -623,16 +635,19 @@ func (c *blockCursor) next() bool {
 	return true
 }
 
-func (c *blockCursor) skipPositions() {
-	for range c.tf {
-		_, k := binary.Uvarint(c.pos)
-		c.pos = c.pos[max(k, 0):]
+// loaded gives the cursor its block's positions, read after it was reset.
+func (c *blockCursor) loaded() {
+	if c.pos == nil {
+		c.pos = c.blk.pos
 	}
-	c.taken = true
 }
 
 // positions appends the current report's positions to dst.
 func (c *blockCursor) positions(dst []uint32) []uint32 {
+	if c.pending > 0 {
+		c.pos = skipVarints(c.pos, c.pending)
+		c.pending = 0
+	}
 	var p uint32
 	for range c.tf {
 		d, k := binary.Uvarint(c.pos)
@@ -642,4 +657,28 @@ func (c *blockCursor) positions(dst []uint32) []uint32 {
 	}
 	c.taken = true
 	return dst
+}
+
+// skipVarints returns p after its first n varints, eight bytes at a time: a
+// varint ends at each byte whose high bit is clear.
+func skipVarints(p []byte, n uint32) []byte {
+	for n > 0 && len(p) >= 8 {
+		ends := ^binary.LittleEndian.Uint64(p) & 0x8080808080808080
+		if c := uint32(bits.OnesCount64(ends)); c < n {
+			n -= c
+			p = p[8:]
+			continue
+		}
+		for ; n > 1; n-- {
+			ends &= ends - 1 // the n-th end is in this word
+		}
+		return p[bits.TrailingZeros64(ends)/8+1:]
+	}
+	for n > 0 && len(p) > 0 {
+		if p[0] < 0x80 {
+			n--
+		}
+		p = p[1:]
+	}
+	return p
 }

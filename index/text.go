@@ -718,6 +718,23 @@ type segCursor struct {
 	b      int
 	c      blockCursor
 	done   bool
+	// Where the list starts in the segment's file, to read a block's
+	// positions when they were not read with the list.
+	file *segment
+	off  int64
+}
+
+// positions appends the positions of the report the cursor is at to dst,
+// reading its block's positions first if they were not read.
+func (c *segCursor) positions(dst []uint32) ([]uint32, error) {
+	if blk := c.c.blk; blk.pos == nil && blk.posLen > 0 {
+		blk.pos = make([]byte, blk.posLen)
+		if _, err := c.file.f.ReadAt(blk.pos, c.off+int64(blk.posAt)); err != nil {
+			return nil, fmt.Errorf("search index: text segment %s: %w", c.file.name, err)
+		}
+		c.c.loaded()
+	}
+	return c.c.positions(dst), nil
 }
 
 // advance moves a segment's cursor to its first report at or after d; false

@@ -119,26 +119,17 @@ func mergeDisjoint(parts []*matches) *matches {
 func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, only *matches, dfs []int) (*matches, error) {
 	ts := ev.cols.text
 	seg := ts.segs[si]
-	positions := make([][]*segCursor, len(q.terms))
+	phrase := len(q.terms) > 1
+	keys := make([][]int, len(q.terms))
 	counts := make([]int, len(q.terms))
 	lead := 0
 	for i, alts := range q.terms {
 		for _, t := range alts {
 			key := append([]byte{q.field, q.kind}, t...)
-			k := seg.find(key)
-			if k < 0 {
-				continue
+			if k := seg.find(key); k >= 0 {
+				keys[i] = append(keys[i], k)
+				counts[i] += int(seg.df[k])
 			}
-			b, err := seg.posting(k, len(q.terms) > 1 && positional(q.field, q.kind))
-			if err != nil {
-				return nil, err
-			}
-			blocks, err := decodeBlocks(b)
-			if err != nil {
-				return nil, fmt.Errorf("%w (%s)", err, seg.name)
-			}
-			positions[i] = append(positions[i], &segCursor{seg: si, blocks: blocks, b: -1})
-			counts[i] += int(seg.df[k])
 		}
 		dfs[i] += counts[i]
 		if counts[i] < counts[lead] {
@@ -148,13 +139,35 @@ func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, 
 	if counts[lead] == 0 {
 		return nil, nil
 	}
+	// The candidates: the lead position's reports, or those asked about.
+	expected := counts[lead]
+	if only != nil {
+		expected = min(expected, len(only.docs))
+	}
+	positions := make([][]*segCursor, len(q.terms))
+	for i := range q.terms {
+		for _, k := range keys[i] {
+			// A phrase reads a list's positions with it when its candidates
+			// are likely to be in most of the list's blocks; else a block's
+			// positions when a candidate in it is asked about.
+			whole := phrase && positional(q.field, q.kind) && expected*blockDocs >= int(seg.df[k])
+			b, err := seg.posting(k, whole)
+			if err != nil {
+				return nil, err
+			}
+			blocks, err := decodeBlocks(b)
+			if err != nil {
+				return nil, fmt.Errorf("%w (%s)", err, seg.name)
+			}
+			positions[i] = append(positions[i], &segCursor{seg: si, blocks: blocks, b: -1, file: seg, off: int64(seg.off[k])})
+		}
+	}
 	mine := func(d uint32) bool {
 		return int(d) < len(ts.owner) && int(ts.owner[d]) == si && ev.cols.alive(d)
 	}
-	if len(q.terms) == 1 && only == nil {
+	if !phrase && only == nil {
 		return termDocs(positions[0], mine), nil
 	}
-	// The candidates: the lead position's reports, or those asked about.
 	var candidates []uint32
 	if only != nil {
 		candidates = only.docs
@@ -174,10 +187,13 @@ func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, 
 		}
 	}
 	out := &matches{}
-	phrase := len(q.terms) > 1
 	var pos [][]uint32
 	if phrase {
 		pos = make([][]uint32, len(q.terms))
+	}
+	at := make([][]bool, len(q.terms)) // which alternatives hold the report
+	for i := range at {
+		at[i] = make([]bool, len(positions[i]))
 	}
 	for ci, d := range candidates {
 		if ci%4096 == 4095 {
@@ -188,21 +204,15 @@ func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, 
 		if !mine(d) {
 			continue
 		}
+		// Every position has the report, before any position is read.
 		var tf uint32
 		ok := true
 		for i, alts := range positions {
 			found := false
-			if phrase {
-				pos[i] = pos[i][:0]
-			}
-			for _, c := range alts {
-				if !c.advance(d) || c.c.doc != d {
-					continue
-				}
-				found = true
-				if phrase {
-					pos[i] = c.c.positions(pos[i])
-				} else {
+			for j, c := range alts {
+				at[i][j] = c.advance(d) && c.c.doc == d
+				found = found || at[i][j]
+				if at[i][j] && !phrase {
 					tf += c.c.tf
 				}
 			}
@@ -210,14 +220,26 @@ func (ev *evaluator) evalTextSegment(ctx context.Context, q *textQuery, si int, 
 				ok = false
 				break
 			}
-			if phrase && len(alts) > 1 {
-				slices.Sort(pos[i])
-			}
 		}
 		if !ok {
 			continue
 		}
 		if phrase {
+			for i, alts := range positions {
+				pos[i] = pos[i][:0]
+				for j, c := range alts {
+					if !at[i][j] {
+						continue
+					}
+					var err error
+					if pos[i], err = c.positions(pos[i]); err != nil {
+						return nil, err
+					}
+				}
+				if len(alts) > 1 {
+					slices.Sort(pos[i])
+				}
+			}
 			tf = occurrences(pos, q)
 			if tf == 0 {
 				continue

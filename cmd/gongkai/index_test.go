@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // ingestInto ingests corpus files into a new data folder.
@@ -56,6 +58,27 @@ func TestIndexCommand(t *testing.T) {
 	}
 	if _, errs, status := gongkai(t, "index", "--data", filepath.Join(t.TempDir(), "none")); status != exitFailed || !strings.Contains(errs, "no archive") {
 		t.Errorf("no archive: status %d, stderr %q", status, errs)
+	}
+
+	// An index of an earlier layout is rebuilt by the next gongkai index, as
+	// a new gongkai would find it, without being asked.
+	b, err := bleve.Open(filepath.Join(data, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetInternal([]byte("gongkai_schema"), []byte("7")); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if _, _, status := gongkai(t, "search", "--data", data, "平潭"); status == exitOK {
+		t.Fatal("the index marked as of layout 7 is still searched: the test marks nothing")
+	}
+	out, errs, status = gongkai(t, "index", "--data", data)
+	if status != exitOK || errs != "" || !strings.HasPrefix(out, "indexed 2 new and 0 changed reports, removed 0, 0 unchanged: 2 reports searchable") {
+		t.Errorf("index of an outdated layout: status %d, stderr %q, stdout %q", status, errs, out)
+	}
+	if got := hitIDs(t, data, "平潭"); len(got) != 1 {
+		t.Errorf("after the outdated index was rebuilt, 平潭 finds %v", got)
 	}
 }
 
