@@ -72,67 +72,47 @@ func buildColumns(r index.IndexReader, text *textSnapshot) (*columns, error) {
 		c.values[i] = []string{""}
 		byValue[i] = map[string]uint32{}
 	}
-	dv, err := r.DocValueReader(slices.Concat(facetFields[:], []string{fPublished, fStamp}))
-	if err != nil {
-		return nil, err
-	}
-	ids, err := r.DocIDReaderAll()
-	if err != nil {
-		return nil, err
-	}
-	defer ids.Close()
 	type row struct {
 		codes [len(facetNames)]uint32
 		pub   int64
 		id    uint32
 		ok    bool
 	}
-	for {
-		id, err := ids.Next()
-		if err != nil {
-			return nil, err
-		}
-		if id == nil {
-			break
-		}
-		n := id.Value()
-		var rw row
-		err = dv.VisitDocValues(id, func(field string, term []byte) {
-			switch field {
-			case fPublished:
-				// A date's doc values are its prefix-coded shifts; shift 0 is the date.
-				if p := numeric.PrefixCoded(term); len(p) > 0 {
-					if shift, err := p.Shift(); err == nil && shift == 0 {
-						if nanos, err := p.Int64(); err == nil {
-							rw.pub = nanos / int64(time.Second)
-						}
+	var rw row
+	err := eachDocValues(r, slices.Concat(facetFields[:], []string{fPublished, fStamp}), func(field string, term []byte) {
+		switch field {
+		case fPublished:
+			// A date's doc values are its prefix-coded shifts; shift 0 is the date.
+			if p := numeric.PrefixCoded(term); len(p) > 0 {
+				if shift, err := p.Shift(); err == nil && shift == 0 {
+					if nanos, err := p.Int64(); err == nil {
+						rw.pub = nanos / int64(time.Second)
 					}
 				}
-				return
-			case fStamp:
-				idText, _, _ := strings.Cut(string(term), " ")
-				if v, err := strconv.ParseUint(idText, 10, 32); err == nil {
-					rw.id, rw.ok = uint32(v), true
-				}
-				return
 			}
-			i := slices.Index(facetFields[:], field)
-			code, ok := byValue[i][string(term)]
-			if !ok {
-				code = uint32(len(c.values[i]))
-				byValue[i][string(term)] = code
-				c.values[i] = append(c.values[i], string(term))
+			return
+		case fStamp:
+			idText, _, _ := strings.Cut(string(term), " ")
+			if v, err := strconv.ParseUint(idText, 10, 32); err == nil {
+				rw.id, rw.ok = uint32(v), true
 			}
-			rw.codes[i] = code
-		})
-		if err != nil {
-			return nil, err
+			return
 		}
+		i := slices.Index(facetFields[:], field)
+		code, ok := byValue[i][string(term)]
+		if !ok {
+			code = uint32(len(c.values[i]))
+			byValue[i][string(term)] = code
+			c.values[i] = append(c.values[i], string(term))
+		}
+		rw.codes[i] = code
+	}, func(n uint64) {
+		defer func() { rw = row{} }()
 		for uint64(len(c.idOf)) <= n {
 			c.idOf = append(c.idOf, 0)
 		}
 		if !rw.ok {
-			continue
+			return
 		}
 		c.idOf[n] = rw.id
 		for uint32(len(c.live)) <= rw.id {
@@ -146,6 +126,9 @@ func buildColumns(r index.IndexReader, text *textSnapshot) (*columns, error) {
 		for i := range c.codes {
 			c.codes[i][rw.id] = rw.codes[i]
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	for id, ok := range c.live {
 		if ok {
@@ -154,6 +137,31 @@ func buildColumns(r index.IndexReader, text *textSnapshot) (*columns, error) {
 		}
 	}
 	return c, nil
+}
+
+// eachDocValues calls visit with the values of the given fields of every live
+// document of a snapshot, read from their doc values, then done with the
+// document's number.
+func eachDocValues(r index.IndexReader, fields []string, visit func(field string, term []byte), done func(n uint64)) error {
+	dv, err := r.DocValueReader(fields)
+	if err != nil {
+		return err
+	}
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return err
+	}
+	defer ids.Close()
+	for {
+		id, err := ids.Next()
+		if err != nil || id == nil {
+			return err
+		}
+		if err := dv.VisitDocValues(id, visit); err != nil {
+			return err
+		}
+		done(id.Value())
+	}
 }
 
 // snapshot returns a reader of the index as it is now, and its columns; the

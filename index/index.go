@@ -795,29 +795,12 @@ func (ix *Index) stamps() (map[int64]string, error) {
 		return nil, err
 	}
 	defer r.Close()
-	dv, err := r.DocValueReader([]string{fStamp})
-	if err != nil {
-		return nil, err
-	}
-	ids, err := r.DocIDReaderAll()
-	if err != nil {
-		return nil, err
-	}
-	defer ids.Close()
 	out := make(map[int64]string, n)
-	for {
-		id, err := ids.Next()
-		if err != nil || id == nil {
-			return out, err
+	err = eachDocValues(r, []string{fStamp}, func(_ string, term []byte) {
+		idText, stamp, _ := bytes.Cut(term, []byte(" "))
+		if rid, err := strconv.ParseInt(string(idText), 10, 64); err == nil {
+			out[rid] = string(stamp)
 		}
-		err = dv.VisitDocValues(id, func(_ string, term []byte) {
-			idText, stamp, _ := bytes.Cut(term, []byte(" "))
-			if rid, err := strconv.ParseInt(string(idText), 10, 64); err == nil {
-				out[rid] = string(stamp)
-			}
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
+	}, func(uint64) {})
+	return out, err
 }
