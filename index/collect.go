@@ -44,6 +44,39 @@ type columns struct {
 	kept  *keptLists
 	avgs  [3]float64 // average lengths of titles, bodies and labels, in tokens
 	once  sync.Once
+
+	mu     sync.Mutex
+	dict   map[string][]string // each keyword field's values, listed when first asked for
+}
+
+// fieldValues lists the values of a keyword field in the snapshot.
+func (c *columns) fieldValues(r index.IndexReader, field string) ([]string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.dict[field]; ok {
+		return v, nil
+	}
+	d, err := r.FieldDict(field)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	var out []string
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			break
+		}
+		out = append(out, e.Term)
+	}
+	if c.dict == nil {
+		c.dict = map[string][]string{}
+	}
+	c.dict[field] = out
+	return out, nil
 }
 
 func (c *columns) alive(id uint32) bool { return int(id) < len(c.live) && c.live[id] }
