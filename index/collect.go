@@ -45,8 +45,8 @@ type columns struct {
 	avgs  [3]float64 // average lengths of titles, bodies and labels, in tokens
 	once  sync.Once
 
-	mu     sync.Mutex
-	dict   map[string][]string // each keyword field's values, listed when first asked for
+	mu   sync.Mutex
+	dict map[string][]string // each keyword field's values, listed when first asked for
 }
 
 // fieldValues lists the values of a keyword field in the snapshot.
@@ -56,21 +56,9 @@ func (c *columns) fieldValues(r index.IndexReader, field string) ([]string, erro
 	if v, ok := c.dict[field]; ok {
 		return v, nil
 	}
-	d, err := r.FieldDict(field)
+	out, err := termsMatching(r, field, ".*")
 	if err != nil {
 		return nil, err
-	}
-	defer d.Close()
-	var out []string
-	for {
-		e, err := d.Next()
-		if err != nil {
-			return nil, err
-		}
-		if e == nil {
-			break
-		}
-		out = append(out, e.Term)
 	}
 	if c.dict == nil {
 		c.dict = map[string][]string{}
