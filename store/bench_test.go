@@ -38,6 +38,9 @@ func benchRecords(b testing.TB, n int) []Item {
 		rec := clone(b, bases[organ%3]) // the three with standard tables
 		rec.Organ = fmt.Sprintf("某某市第%d区教育局", organ)
 		rec.Region, rec.Department = fmt.Sprintf("某某市第%d区", organ), "教育局"
+		// An invented region has no code: the fixture's code would make every
+		// organ of that fixture the same body (report.OrganKey keys by code).
+		rec.RegionCode = ""
 		rec.Year = year
 		rec.Title = fmt.Sprintf("%s%d年政府信息公开工作年度报告", rec.Organ, year)
 		rec.Published = fmt.Sprintf("%d-01-%02d", year+1, 10+rng.IntN(40)%22)
