@@ -105,11 +105,14 @@ type flowVariant struct {
 	chrome     int    // 0 none; 1 menu and breadcrumb; 2 and the source/date line; 3 and the footer
 	metaFirst  bool   // the source/date line before the title (after it otherwise)
 	breadcrumb string
+	halfWidth  bool // numbering in half-width forms: (三), 一. for （三）, 一、
+	wide       bool // the tables' figures in full-width digits
+	repeat     bool // table 3's header repeated in the middle of the table, as after a page break
 }
 
 func (v flowVariant) String() string {
-	return fmt.Sprintf("cells %q, lines %s joined by %q, tables on one line %v, title glued %v, title gaps %v, chrome %d (meta first %v, %q)",
-		v.cellSep, v.lines, v.joiner, v.tableLine, v.glueTitle, v.titleGaps, v.chrome, v.metaFirst, v.breadcrumb)
+	return fmt.Sprintf("cells %q, lines %s joined by %q, tables on one line %v, title glued %v, title gaps %v, chrome %d (meta first %v, %q), half-width %v, wide figures %v, header repeated %v",
+		v.cellSep, v.lines, v.joiner, v.tableLine, v.glueTitle, v.titleGaps, v.chrome, v.metaFirst, v.breadcrumb, v.halfWidth, v.wide, v.repeat)
 }
 
 var breadcrumbs = []string{
@@ -123,7 +126,7 @@ var breadcrumbs = []string{
 func randomVariant(rng *rand.Rand) flowVariant {
 	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
 	return flowVariant{
-		cellSep:    pick(" ", "\t", " | ", "", "mixed"),
+		cellSep:    pick(" ", "\t", " | ", "", "mixed", "\u00a0", "\u3000"),
 		lines:      pick("one line", "few lines", "kept"),
 		joiner:     pick("", " "),
 		tableLine:  rng.IntN(3) == 0,
@@ -132,7 +135,47 @@ func randomVariant(rng *rand.Rand) flowVariant {
 		chrome:     rng.IntN(4),
 		metaFirst:  rng.IntN(2) == 0,
 		breadcrumb: breadcrumbs[rng.IntN(len(breadcrumbs))],
+		halfWidth:  rng.IntN(4) == 0,
+		wide:       rng.IntN(6) == 0,
+		repeat:     rng.IntN(4) == 0,
 	}
+}
+
+// halfNumbering writes the numbering of headings and labels in half-width forms.
+var halfNumbering = strings.NewReplacer("（", "(", "）", ")", "一、", "一.", "二、", "二.", "三、", "三.", "四、", "四.", "五、", "五.", "六、", "六.")
+
+func wideDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return '０' + r - '0'
+		}
+		return r
+	}, s)
+}
+
+// repeatHeader puts a copy of table 3's header rows among its rows (after the
+// first, before 结转下年度继续办理), as a table broken over two pages prints it.
+func repeatHeader(rng *rand.Rand, lines []readerLine) []readerLine {
+	head, first, last := -1, -1, -1
+	for i, l := range lines {
+		text := strings.Join(l.cells, "")
+		switch {
+		case !l.row:
+		case head < 0 && (strings.Contains(text, "勾稽关系") || strings.Contains(text, "申请人情况")):
+			head = i
+		case head >= 0 && first < 0 && strings.Contains(text, "本年新收"):
+			first = i
+		case first >= 0 && last < 0 && strings.Contains(text, "结转下年"):
+			last = i
+		}
+	}
+	if head < 0 || first < 0 || last < first+2 {
+		return lines
+	}
+	at := first + 1 + rng.IntN(last-first-1)
+	out := append([]readerLine(nil), lines[:at]...)
+	out = append(out, lines[head:first]...)
+	return append(out, lines[at:]...)
 }
 
 // spacedTitle puts the spaces of Word's spans into a title: around its year and
@@ -158,10 +201,26 @@ func (v flowVariant) render(rng *rand.Rand, lines []readerLine, title, date stri
 	var texts []string
 	var rows []bool
 	titleAt := -1
+	if v.repeat {
+		lines = repeatHeader(rng, lines)
+	}
 	for i, l := range lines {
 		s := l.cells[0]
 		if l.row {
-			s = joinCells(rng, l.cells, v.cellSep)
+			cells := l.cells
+			if v.wide {
+				cells = make([]string, len(l.cells))
+				for j, c := range l.cells {
+					if isValueCell(c) {
+						c = wideDigits(c)
+					}
+					cells[j] = c
+				}
+			}
+			s = joinCells(rng, cells, v.cellSep)
+		}
+		if v.halfWidth && s != title {
+			s = halfNumbering.Replace(s)
 		}
 		if titleAt < 0 && !l.row && title != "" && strings.ReplaceAll(s, " ", "") == title {
 			titleAt = i
