@@ -14,6 +14,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -506,6 +507,14 @@ func (ix *Index) apply(ctx context.Context, src Source, todo []int64, had func(i
 // they are collected.
 var textChunkBytes = 16 << 20
 
+// chunkBytes is textChunkBytes, or less under a soft memory limit
+// (debug.SetMemoryLimit, GOMEMLIMIT): a sixteenth of it, so that the chunks in
+// the pipeline hold well under half of it in postings and the garbage
+// collector can keep the process under the limit.
+func chunkBytes() int {
+	return int(min(int64(textChunkBytes), debug.SetMemoryLimit(-1)/16))
+}
+
 // chunk is a segment's worth of reports: their documents, the text index's
 // builder that holds their postings, the ids of todo they were read for (a
 // report the store no longer holds is among the ids but not the documents) and
@@ -518,7 +527,7 @@ type chunk struct {
 }
 
 // collect reads the documents of todo from the store and analyzes them, and
-// yields them in chunks of about textChunkBytes of text. Reading and analysis
+// yields them in chunks of about chunkBytes of text. Reading and analysis
 // (on every processor), the collection of postings and what the caller does
 // with a chunk are stages of a pipeline: each works on the next group or chunk
 // while the next stage works on the one before, so that a rebuild keeps every
@@ -566,6 +575,7 @@ func (ix *Index) collect(ctx context.Context, src Source, todo []int64) iter.Seq
 			defer wg.Done()
 			defer close(chunks)
 			c := &chunk{builder: newSegmentBuilder()}
+			limit := chunkBytes()
 			send := func() bool {
 				select {
 				case chunks <- c:
@@ -583,7 +593,7 @@ func (ix *Index) collect(ctx context.Context, src Source, todo []int64) iter.Seq
 				}
 				c.docs = append(c.docs, g.docs...)
 				c.ids = append(c.ids, g.ids...)
-				if c.builder.bytes >= textChunkBytes && !send() {
+				if c.builder.bytes >= limit && !send() {
 					return
 				}
 			}

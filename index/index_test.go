@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -548,5 +550,32 @@ func TestRanking(t *testing.T) {
 	res, _ = ix.Search(context.Background(), Request{Query: "行政诉讼 OR 法定期限"})
 	if len(res.Hits) == 0 || res.Hits[0].ID != 4 {
 		t.Errorf("the rarer word does not lead: %+v", res.Hits)
+	}
+}
+
+// Under a soft memory limit a sync writes the text index in chunks small
+// enough for the limit (a sixteenth of it), where without one a chunk takes
+// up to textChunkBytes: what it holds while collecting postings follows the
+// limit the process runs under.
+func TestSyncChunksFollowTheMemoryLimit(t *testing.T) {
+	src := &memSource{docs: map[int64]Doc{}}
+	text := strings.Repeat("本机关收到行政复议申请，依法予以公开。", 60) // about 3.4 KB
+	for i := range int64(200) {
+		src.docs[i+1] = Doc{ReportID: i + 1, Stamp: "x", Title: fmt.Sprintf("某某局%d报告", i), Text: text}
+	}
+	chunks := func(limit int64) []int {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit))
+		var ends []int
+		if _, err := Rebuild(context.Background(), filepath.Join(t.TempDir(), "index"), src, func(done, total int) { ends = append(ends, done) }); err != nil {
+			t.Fatal(err)
+		}
+		return ends
+	}
+	if got := chunks(math.MaxInt64); !slices.Equal(got, []int{200}) {
+		t.Errorf("without a limit the 200 reports were synced in chunks ending at %v, want one", got)
+	}
+	// 64 reports of 3.4 KB pass the 200 KB a limit of 3.2 MB allows a chunk.
+	if got := chunks(16 * 200 << 10); !slices.Equal(got, []int{64, 128, 192, 200}) {
+		t.Errorf("under a limit of 3.2 MB the reports were synced in chunks ending at %v, want 64, 128, 192, 200", got)
 	}
 }

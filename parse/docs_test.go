@@ -411,3 +411,30 @@ func TestRepairCESU8(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// ReleasePDFium waits for a read under way before it lets the pool go, and the
+// next PDF makes a new pool and is read as before.
+func TestReleasePDFium(t *testing.T) {
+	var doc pdfgen.Doc
+	doc.AddPage().Text(56, 780, 16, "某县2022年政府信息公开工作年度报告")
+	read := func() {
+		d, err := readPDF(doc.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.blocks) != 1 || d.blocks[0].line() != "某县2022年政府信息公开工作年度报告" {
+			t.Errorf("%d lines, first %q", len(d.blocks), d.blocks[0].line())
+		}
+	}
+	read()
+	done := make(chan struct{})
+	go func() { defer close(done); read() }()
+	ReleasePDFium()
+	<-done
+	read()
+	ReleasePDFium()
+	if pdfPool.pool != nil {
+		t.Error("the pool is still there after ReleasePDFium")
+	}
+	read()
+}

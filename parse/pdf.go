@@ -43,14 +43,17 @@ const (
 // pdfPool is the process's one pdfium pool, made on the first PDF: compiling the
 // module takes seconds, which a run that reads no PDF must not pay.
 var pdfPool struct {
-	once sync.Once
-	pool pdfium.Pool
-	err  error
-	init time.Duration // how long making it took, for benchmarks
+	mu      sync.Mutex
+	reading sync.RWMutex // held by each read, so that ReleasePDFium waits for them
+	pool    pdfium.Pool
+	err     error
+	init    time.Duration // how long making it took, for benchmarks
 }
 
 func pdfiumPool() (pdfium.Pool, error) {
-	pdfPool.once.Do(func() {
+	pdfPool.mu.Lock()
+	defer pdfPool.mu.Unlock()
+	if pdfPool.pool == nil && pdfPool.err == nil {
 		start := time.Now()
 		cfg := wazero.NewRuntimeConfig().
 			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
@@ -73,8 +76,24 @@ func pdfiumPool() (pdfium.Pool, error) {
 			Stderr:        io.Discard,
 		})
 		pdfPool.init = time.Since(start)
-	})
+	}
 	return pdfPool.pool, pdfPool.err
+}
+
+// ReleasePDFium closes the process's pdfium pool, if it has one, once the
+// PDFs being read are read: its compiled module and its instance's memory (some 50 MB)
+// go back to the system, and a later PDF makes a new pool. A command calls it
+// when it has read its documents and goes on to other work (a crawl before it
+// updates the search index).
+func ReleasePDFium() {
+	pdfPool.reading.Lock()
+	defer pdfPool.reading.Unlock()
+	pdfPool.mu.Lock()
+	defer pdfPool.mu.Unlock()
+	if pdfPool.pool != nil {
+		pdfPool.pool.Close()
+	}
+	pdfPool.pool, pdfPool.err = nil, nil
 }
 
 // pdfChar is a character with its box in points, y growing downwards from the top
@@ -117,6 +136,8 @@ func readPDF(data []byte) (*document, error) {
 
 // withPDFium runs f on an instance of the pool within the time cap.
 func withPDFium(f func(pdfium.Pdfium) error) error {
+	pdfPool.reading.RLock()
+	defer pdfPool.reading.RUnlock()
 	pool, err := pdfiumPool()
 	if err != nil {
 		return fmt.Errorf("pdfium: %w", err)

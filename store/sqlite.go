@@ -192,10 +192,12 @@ func openAt(dataDir string, create bool, upTo int) (*DB, error) {
 	// writers never deadlock upgrading read locks. synchronous=NORMAL in WAL mode
 	// keeps every commit across a process crash (only a power cut may lose the
 	// last ones). Savepoint journals and temporary indexes stay in memory
-	// (temp_store), and a batch's pages in a larger cache, rather than going
-	// through temporary files.
+	// (temp_store) rather than going through temporary files. Each connection
+	// caches 8 MiB of pages, outside Go's heap: at 32 MiB the few connections
+	// of a crawl held about 60 MB (BENCHMARKS.md, crawl memory), and the
+	// system's file cache keeps the pages anyway.
 	dsn := path + "?_pragma=busy_timeout(30000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)&_txlock=immediate"
+		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-8192)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)

@@ -13,6 +13,7 @@ import (
 
 	"gongkai/index"
 	"gongkai/internal/lockfile"
+	"gongkai/parse"
 	"gongkai/store"
 )
 
@@ -165,14 +166,15 @@ func syncIndex(ctx context.Context, name string, s *store.DB, dataDir string, st
 	if server, ok := indexKeeper(dataDir); ok {
 		return true, keptBy(server)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// The update runs under a soft memory limit: the garbage collector then
-		// returns what the stage before it left behind (a crawl's frontier and
-		// pages) instead of letting the heap grow with bleve's batches, which
-		// keeps a nightly crawl of 10,000 pages under 300 MB (BENCHMARKS.md) for
-		// a few per cent more time.
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(indexMemoryLimit))
-	}
+	// The update runs under a soft memory limit: the garbage collector then
+	// returns what the stage before it left behind (a crawl's frontier and
+	// pages) instead of letting the heap grow with bleve's batches, and the
+	// text index writes smaller segments, which keeps a nightly crawl of 10,000
+	// pages well under 300 MB (BENCHMARKS.md) for a few per cent more time.
+	defer underMemoryLimit()()
+	// The stage has read its documents: its PDF reader's compiled module and
+	// memory go back before the index takes its own.
+	parse.ReleasePDFium()
 	_, err := updateIndex(ctx, s, dataDir, false, nil)
 	switch {
 	case err == nil:
@@ -185,9 +187,19 @@ func syncIndex(ctx context.Context, name string, s *store.DB, dataDir string, st
 	return false, "the search index was not brought up to date: what was stored is not searchable yet"
 }
 
-// indexMemoryLimit is the soft memory limit of an index update after a stage
-// (GOMEMLIMIT overrides it).
-const indexMemoryLimit = 128 << 20
+// stageMemoryLimit is the soft memory limit of a crawl and of the index
+// update after a stage (GOMEMLIMIT overrides it).
+const stageMemoryLimit = 128 << 20
+
+// underMemoryLimit sets the soft memory limit of a stage, unless GOMEMLIMIT
+// sets one, and returns what sets the one before again.
+func underMemoryLimit() func() {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	before := debug.SetMemoryLimit(stageMemoryLimit)
+	return func() { debug.SetMemoryLimit(before) }
+}
 
 // keptBy says that a server keeps the index up to date.
 func keptBy(server lockfile.Holder) string {
