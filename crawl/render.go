@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -387,7 +388,16 @@ func (c *Crawler) renderShell(ctx context.Context, s *scheduler, it Item, log *f
 	if c.renderer == nil {
 		return attempt{outcome: OutcomeNeedsBrowser, detail: why + "; not rendered: " + c.noRender, fetched: true}
 	}
-	res, err := c.renderer.render(ctx, renderJob{url: final.URL, status: final.Status, header: final.Header, body: log.body, fetch: c.browserFetch(s, it)})
+	// The page's requests are answered one after the other: firstPages needs no lock.
+	var firstPages []string
+	fetch := c.browserFetch(s, it)
+	res, err := c.renderer.render(ctx, renderJob{url: final.URL, status: final.Status, header: final.Header, body: log.body,
+		fetch: func(ctx context.Context, br browserRequest) (browserResponse, error) {
+			if asked := firstPageAsked(br); asked != "" {
+				firstPages = append(firstPages, asked)
+			}
+			return fetch(ctx, br)
+		}})
 	if ctx.Err() != nil {
 		return attempt{}
 	}
@@ -417,7 +427,47 @@ func (c *Crawler) renderShell(ctx context.Context, s *scheduler, it Item, log *f
 	if res.truncated {
 		detail += "; DOM cut at the page limit"
 	}
+	if len(firstPages) > 0 {
+		// What a person reaches by clicking is out of the browser's reach: the
+		// operator is told that the list may hold more than was read.
+		missed := fmt.Sprintf("its scripts asked for the first page of a list (%s): the pages after it come only by clicking, and were not read; a [[portals.api]] block for it reads them all",
+			strings.Join(firstPages, "; "))
+		detail += "; " + missed
+		c.opts.Logger.Warn("crawl: a rendered list may hold more than was read", "url", it.URL, "portal", it.Portal, "why", missed)
+	}
 	return attempt{outcome: OutcomeList, detail: detail, fetched: true}
+}
+
+// pageParams are the names list endpoints give the page they are asked for.
+var pageParams = map[string]bool{"page": true, "pageindex": true, "pageno": true, "pagenum": true, "pagenumber": true,
+	"currpage": true, "curpage": true, "currentpage": true, "pn": true}
+
+// jsonPageParam is a page parameter in a JSON body.
+var jsonPageParam = regexp.MustCompile(`(?i)"(page|pageIndex|pageNo|pageNum|pageNumber|currPage|curPage|currentPage|pn)"\s*:\s*"?([01])"?[,}\s]`)
+
+// firstPageAsked says which request of a rendered page asks for the first page
+// of a list (a page parameter of 0 or 1 in its query, form or JSON body), as
+// "METHOD path name=value"; "" for any other.
+func firstPageAsked(br browserRequest) string {
+	u, err := url.Parse(br.URL)
+	if err != nil {
+		return ""
+	}
+	fields := u.Query()
+	if form, err := url.ParseQuery(string(br.Body)); err == nil && !bytes.HasPrefix(bytes.TrimSpace(br.Body), []byte("{")) {
+		for k, vs := range form {
+			fields[k] = append(fields[k], vs...)
+		}
+	}
+	for k, vs := range fields {
+		if pageParams[strings.ToLower(k)] && len(vs) > 0 && (vs[0] == "0" || vs[0] == "1") {
+			return fmt.Sprintf("%s %s %s=%s", br.Method, u.Path, k, vs[0])
+		}
+	}
+	if m := jsonPageParam.FindSubmatch(br.Body); m != nil {
+		return fmt.Sprintf("%s %s %s=%s", br.Method, u.Path, m[1], m[2])
+	}
+	return ""
 }
 
 // browserFetch answers the requests of a page rendered for item it. Only the

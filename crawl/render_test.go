@@ -219,3 +219,24 @@ conf.send();</script></body></html>`)
 		t.Errorf("reports %v; the column ended as %q", sink.reports, st.outcome(1, srv.URL+"/nb/"))
 	}
 }
+
+// The requests by which a rendered page's scripts ask for the first page of a
+// list are told by their page parameter, in the query, a form or a JSON body.
+func TestFirstPageAsked(t *testing.T) {
+	for _, tc := range []struct {
+		br   browserRequest
+		want string
+	}{
+		{browserRequest{Method: "POST", URL: "http://x/szinf/xxgk/interfacesWebZcwj/loadData?pageSize=6", Body: []byte("pageIndex=1&channel_id=5c2a")},
+			"POST /szinf/xxgk/interfacesWebZcwj/loadData pageIndex=1"},
+		{browserRequest{Method: "GET", URL: "http://x/szinf/info/getInfoCommon/?pagesize=5&currpage=1&channelid=8a9f"},
+			"GET /szinf/info/getInfoCommon/ currpage=1"},
+		{browserRequest{Method: "POST", URL: "http://x/api/list", Body: []byte(`{"pageNo": 1, "size": 20}`)}, "POST /api/list pageNo=1"},
+		{browserRequest{Method: "GET", URL: "http://x/module/datacall/list.jsp?col=23186&site=lc&size=20"}, ""},
+		{browserRequest{Method: "GET", URL: "http://x/api/list?page=3"}, ""},
+	} {
+		if got := firstPageAsked(tc.br); got != tc.want {
+			t.Errorf("%s %s %s: %q, want %q", tc.br.Method, tc.br.URL, tc.br.Body, got, tc.want)
+		}
+	}
+}

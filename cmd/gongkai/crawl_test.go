@@ -551,6 +551,14 @@ func TestCrawlListAPIByRendering(t *testing.T) {
 	if st.Rendered != 2 || st.ReportsNew == 0 || st.ReportsNew >= want {
 		t.Errorf("%d pages rendered, %d reports; want the 2 shells and the reports of their first pages, fewer than all %d: %+v", st.Rendered, st.ReportsNew, want, st)
 	}
+	// Each shell's outcome says that the pages after the first were not read.
+	for _, asked := range []string{"POST /szinf/xxgk/interfacesWebZcwj/loadData pageIndex=1", "GET /szinf/info/getInfoCommon/ currpage=1"} {
+		q := fmt.Sprintf(`SELECT count(*) FROM crawl_queue WHERE outcome = 'list' AND detail LIKE 'rendered in Chromium%%%s): the pages after it come only by clicking, and were not read%%'`, asked)
+		if n := countRows(t, data, q); n != 1 {
+			t.Errorf("%d rendered shells say that they asked for the first page (%s) only", n, asked)
+			logQueue(t, data, "wujiang")
+		}
+	}
 }
 
 // A crawl on a schedule says at start that it crawls now and when it crawls next,
