@@ -94,18 +94,18 @@ func dateOf(s string) string {
 // line that reads as one.
 func pickTitle(d *document, lines []string) string {
 	for _, k := range []string{"articletitle", "og:title", "title"} {
-		if t := tidyLine(d.meta[k]); t != "" && report.NamesReport(t) {
+		if t := tidyLine(d.meta[k]); t != "" && namesOwnReport(t) {
 			return t
 		}
 	}
 	for _, h := range d.headings {
-		if report.NamesReport(h) {
+		if namesOwnReport(h) {
 			return h
 		}
 	}
 	if d.htmlTitle != "" {
 		for _, part := range titleSeparators.Split(d.htmlTitle, -1) {
-			if report.NamesReport(part) {
+			if namesOwnReport(part) {
 				return part
 			}
 		}
@@ -156,6 +156,10 @@ func pickTitle(d *document, lines []string) string {
 	return ""
 }
 
+// namesOwnReport says whether a text names a report other than by quoting its
+// name (依据《…年度报告格式》): a quoted name is another document's.
+func namesOwnReport(t string) bool { return report.NamesReport(t) && !report.CitesReport(t) }
+
 // beforeBody is the lines before the first section heading (一、总体情况).
 func beforeBody(lines []string) []string {
 	for i, l := range lines {
@@ -182,7 +186,7 @@ func titleLine(l string, strict bool) string {
 		cand = strings.TrimSpace(cand[locs[len(locs)-1][1]:])
 	}
 	cand = trimChromePrefix(cand)
-	if report.CountReportNames(cand) != 1 || pageChrome.MatchString(cand) || chromeOrgan(organFromTitle(cand)) {
+	if report.CountReportNames(cand) != 1 || report.CitesReport(cand) || pageChrome.MatchString(cand) || chromeOrgan(organFromTitle(cand)) {
 		return ""
 	}
 	if strict {
@@ -320,7 +324,7 @@ func titlesIn(text string, limit int) []string {
 		// A title is no part of a sentence: it is not followed by the rest of
 		// one, and holds no date (…于2023年1月31日前发布2022年…年度报告，确保…).
 		next, _ := utf8.DecodeRuneInString(text[end:])
-		if strings.ContainsRune("，,、；;。的", next) {
+		if strings.ContainsRune("，,、；;。的", next) || report.Quoted(text, loc[0], loc[1]) {
 			continue
 		}
 		if cand := titleFrom(text, start, loc[0], end, gaps); cand != "" {

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"strings"
 	"testing"
 
 	"gongkai/report"
@@ -116,5 +117,41 @@ func TestTitleWithWordSpans(t *testing.T) {
 	}
 	if rec.Title != "株洲市天元区金融办2022年政府信息公开工作年度报告" || rec.Organ != "株洲市天元区金融办" {
 		t.Errorf("title %q, organ %q", rec.Title, rec.Organ)
+	}
+}
+
+// The lines OCR read from the first page of word-2019's scan at 200 dpi, before
+// a stray mark above 度报告 kept the title's second line from its first: no line
+// is the title, and the one that names a report names it inside the quotation
+// of 《…关于印发〈…政府信息公开工作年度报告格式〉的通知》, which is never the
+// report's title. Once the two lines are joined, the title is theirs.
+func TestQuotedNameIsNoTitle(t *testing.T) {
+	lines := []string{
+		"2020年武义县人民政府办公室政府信息公开工作年",
+		"”上度报告发布日期: 2021-01-25",
+		"本报告根据《中华人民共和国政府信息公开条例》(以下简称《条",
+		"例》)和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人",
+		"民共和国政府信息公开工作年度报告格式(试行)》的通知》(国办公",
+		"开办函(2019]】60号)要求编制。本报告中所列数据的统计期限自",
+		"2020年1月1日起至2020年12月31日止。",
+		"一总体情况",
+	}
+	d := &document{meta: map[string]string{}, headings: lines[:2]}
+	if got := pickTitle(d, lines); got != "" {
+		t.Errorf("title %q, want none", got)
+	}
+	// The same text run together, as a page without its lines gives it.
+	joined := []string{strings.Join(lines[2:5], "")}
+	if got := pickTitle(&document{meta: map[string]string{}}, joined); got != "" {
+		t.Errorf("title %q from the text run together, want none", got)
+	}
+	d.headings = []string{"2020年武义县人民政府办公室政府信息公开工作年度报告", "发布日期: 2021-01-25"}
+	if got, want := pickTitle(d, lines), "2020年武义县人民政府办公室政府信息公开工作年度报告"; got != want {
+		t.Errorf("title %q, want %q", got, want)
+	}
+	// A report that cites another year's report by its name is not named by it.
+	cites := []string{"本报告参照《武义县2019年政府信息公开工作年度报告》的体例编制。"}
+	if got := pickTitle(&document{meta: map[string]string{}}, cites); got != "" {
+		t.Errorf("title %q taken from a citation", got)
 	}
 }

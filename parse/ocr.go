@@ -388,11 +388,12 @@ func ocrLines(words []ocrWord, p scanPage) []scanItem {
 		}
 		line := words[i:j]
 		i = j
-		// The line's size is its words' median height: the line's own box
-		// stretches over a stray mark.
-		var heights []float64
+		// The line's size is its words' median height and its top their median
+		// top: the line's own box, and its first word, may be a stray mark.
+		var heights, tops []float64
 		for _, w := range line {
 			heights = append(heights, float64(w.box.Dy()))
+			tops = append(tops, float64(w.box.Min.Y))
 		}
 		h := int(median(heights))
 		var cells []string
@@ -415,7 +416,7 @@ func ocrLines(words []ocrWord, p scanPage) []scanItem {
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		top := float64(line[0].box.Min.Y) * k
+		top := median(tops) * k
 		items = append(items, scanItem{top: top, line: text, size: float64(h) * k, ocr: reads})
 	}
 	return items

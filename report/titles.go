@@ -43,7 +43,84 @@ func ReportNameIndexes(t string) [][]int { return reportWords.FindAllStringIndex
 // neighbouring genre, or of the column that lists them.
 func IsReportTitle(t string) bool {
 	t = foldTitle(t)
-	return utf8.RuneCountInString(t) <= 80 && reportWords.MatchString(t) && titleYear.MatchString(t) && !lookAlikes.MatchString(t)
+	return utf8.RuneCountInString(t) <= 80 && reportWords.MatchString(t) && titleYear.MatchString(t) && !lookAlikes.MatchString(t) &&
+		!citesOnly(t)
+}
+
+// CitesReport says whether a text names a report only inside quoted document
+// names (《…》, 〈…〉) within longer text: a report cites the format it follows
+// (依据《…关于印发〈…政府信息公开工作年度报告格式〉的通知》) or another report, and a
+// quoted name is never the title of the text that quotes it. A text that is one
+// quoted name as a whole (《…年度报告》) is a title set in book quotes.
+func CitesReport(t string) bool { return citesOnly(foldTitle(t)) }
+
+func citesOnly(t string) bool {
+	locs := reportWords.FindAllStringIndex(t, -1)
+	for _, loc := range locs {
+		if !Quoted(t, loc[0], loc[1]) {
+			return false
+		}
+	}
+	return len(locs) > 0
+}
+
+// Quoted says whether text[start:end] lies inside a quoted document name on its
+// line (which may have opened on the line before, or close on the next: a line
+// of a wrapped sentence), unless the quotation is the whole line.
+func Quoted(text string, start, end int) bool {
+	lineStart := strings.LastIndexByte(text[:start], '\n') + 1
+	lineEnd := len(text)
+	if i := strings.IndexByte(text[end:], '\n'); i >= 0 {
+		lineEnd = end + i
+	}
+	// Openers before the name not closed before it, closers after it not opened
+	// after it.
+	open, close := 0, 0
+	for _, r := range text[lineStart:start] {
+		open = max(0, open+quoteMark(r))
+	}
+	depth := 0
+	for _, r := range text[end:lineEnd] {
+		switch m := quoteMark(r); {
+		case m > 0:
+			depth++
+		case m < 0 && depth > 0:
+			depth--
+		case m < 0:
+			close++
+		}
+	}
+	if open > 0 && close > 0 && wholeQuote(strings.TrimSpace(text[lineStart:lineEnd])) {
+		open, close = open-1, close-1
+	}
+	return open > 0 || close > 0
+}
+
+// quoteMark is 1 for a mark that opens a document's name (《, 〈), -1 for one
+// that closes it, and 0 for any other rune.
+func quoteMark(r rune) int {
+	switch r {
+	case '《', '〈':
+		return 1
+	case '》', '〉':
+		return -1
+	}
+	return 0
+}
+
+// wholeQuote says whether a line is one quotation: its first 《 closes at its
+// last rune.
+func wholeQuote(line string) bool {
+	if !strings.HasPrefix(line, "《") {
+		return false
+	}
+	depth := 0
+	for i, r := range line {
+		if depth += quoteMark(r); depth == 0 {
+			return i+utf8.RuneLen(r) == len(line)
+		}
+	}
+	return false
 }
 
 // LookAlike explains why a title is a known look-alike of a report, or returns "".

@@ -20,3 +20,35 @@ func TestReportNameIndexes(t *testing.T) {
 		t.Errorf("two reports named, counted %d", n)
 	}
 }
+
+// A report's name quoted inside another text names the document quoted, not the
+// text: a report cites the format it follows. A title set in book quotes as a
+// whole is still a title.
+func TestCitesReport(t *testing.T) {
+	cases := []struct {
+		text  string
+		cites bool
+	}{
+		// The line of word-2019's scan that OCR wrapped inside the quotation.
+		{"民共和国政府信息公开工作年度报告格式(试行)》的通知》(国办公", true},
+		{"根据《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式（试行）〉的通知》要求编制", true},
+		{"本报告依据《武义县2019年政府信息公开工作年度报告》的体例编制", true},
+		{"《2020年武义县人民政府办公室政府信息公开工作年度报告", true},
+		{"《2020年武义县人民政府办公室政府信息公开工作年度报告》", false},
+		{"2020年武义县人民政府办公室政府信息公开工作年度报告", false},
+		{"《条例》规定的2020年武义县政府信息公开工作年度报告", false},
+		{"《2019年年报》之后的2020年武义县政府信息公开工作年度报告", false},
+		{"根据《条例》编制", false},
+	}
+	for _, c := range cases {
+		if got := CitesReport(c.text); got != c.cites {
+			t.Errorf("CitesReport(%q) = %v, want %v", c.text, got, c.cites)
+		}
+	}
+	if IsReportTitle("本报告依据《武义县2019年政府信息公开工作年度报告》编制") {
+		t.Error("a quoted report's name is taken for a title")
+	}
+	if !IsReportTitle("《2020年武义县人民政府办公室政府信息公开工作年度报告》") {
+		t.Error("a title in book quotes is not taken for a title")
+	}
+}
