@@ -176,6 +176,7 @@ func parseDocument(in Input) (*report.Record, error) {
 		warnings = append(warnings, "the year the report covers is not stated")
 	}
 	rec.Checks = report.ComputeChecks(rec)
+	rec.Unchecked = report.UncheckedChecks(rec)
 	if rec.Checks == nil {
 		rec.Checks = []report.Check{}
 	}

@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -154,4 +156,95 @@ func sum(ts []term) (int64, string) {
 		return total, parts[0]
 	}
 	return total, fmt.Sprintf("%s (= %d)", strings.Join(parts, " + "), total)
+}
+
+// Unchecked is an identity that the record's tables would allow but for figures
+// left out (cells of a scan that OCR could not read with confidence): it is
+// neither passed nor failed.
+type Unchecked struct {
+	Rule    string   `json:"rule"`
+	LeftOut []string `json:"left_out"` // the cells it needs that were left out
+}
+
+// UncheckedChecks returns the identities that figures left out keep from being
+// checked: those that the tables would allow with every left-out cell read.
+func UncheckedChecks(r *Record) []Unchecked {
+	if len(r.LeftOut) == 0 {
+		return nil
+	}
+	// The tables with a stand-in for each cell left out allow every identity
+	// the report prints the cells of; only its cells matter, not their values.
+	filled := &Record{Format: r.Format, Table3: Table3{}, Table4: Table4{}}
+	for k, row := range r.Table3 {
+		filled.Table3[k] = maps.Clone(row)
+	}
+	for k, row := range r.Table4 {
+		filled.Table4[k] = maps.Clone(row)
+	}
+	left := map[string]bool{}
+	for _, ref := range r.LeftOut {
+		left[ref] = true
+		parts := strings.SplitN(ref, ".", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		var t map[string]map[string]int64
+		switch parts[0] {
+		case T3:
+			t = filled.Table3
+		case T4:
+			t = filled.Table4
+		default:
+			continue
+		}
+		if t[parts[1]] == nil {
+			t[parts[1]] = map[string]int64{}
+		}
+		t[parts[1]][parts[2]] = 0
+	}
+	var out []Unchecked
+	for _, c := range ComputeChecks(filled) {
+		var missing []string
+		for _, ref := range c.Cells {
+			if left[ref] && !slices.Contains(missing, ref) {
+				missing = append(missing, ref)
+			}
+		}
+		if len(missing) > 0 {
+			out = append(out, Unchecked{Rule: c.Rule, LeftOut: missing})
+		}
+	}
+	return out
+}
+
+// CheckTally is how a record's checks came out, for a person: a check that
+// figures left out kept from running is counted apart, never as passed.
+type CheckTally struct {
+	Passed, Failed int
+	Unchecked      []Unchecked
+}
+
+// TallyChecks counts the record's checks (not the findings across reports).
+func TallyChecks(r *Record) CheckTally {
+	var t CheckTally
+	for _, c := range r.Checks {
+		switch {
+		case IsFinding(c.Rule):
+		case c.OK:
+			t.Passed++
+		default:
+			t.Failed++
+		}
+	}
+	t.Unchecked = UncheckedChecks(r)
+	return t
+}
+
+// String says it in a line: 26 passed, 0 failed, 7 not checked (figures left out).
+func (t CheckTally) String() string {
+	s := fmt.Sprintf("%d passed, %d failed", t.Passed, t.Failed)
+	if n := len(t.Unchecked); n > 0 {
+		s += fmt.Sprintf(", %d not checked (figures left out)", n)
+	}
+	return s
 }

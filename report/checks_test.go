@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -105,5 +106,60 @@ func TestTablesMarshalInPrintedOrder(t *testing.T) {
 	}
 	if len(back.Table3) != len(rec.Table3) || back.Table3["granted"]["total"] != 0 {
 		t.Errorf("round trip lost table3: %v", back.Table3)
+	}
+}
+
+// A check that needs a figure left out of a scan is neither passed nor failed:
+// it is named as not checked, with the cells it lacks, and the summary says so.
+func TestUncheckedChecks(t *testing.T) {
+	t3 := table3With(Format2021, map[string][3]int64{
+		"new_received": {3, 1, 4}, "granted": {2, 1, 3}, "unable_not_held": {1, 0, 1},
+		"total_handled": {3, 1, 4},
+	})
+	// granted's research column was not read; the row withheld_state_secret not
+	// at all.
+	delete(t3["granted"], "research")
+	delete(t3, "withheld_state_secret")
+	rec := &Record{Format: Format2021, Table3: t3, LeftOut: []string{"table3.granted.research"}}
+	for _, c := range Table3Columns {
+		rec.LeftOut = append(rec.LeftOut, CellRef(T3, "withheld_state_secret", c.Key))
+	}
+	rec.Checks = ComputeChecks(rec)
+	unchecked := map[string][]string{}
+	for _, u := range UncheckedChecks(rec) {
+		unchecked[u.Rule] = u.LeftOut
+	}
+	// Both rows' totals, and the outcomes of every column (each needs the row
+	// not read).
+	if len(unchecked) != 2+7 {
+		t.Errorf("%d unchecked, want 9: %v", len(unchecked), unchecked)
+	}
+	if got := strings.Join(unchecked["t3_outcomes:research"], " "); got != "table3.granted.research table3.withheld_state_secret.research" {
+		t.Errorf("t3_outcomes:research lacks %q", got)
+	}
+	if got := strings.Join(unchecked["t3_row_total:granted"], " "); got != "table3.granted.research" {
+		t.Errorf("t3_row_total:granted lacks %q", got)
+	}
+	for _, c := range rec.Checks {
+		if _, ok := unchecked[c.Rule]; ok {
+			t.Errorf("%s is both checked and not", c.Rule)
+		}
+	}
+	tally := TallyChecks(rec)
+	if tally.Passed+tally.Failed != len(rec.Checks) || tally.Failed != 0 {
+		t.Errorf("tally %+v of %d checks", tally, len(rec.Checks))
+	}
+	var out bytes.Buffer
+	if err := WriteSummary(&out, rec); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("检查 checks: %d passed, 0 failed, 9 not checked (figures left out)\n", tally.Passed)
+	if !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "  ? t3_row_total:granted: not checked, table3.granted.research left out\n") {
+		t.Errorf("summary:\n%s", out.String())
+	}
+	// Without figures left out, every check is passed or failed.
+	rec.LeftOut = nil
+	if u := UncheckedChecks(rec); u != nil {
+		t.Errorf("unchecked %v without figures left out", u)
 	}
 }

@@ -9,7 +9,8 @@ import (
 
 // Record is the canonical record of one report (spec: report-schema.md).
 // Keys beyond the spec's are additions: medium, cells (the printed value of every
-// table cell), text (the report's body) and legacy_figures.
+// table cell), left_out and unchecked (a scan's figures not read, and the checks
+// they kept from running), text (the report's body) and legacy_figures.
 type Record struct {
 	Source     string `json:"source,omitempty"`
 	Title      string `json:"title,omitempty"`
@@ -42,7 +43,11 @@ type Record struct {
 	// Such a cell is neither a blank nor a 0: its figure is unknown (an addition
 	// to the spec's keys).
 	LeftOut []string `json:"left_out,omitempty"`
-	Text    string   `json:"text,omitempty"`
+	// Unchecked names the checks that cells left out kept from running, each
+	// with those cells: neither passed nor failed (an addition to the spec's
+	// keys).
+	Unchecked []Unchecked `json:"unchecked,omitempty"`
+	Text      string      `json:"text,omitempty"`
 }
 
 // Kinds of printed cell values.

@@ -56,11 +56,14 @@ func WriteSummary(w io.Writer, r *Record) error {
 	if len(r.LegacyFigures) > 0 {
 		p.legacy(r.LegacyFigures)
 	}
-	failed := r.Failed()
+	tally := TallyChecks(r)
 	p.line("")
-	p.line(fmt.Sprintf("检查 checks: %d passed, %d failed", len(r.Checks)-len(failed), len(failed)))
-	for _, c := range failed {
+	p.line("检查 checks: " + tally.String())
+	for _, c := range r.Failed() {
 		p.line("  ✗ " + c.Rule + ": " + c.Detail)
+	}
+	for _, u := range tally.Unchecked {
+		p.line("  ? " + u.Rule + ": not checked, " + strings.Join(u.LeftOut, ", ") + " left out")
 	}
 	if len(r.Warnings) > 0 {
 		p.line("注意 warnings:")

@@ -205,6 +205,9 @@ func loadRecord(ctx context.Context, tx *Tx, versionID int64, withFindings bool,
 		}
 		rec.Checks = append(rec.Checks, c)
 	}
+	// A record stored before it said which checks its figures left out kept
+	// from running says it as a new one does.
+	rec.Unchecked = report.UncheckedChecks(rec)
 	return rec, checks.Err()
 }
 

@@ -59,6 +59,15 @@ func TestScanReportShowsHowFiguresWereRead(t *testing.T) {
 			t.Errorf("the scan's page lacks %q", want)
 		}
 	}
+	// The checks that need a figure left out are not counted as passed.
+	tally := report.TallyChecks(rec)
+	if len(tally.Unchecked) == 0 || tally.Passed+tally.Failed != len(rec.Checks) {
+		t.Fatalf("tally %+v of %d checks", tally, len(rec.Checks))
+	}
+	if want := fmt.Sprintf("%d 项通过 passed，<span title=\"%s; ", tally.Passed, tally.Unchecked[0].Rule); !strings.Contains(body, want) ||
+		!strings.Contains(body, fmt.Sprintf(">%d 项未能检查 not checked</span>", len(tally.Unchecked))) {
+		t.Errorf("the scan's page does not say that %d checks were not run", len(tally.Unchecked))
+	}
 	_, unsure := htmlTable(t, body, "ocr-unsure")
 	if len(unsure) == 0 || !strings.Contains(unsure[0][0], "行政规范性文件") || unsure[0][2] != "1" {
 		t.Errorf("unsure figures %q", unsure)
@@ -97,13 +106,18 @@ func TestScanReportShowsHowFiguresWereRead(t *testing.T) {
 	}
 
 	var api struct {
-		Medium  string        `json:"medium"`
-		LeftOut []string      `json:"left_out"`
-		Cells   []report.Cell `json:"cells"`
+		Medium    string             `json:"medium"`
+		LeftOut   []string           `json:"left_out"`
+		Unchecked []report.Unchecked `json:"unchecked"`
+		Cells     []report.Cell      `json:"cells"`
 	}
 	f.getJSON(t, fmt.Sprintf("/api/reports/%d", id), http.StatusOK, &api)
 	if api.Medium != report.MediumScan || !slices.Equal(api.LeftOut, rec.LeftOut) || len(api.Cells) != len(rec.Cells) {
 		t.Fatalf("API: medium %q, left out %v, %d cells", api.Medium, api.LeftOut, len(api.Cells))
+	}
+	// The record stored before it named its unchecked checks names them.
+	if len(api.Unchecked) != len(tally.Unchecked) || api.Unchecked[0].Rule != tally.Unchecked[0].Rule {
+		t.Errorf("API: unchecked %v, want %v", api.Unchecked, tally.Unchecked)
 	}
 	for i, c := range api.Cells {
 		if w := rec.Cells[i]; c.Read != report.ReadOCR || c.Page != w.Page || !slices.Equal(c.Box, w.Box) || c.Confidence != w.Confidence {

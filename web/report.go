@@ -289,7 +289,10 @@ type reportPage struct {
 	ruleOf          map[int]string // the rule of each number marked on cells
 	// CopiedNote is the copied-text threshold, when a finding shows a share.
 	CopiedNote string
+	// Passed counts the checks that hold; Unchecked are those that figures left
+	// out of a scan kept from running, which are not passed.
 	Passed     int
+	Unchecked  []report.Unchecked
 	Paragraphs []string
 	OtherYears []store.ReportInfo
 	Warnings   []string
@@ -445,9 +448,10 @@ func buildReportPage(d *store.ReportDetail) reportPage {
 	// own cells; mark each cell with the numbers of those that involve it.
 	marks := map[string][]int{}
 	rules := map[int]string{}
+	tally := report.TallyChecks(rec)
+	p.Passed, p.Unchecked = tally.Passed, tally.Unchecked
 	for _, c := range rec.Checks {
 		if c.OK {
-			p.Passed++
 			continue
 		}
 		cv := checkView{N: len(p.Failed) + 1, Rule: c.Rule, Label: ruleLabel(c.Rule), Detail: report.LabelledDetail(c.Rule, c.Detail)}
