@@ -65,6 +65,50 @@ func TestOCRProvenanceKept(t *testing.T) {
 		t.Errorf("box %q in the cells view, want %v", box, scan.Cells[0].Box)
 	}
 
+	// The wide views say how each row was read, and which of its figures OCR
+	// left out, so that their NULL is not summed as 0.
+	wide := func(view, key, row string) map[string]any {
+		t.Helper()
+		rows := queryRows(t, s.db, `SELECT read, page, confidence, left_out FROM `+view+` WHERE report_id = ? AND `+key+` = ?`, res[0].ReportID, row)
+		if len(rows) != 1 {
+			t.Fatalf("%s %s: %d rows", view, row, len(rows))
+		}
+		return rows[0]
+	}
+	// The page a row stands on and its least sure figure, from its cells.
+	read := func(table, row string) (page, low int64) {
+		page, low = 1000, 100
+		for _, c := range scan.Cells {
+			if c.Table == table && c.Row == row {
+				page, low = min(page, int64(c.Page)), min(low, int64(c.Confidence))
+			}
+		}
+		return page, low
+	}
+	for _, w := range []struct{ view, key, row, table, leftOut string }{
+		{"t3", "row_key", "granted", report.T3, `["other_org"]`},
+		{"t3", "row_key", "new_received", report.T3, `["legal_service","other_org"]`},
+		{"t3", "row_key", "total_handled", report.T3, `[]`},
+		{"t4", "grp", "suit_direct", report.T4, `[]`},
+		{"t2", "row_key", "normative_docs", report.T2, `[]`},
+	} {
+		got := wide(w.view, w.key, w.row)
+		page, low := read(w.table, w.row)
+		if got["read"] != report.ReadOCR || got["page"] != page || got["confidence"] != low || got["left_out"] != w.leftOut {
+			t.Errorf("%s %s: %v, want ocr, page %d, confidence %d, left out %s", w.view, w.row, got, page, low, w.leftOut)
+		}
+	}
+	// A row OCR could not read at all has no row in the view.
+	if rows := queryRows(t, s.db, `SELECT 1 FROM t3 WHERE report_id = ? AND row_key = 'withheld_law_prohibited'`, res[0].ReportID); len(rows) != 0 {
+		t.Errorf("a row left out whole shows in t3: %v", rows)
+	}
+	for _, view := range []string{"t2", "t3", "t4"} {
+		if rows := queryRows(t, s.db, `SELECT read, page, confidence, left_out FROM `+view+` WHERE report_id = ? LIMIT 1`, res[1].ReportID); len(rows) != 1 ||
+			rows[0]["read"] != nil || rows[0]["page"] != nil || rows[0]["confidence"] != nil || rows[0]["left_out"] != nil {
+			t.Errorf("%s: a row read from text: %v", view, rows)
+		}
+	}
+
 	// The export of records carries them too.
 	var exported *report.Record
 	if err := s.StoredRecords(ctx, Filter{}, false, func(sr StoredRecord) error {

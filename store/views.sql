@@ -45,6 +45,13 @@ LEFT JOIN regions g ON g.code = v.region_code
 ORDER BY r.id, c.ord;
 
 -- Table 3 wide: one row per report and row key, one column per applicant column.
+-- read, page and confidence say how the row's figures were read: 'ocr' for a row
+-- of a scan, with the page it stands on and the lowest confidence among its
+-- cells (each cell's box is in the cells view); NULL for a row read from text.
+-- left_out, for a scan, is a JSON array of the row's columns that OCR left out
+-- (["other_org"]): their figure is unknown, so their NULL here is no 0. A row
+-- that OCR could not read at all is not in the view; the record names its cells
+-- (reports' left_out, in gongkai export).
 CREATE VIEW t3 AS
 SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key,
     max(CASE k.col_key WHEN 'natural_person' THEN c.value END) AS natural_person,
@@ -55,18 +62,24 @@ SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year
     max(CASE k.col_key WHEN 'other_org' THEN c.value END) AS other_org,
     max(CASE k.col_key WHEN 'org_subtotal' THEN c.value END) AS org_subtotal,
     max(CASE k.col_key WHEN 'total' THEN c.value END) AS total,
-    g.full_name AS region_name
+    g.full_name AS region_name,
+    max(c.read) AS read, min(c.page) AS page, min(c.confidence) AS confidence,
+    CASE WHEN v.medium = 'scan' THEN (
+        SELECT json_group_array(substr(j.value, length('table3.' || k.row_key || '.') + 1))
+        FROM (SELECT value FROM json_each(v.record_json, '$.left_out') ORDER BY key) j
+        WHERE substr(j.value, 1, length('table3.' || k.row_key || '.')) = 'table3.' || k.row_key || '.') END AS left_out
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 CROSS JOIN version_cells c ON c.version_id = v.id
 JOIN cell_keys k ON k.id = c.key_id
 LEFT JOIN regions g ON g.code = v.region_code
 WHERE k.tbl = 'table3'
-GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key, g.full_name
+GROUP BY r.id, v.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key, g.full_name
 ORDER BY r.id, min(c.ord);
 
 -- Table 4 wide: one row per report and case group (review, suit_direct,
--- suit_after_review), one column per result.
+-- suit_after_review), one column per result; read, page, confidence and
+-- left_out as in t3.
 CREATE VIEW t4 AS
 SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key AS grp,
     max(CASE k.col_key WHEN 'upheld' THEN c.value END) AS upheld,
@@ -74,20 +87,26 @@ SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year
     max(CASE k.col_key WHEN 'other' THEN c.value END) AS other,
     max(CASE k.col_key WHEN 'pending' THEN c.value END) AS pending,
     max(CASE k.col_key WHEN 'total' THEN c.value END) AS total,
-    g.full_name AS region_name
+    g.full_name AS region_name,
+    max(c.read) AS read, min(c.page) AS page, min(c.confidence) AS confidence,
+    CASE WHEN v.medium = 'scan' THEN (
+        SELECT json_group_array(substr(j.value, length('table4.' || k.row_key || '.') + 1))
+        FROM (SELECT value FROM json_each(v.record_json, '$.left_out') ORDER BY key) j
+        WHERE substr(j.value, 1, length('table4.' || k.row_key || '.')) = 'table4.' || k.row_key || '.') END AS left_out
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 CROSS JOIN version_cells c ON c.version_id = v.id
 JOIN cell_keys k ON k.id = c.key_id
 LEFT JOIN regions g ON g.code = v.region_code
 WHERE k.tbl = 'table4'
-GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key, g.full_name
+GROUP BY r.id, v.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key, g.full_name
 ORDER BY r.id, min(c.ord);
 
 -- Table 2 wide: one row per report and row key, one column per field of either
 -- format (2021: issued, repealed, in_force, decisions, amount_wan; 2019: made,
 -- published, total_published, previous, change, decisions, projects, amount);
--- a field the row does not print is NULL.
+-- a field the row does not print is NULL; read, page, confidence and left_out as
+-- in t3.
 CREATE VIEW t2 AS
 SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year, v.format, k.row_key,
     max(CASE k.col_key WHEN 'issued' THEN c.value END) AS issued,
@@ -103,14 +122,19 @@ SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year
     max(CASE k.col_key WHEN 'projects' THEN c.value END) AS projects,
     max(CASE k.col_key WHEN 'amount' THEN c.value END) AS amount,
     max(CASE k.col_key WHEN 'amount' THEN c.unit END) AS amount_unit,
-    g.full_name AS region_name
+    g.full_name AS region_name,
+    max(c.read) AS read, min(c.page) AS page, min(c.confidence) AS confidence,
+    CASE WHEN v.medium = 'scan' THEN (
+        SELECT json_group_array(substr(j.value, length('table2.' || k.row_key || '.') + 1))
+        FROM (SELECT value FROM json_each(v.record_json, '$.left_out') ORDER BY key) j
+        WHERE substr(j.value, 1, length('table2.' || k.row_key || '.')) = 'table2.' || k.row_key || '.') END AS left_out
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 CROSS JOIN version_cells c ON c.version_id = v.id
 JOIN cell_keys k ON k.id = c.key_id
 LEFT JOIN regions g ON g.code = v.region_code
 WHERE k.tbl = 'table2'
-GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, v.format, k.row_key, g.full_name
+GROUP BY r.id, v.id, v.organ, v.region, v.region_code, v.department, v.year, v.format, k.row_key, g.full_name
 ORDER BY r.id, min(c.ord);
 
 -- Check results: scope 'record' for the report's own accounting identities,

@@ -49,14 +49,19 @@ SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year
     max(CASE k.col_key WHEN 'other_org' THEN c.value END) AS other_org,
     max(CASE k.col_key WHEN 'org_subtotal' THEN c.value END) AS org_subtotal,
     max(CASE k.col_key WHEN 'total' THEN c.value END) AS total,
-    g.full_name AS region_name
+    g.full_name AS region_name,
+    max(c.read) AS read, min(c.page) AS page, min(c.confidence) AS confidence,
+    CASE WHEN v.medium = 'scan' THEN coalesce((
+        SELECT '[' || string_agg(to_json(substr(j.ref, length('table3.' || k.row_key || '.') + 1))::text, ',' ORDER BY j.ord) || ']'
+        FROM json_array_elements_text(v.record_json::json -> 'left_out') WITH ORDINALITY AS j(ref, ord)
+        WHERE starts_with(j.ref, 'table3.' || k.row_key || '.')), '[]') END AS left_out
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 JOIN version_cells c ON c.version_id = v.id
 JOIN cell_keys k ON k.id = c.key_id
 LEFT JOIN regions g ON g.code = v.region_code
 WHERE k.tbl = 'table3'
-GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key, g.full_name
+GROUP BY r.id, v.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key, g.full_name
 ORDER BY r.id, min(c.ord);
 
 -- Table 4 wide: one row per report and case group (review, suit_direct,
@@ -68,14 +73,19 @@ SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year
     max(CASE k.col_key WHEN 'other' THEN c.value END) AS other,
     max(CASE k.col_key WHEN 'pending' THEN c.value END) AS pending,
     max(CASE k.col_key WHEN 'total' THEN c.value END) AS total,
-    g.full_name AS region_name
+    g.full_name AS region_name,
+    max(c.read) AS read, min(c.page) AS page, min(c.confidence) AS confidence,
+    CASE WHEN v.medium = 'scan' THEN coalesce((
+        SELECT '[' || string_agg(to_json(substr(j.ref, length('table4.' || k.row_key || '.') + 1))::text, ',' ORDER BY j.ord) || ']'
+        FROM json_array_elements_text(v.record_json::json -> 'left_out') WITH ORDINALITY AS j(ref, ord)
+        WHERE starts_with(j.ref, 'table4.' || k.row_key || '.')), '[]') END AS left_out
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 JOIN version_cells c ON c.version_id = v.id
 JOIN cell_keys k ON k.id = c.key_id
 LEFT JOIN regions g ON g.code = v.region_code
 WHERE k.tbl = 'table4'
-GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key, g.full_name
+GROUP BY r.id, v.id, v.organ, v.region, v.region_code, v.department, v.year, k.row_key, g.full_name
 ORDER BY r.id, min(c.ord);
 
 -- Table 2 wide: one row per report and row key, one column per field of either
@@ -97,14 +107,19 @@ SELECT r.id AS report_id, v.organ, v.region, v.region_code, v.department, v.year
     max(CASE k.col_key WHEN 'projects' THEN c.value END) AS projects,
     max(CASE k.col_key WHEN 'amount' THEN c.value END) AS amount,
     max(CASE k.col_key WHEN 'amount' THEN c.unit END) AS amount_unit,
-    g.full_name AS region_name
+    g.full_name AS region_name,
+    max(c.read) AS read, min(c.page) AS page, min(c.confidence) AS confidence,
+    CASE WHEN v.medium = 'scan' THEN coalesce((
+        SELECT '[' || string_agg(to_json(substr(j.ref, length('table2.' || k.row_key || '.') + 1))::text, ',' ORDER BY j.ord) || ']'
+        FROM json_array_elements_text(v.record_json::json -> 'left_out') WITH ORDINALITY AS j(ref, ord)
+        WHERE starts_with(j.ref, 'table2.' || k.row_key || '.')), '[]') END AS left_out
 FROM logical_reports r
 JOIN versions v ON v.id = r.latest_version_id
 JOIN version_cells c ON c.version_id = v.id
 JOIN cell_keys k ON k.id = c.key_id
 LEFT JOIN regions g ON g.code = v.region_code
 WHERE k.tbl = 'table2'
-GROUP BY r.id, v.organ, v.region, v.region_code, v.department, v.year, v.format, k.row_key, g.full_name
+GROUP BY r.id, v.id, v.organ, v.region, v.region_code, v.department, v.year, v.format, k.row_key, g.full_name
 ORDER BY r.id, min(c.ord);
 
 -- Check results: scope 'record' for the report's own accounting identities,
