@@ -21,6 +21,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 
+	"gongkai/parse/internal/scan"
 	"gongkai/report"
 )
 
@@ -131,7 +132,9 @@ func readPDF(data []byte) (*document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return layoutPDF(pages, total, title, func(i int) (*image.Gray, float64, error) { return renderPDFPage(data, i, report.ScanDPI) })
+	return layoutPDF(pages, total, title, func(i int) (*image.Gray, float64, error) {
+		return renderPDFPage(data, i, report.ScanDPI, requests.RenderImageFormatRGBA)
+	})
 }
 
 // withPDFium runs f on an instance of the pool within the time cap.
@@ -167,9 +170,12 @@ func withPDFium(f func(pdfium.Pdfium) error) error {
 	}
 }
 
-// renderPDFPage renders page i (from 0) in grey at dpi, or less for a page so
-// large that it would pass maxScanPixels, and returns it with its resolution.
-func renderPDFPage(data []byte, i int, at float64) (*image.Gray, float64, error) {
+// renderPDFPage renders page i (from 0) at dpi, or less for a page so large
+// that it would pass maxScanPixels, and returns it in grey with its resolution.
+// A scan is read from the page in colour (RenderImageFormatRGBA) made grey by
+// scan.Gray, so that a red seal over the print can be told from it; a page
+// rendered as a greyscale scanner would see it is RenderImageFormatGrayscale.
+func renderPDFPage(data []byte, i int, at float64, format requests.RenderImageFormat) (*image.Gray, float64, error) {
 	var img *image.Gray
 	var dpi float64
 	err := withPDFium(func(inst pdfium.Pdfium) error {
@@ -187,19 +193,23 @@ func renderPDFPage(data []byte, i int, at float64) (*image.Gray, float64, error)
 		if px := size.Width * size.Height / (72 * 72) * dpi * dpi; px > maxScanPixels {
 			dpi = math.Floor(dpi * math.Sqrt(maxScanPixels/px))
 		}
-		r, err := inst.RenderPageInDPI(&requests.RenderPageInDPI{Page: page, DPI: int(dpi), ImageFormat: requests.RenderImageFormatGrayscale})
+		r, err := inst.RenderPageInDPI(&requests.RenderPageInDPI{Page: page, DPI: int(dpi), ImageFormat: format})
 		if err != nil {
 			return err
 		}
 		defer r.Cleanup()
-		g, ok := r.Result.RenderedImage.(*image.Gray)
-		if !ok {
+		// The pixels live in the WebAssembly memory until Cleanup: they are
+		// copied out.
+		switch m := r.Result.RenderedImage.(type) {
+		case *image.RGBA:
+			img = scan.Gray(m)
+		case *image.Gray:
+			img = image.NewGray(image.Rect(0, 0, m.Rect.Dx(), m.Rect.Dy()))
+			for y := 0; y < img.Rect.Dy(); y++ {
+				copy(img.Pix[y*img.Stride:(y+1)*img.Stride], m.Pix[y*m.Stride:])
+			}
+		default:
 			return fmt.Errorf("pdfium rendered a %T", r.Result.RenderedImage)
-		}
-		// The pixels live in the WebAssembly memory until Cleanup.
-		img = image.NewGray(image.Rect(0, 0, g.Rect.Dx(), g.Rect.Dy()))
-		for y := 0; y < img.Rect.Dy(); y++ {
-			copy(img.Pix[y*img.Stride:(y+1)*img.Stride], g.Pix[y*g.Stride:])
 		}
 		return nil
 	})

@@ -122,7 +122,8 @@ func padReads(ocr []*ocrRead, n int) []*ocrRead {
 }
 
 var (
-	keywords2021 = []string{"本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正", "缴纳费用", "行政规范性文件"}
+	keywords2021 = []string{"本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正", "缴纳费用", "行政规范性文件",
+		"无正当理由逾期", "收费通知"}
 	keywords2019 = []string{"本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购项目数量", "采购总金额"}
 )
 
@@ -136,7 +137,9 @@ func detectFormat(sr sectionRows, year int) (format, warning string) {
 			l := normLabel(r.label())
 			all.WriteString(l)
 			all.WriteByte('\n')
-			if strings.Contains(l, "其他处理") && hasFigure(r.values) {
+			// (六)其他处理 with figures of its own is the 2019 row; in 2021 the
+			// label spans its three rows and is read with the first one's.
+			if _, after, ok := strings.Cut(l, "其他处理"); ok && strings.TrimSpace(after) == "" && hasFigure(r.values) {
 				otherTotalHasValues = true
 			}
 		}
@@ -418,6 +421,9 @@ func (t *tableReader) readTable3(rows []lrow, format string) {
 				t.rec.LeftOut = append(t.rec.LeftOut, report.CellRef(report.T3, k, c))
 			}
 		}
+		if format == report.Format2021 {
+			t.leaveOutOtherTotal(t3, cols)
+		}
 	}
 	t.rec.Table3 = t3
 }
@@ -481,8 +487,35 @@ func (t *tableReader) gateRows3(t3 report.Table3, keys, cols []string) {
 
 // deriveOtherTotal sums the three 2021 sub-rows of （六）其他处理 into other_total, the
 // single row of the 2019 format, for every column all three print.
+// otherRows2021 are the three rows of (六)其他处理 in the 2021 format, whose sum
+// is other_total.
+var otherRows2021 = []string{"other_overdue_correction", "other_unpaid_fee", "other_misc"}
+
+// leaveOutOtherTotal names the figures of other_total that cannot be added up
+// because a figure of (六)'s three rows was left out: they are unknown, as the
+// figures left out are.
+func (t *tableReader) leaveOutOtherTotal(t3 report.Table3, cols []string) {
+	left := map[string]bool{}
+	for _, ref := range t.rec.LeftOut {
+		left[ref] = true
+	}
+	var unknown []string
+	for _, col := range cols {
+		if _, ok := t3["other_total"][col]; ok {
+			continue
+		}
+		if slices.ContainsFunc(otherRows2021, func(row string) bool { return left[report.CellRef(report.T3, row, col)] }) {
+			unknown = append(unknown, col)
+			t.rec.LeftOut = append(t.rec.LeftOut, report.CellRef(report.T3, "other_total", col))
+		}
+	}
+	if len(unknown) > 0 {
+		t.warn("table 3 other_total: %s not added up, a figure of (六)'s three rows being left out", strings.Join(unknown, ", "))
+	}
+}
+
 func deriveOtherTotal(t3 report.Table3, cols []string) {
-	subs := []string{"other_overdue_correction", "other_unpaid_fee", "other_misc"}
+	subs := otherRows2021
 	total := map[string]int64{}
 	for _, col := range cols {
 		var sum int64

@@ -34,6 +34,7 @@ type image struct {
 	w, h int
 	gray []byte
 	jpeg []byte // a JPEG instead of gray, as a scanner writes its pages
+	rgb  bool   // the JPEG is in colour
 }
 
 // AddPage appends an A4 page.
@@ -91,10 +92,11 @@ func (p *Page) Image(x, y, w, h float64, pw, ph int, gray []byte) {
 	p.images = append(p.images, image{w: pw, h: ph, gray: gray})
 }
 
-// JPEG paints a greyscale JPEG of pw×ph pixels over the rectangle.
-func (p *Page) JPEG(x, y, w, h float64, pw, ph int, data []byte) {
+// JPEG paints a JPEG of pw×ph pixels, greyscale or in colour (rgb), over the
+// rectangle.
+func (p *Page) JPEG(x, y, w, h float64, pw, ph int, rgb bool, data []byte) {
 	fmt.Fprintf(&p.content, "q %.2f 0 0 %.2f %.2f %.2f cm /Im%d Do Q\n", w, h, x, y, len(p.images))
-	p.images = append(p.images, image{w: pw, h: ph, jpeg: data})
+	p.images = append(p.images, image{w: pw, h: ph, jpeg: data, rgb: rgb})
 }
 
 // Bytes returns the finished file.
@@ -135,7 +137,11 @@ func (d *Doc) Bytes() []byte {
 	for _, p := range d.pages {
 		var xobjects []string
 		for i, im := range p.images {
-			dict := fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8", im.w, im.h)
+			space := "DeviceGray"
+			if im.rgb {
+				space = "DeviceRGB"
+			}
+			dict := fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /%s /BitsPerComponent 8", im.w, im.h, space)
 			var n int
 			if im.jpeg != nil {
 				offsets = append(offsets, out.Len())

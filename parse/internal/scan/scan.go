@@ -6,28 +6,47 @@ package scan
 
 import (
 	"image"
+	"image/color"
 	"image/draw"
 	"math"
 )
 
-// Gray returns the image as greyscale, 0 black and 255 white. A JPEG's luma
-// plane is taken as it is.
+// Gray returns the image as greyscale, 0 black and 255 white. A colour page is
+// taken by its red channel: a red seal stamped over the print is as light there
+// as the paper, and black print stays as dark, so that the seal covers no figure
+// and draws no rule. A grey page is taken as it is.
 func Gray(img image.Image) *image.Gray {
 	b := img.Bounds()
+	g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
 	switch m := img.(type) {
 	case *image.Gray:
 		if b.Min == (image.Point{}) {
 			return m
 		}
+		draw.Draw(g, g.Bounds(), img, b.Min, draw.Src)
 	case *image.YCbCr:
-		g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
 		for y := 0; y < b.Dy(); y++ {
-			copy(g.Pix[y*g.Stride:y*g.Stride+b.Dx()], m.Y[(y+b.Min.Y-m.Rect.Min.Y)*m.YStride+(b.Min.X-m.Rect.Min.X):])
+			for x := 0; x < b.Dx(); x++ {
+				yi, ci := m.YOffset(x+b.Min.X, y+b.Min.Y), m.COffset(x+b.Min.X, y+b.Min.Y)
+				r, _, _ := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+				g.Pix[y*g.Stride+x] = r
+			}
 		}
-		return g
+	case *image.RGBA:
+		for y := 0; y < b.Dy(); y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, y+b.Min.Y):]
+			for x := 0; x < b.Dx(); x++ {
+				g.Pix[y*g.Stride+x] = row[4*x] + (255 - row[4*x+3]) // over white paper
+			}
+		}
+	default:
+		for y := 0; y < b.Dy(); y++ {
+			for x := 0; x < b.Dx(); x++ {
+				r, _, _, a := img.At(x+b.Min.X, y+b.Min.Y).RGBA()
+				g.Pix[y*g.Stride+x] = uint8((r + 0xffff - a) >> 8) // over white paper
+			}
+		}
 	}
-	g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(g, g.Bounds(), img, b.Min, draw.Src)
 	return g
 }
 
@@ -245,7 +264,12 @@ func Ink(g *image.Gray, ink uint8, r image.Rectangle) int {
 
 // Crop copies the rectangle out of the image with a white margin around it (an
 // OCR engine reads a word better with paper around it), whitening the rows and
-// columns at its edges that are mostly ink: what is left of a ruling line.
+// columns at its edges that are mostly ink: what is left of a ruling line. A
+// rule that runs slightly aslant of the cell (a page levelled to within a
+// fraction of a degree) drifts from one line of pixels to the next: a band of
+// three that it covers for most of its length in long runs is whitened whole.
+// The tops of a line of characters cover a band in short runs only, between
+// the characters.
 func Crop(g *image.Gray, ink uint8, r image.Rectangle, margin int) *image.Gray {
 	r = r.Intersect(g.Rect)
 	out := image.NewGray(image.Rect(0, 0, r.Dx()+2*margin, r.Dy()+2*margin))
@@ -257,21 +281,80 @@ func Crop(g *image.Gray, ink uint8, r image.Rectangle, margin int) *image.Gray {
 	}
 	inner := image.Rect(margin, margin, margin+r.Dx(), margin+r.Dy())
 	edge := max(2, min(r.Dx(), r.Dy())/6)
+	// The rows first, each judged before any is whitened; then the columns,
+	// without what was whitened of the rows.
+	var rule []image.Rectangle
 	for y := inner.Min.Y; y < inner.Max.Y; y++ {
 		if y-inner.Min.Y < edge || inner.Max.Y-y <= edge {
-			if Ink(out, ink, image.Rect(inner.Min.X, y, inner.Max.X, y+1))*10 > inner.Dx()*6 {
-				fill(out, image.Rect(inner.Min.X, y, inner.Max.X, y+1))
-			}
+			rule = append(rule, ruleIn(out, ink, inner, image.Rect(inner.Min.X, y, inner.Max.X, y+1), false, inward(y, inner.Min.Y, inner.Max.Y))...)
 		}
 	}
+	for _, b := range rule {
+		fill(out, b)
+	}
+	rule = rule[:0]
 	for x := inner.Min.X; x < inner.Max.X; x++ {
 		if x-inner.Min.X < edge || inner.Max.X-x <= edge {
-			if Ink(out, ink, image.Rect(x, inner.Min.Y, x+1, inner.Max.Y))*10 > inner.Dy()*6 {
-				fill(out, image.Rect(x, inner.Min.Y, x+1, inner.Max.Y))
-			}
+			rule = append(rule, ruleIn(out, ink, inner, image.Rect(x, inner.Min.Y, x+1, inner.Max.Y), true, inward(x, inner.Min.X, inner.Max.X))...)
 		}
 	}
+	for _, b := range rule {
+		fill(out, b)
+	}
 	return out
+}
+
+// ruleIn returns what to whiten of a rule along line (one row of pixels, or
+// one column when down): the line and its two neighbours, when a rule drifting
+// among them covers most of their length in runs of a third of it or more, and
+// it is thin: beside the band, towards the cell's middle (in), the paper is
+// clear (a digit set against the cell's edge covers the band as well, but its
+// strokes reach further in); else the line alone, when it is mostly ink.
+func ruleIn(g *image.Gray, ink uint8, inner, line image.Rectangle, down bool, in int) []image.Rectangle {
+	length := inner.Dx()
+	if down {
+		length = inner.Dy()
+	}
+	band := image.Rect(line.Min.X, line.Min.Y-1, line.Max.X, line.Max.Y+1).Intersect(inner)
+	beside := line.Add(image.Pt(0, 2*in))
+	if down {
+		band = image.Rect(line.Min.X-1, line.Min.Y, line.Max.X+1, line.Max.Y).Intersect(inner)
+		beside = line.Add(image.Pt(2*in, 0))
+	}
+	covered, run, longest, thick := 0, 0, 0, 0
+	for i := 0; i < length; i++ {
+		across := image.Rect(band.Min.X+i, band.Min.Y, band.Min.X+i+1, band.Max.Y)
+		next := image.Rect(beside.Min.X+i, beside.Min.Y, beside.Min.X+i+1, beside.Max.Y)
+		if down {
+			across = image.Rect(band.Min.X, band.Min.Y+i, band.Max.X, band.Min.Y+i+1)
+			next = image.Rect(beside.Min.X, beside.Min.Y+i, beside.Max.X, beside.Min.Y+i+1)
+		}
+		if Ink(g, ink, across) == 0 {
+			run = 0
+			continue
+		}
+		covered, run = covered+1, run+1
+		longest = max(longest, run)
+		if Ink(g, ink, next) > 0 {
+			thick++
+		}
+	}
+	switch {
+	case covered*10 > length*6 && longest*3 >= length && thick*3 < covered:
+		return []image.Rectangle{band}
+	case Ink(g, ink, line)*10 > length*6:
+		return []image.Rectangle{line}
+	}
+	return nil
+}
+
+// inward is the direction from the edge that i is nearest to towards the
+// middle of [lo, hi).
+func inward(i, lo, hi int) int {
+	if i-lo < hi-i {
+		return 1
+	}
+	return -1
 }
 
 // Whiten paints the rectangle white: what the text pass must not read again.

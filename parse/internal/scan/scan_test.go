@@ -1,7 +1,10 @@
 package scan
 
 import (
+	"bytes"
 	"image"
+	"image/color"
+	"image/jpeg"
 	"math"
 	"testing"
 )
@@ -89,5 +92,71 @@ func TestCleanDropsSpecksKeepsPoint(t *testing.T) {
 	blank.Pix[10*blank.Stride+10] = 0
 	if Clean(blank, 128, 20, 4) != nil {
 		t.Error("a speck alone is not a blank cell")
+	}
+}
+
+// A red seal stamped over print is paper to the reader, in whatever form the
+// colour page comes (a JPEG's YCbCr, a rendered page's RGBA); print under the
+// seal stays print.
+func TestGrayDropsRedSeal(t *testing.T) {
+	c := image.NewRGBA(image.Rect(0, 0, 120, 60))
+	for i := 0; i < len(c.Pix); i += 4 {
+		c.Pix[i], c.Pix[i+1], c.Pix[i+2], c.Pix[i+3] = 250, 248, 240, 255 // paper
+	}
+	paint := func(r image.Rectangle, col color.RGBA) {
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				c.SetRGBA(x, y, col)
+			}
+		}
+	}
+	paint(image.Rect(20, 10, 100, 50), color.RGBA{205, 60, 60, 255}) // the seal's ink
+	paint(image.Rect(50, 20, 58, 40), color.RGBA{20, 5, 5, 255})     // a digit under it
+	paint(image.Rect(5, 20, 13, 40), color.RGBA{20, 20, 20, 255})    // a digit beside it
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, c, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	fromJPEG, err := jpeg.Decode(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, img := range map[string]image.Image{"RGBA": c, "JPEG": fromJPEG} {
+		// Halfway between paper and print: the seal must fall on the paper's
+		// side however the page's threshold is then chosen.
+		g, ink := Gray(img), uint8(128)
+		if n := Ink(g, ink, image.Rect(22, 12, 48, 48)); n != 0 {
+			t.Errorf("%s: %d pixels of the seal read as ink (threshold %d)", name, n, ink)
+		}
+		for _, digit := range []image.Rectangle{image.Rect(52, 22, 56, 38), image.Rect(7, 22, 11, 38)} {
+			if n := Ink(g, ink, digit); n != digit.Dx()*digit.Dy() {
+				t.Errorf("%s: %d of the %d pixels of the digit at %v read as ink", name, n, digit.Dx()*digit.Dy(), digit)
+			}
+		}
+	}
+}
+
+// What is left of a cell's rule in its crop goes, even where the rule runs
+// aslant across two or three columns of pixels; a digit beside it stays.
+func TestCropWhitensASlantedRule(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 110, 70))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	for y := 0; y < 70; y++ {
+		x := 2 + y/30 // drifts two pixels over the cell's height
+		g.Pix[y*g.Stride+x], g.Pix[y*g.Stride+x+1] = 0, 0
+	}
+	for y := 20; y < 50; y++ { // a 1, set in the middle of the cell
+		for x := 50; x < 55; x++ {
+			g.Pix[y*g.Stride+x] = 0
+		}
+	}
+	c := Crop(g, 128, g.Rect, 0)
+	if n := Ink(c, 128, image.Rect(0, 0, 10, 70)); n != 0 {
+		t.Errorf("%d pixels of the rule left", n)
+	}
+	if n := Ink(c, 128, image.Rect(50, 20, 55, 50)); n != 5*30 {
+		t.Errorf("%d of the digit's 150 pixels left", n)
 	}
 }
