@@ -157,6 +157,10 @@ func TestUncheckedChecks(t *testing.T) {
 	if !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "  ? t3_row_total:granted: not checked, table3.granted.research left out\n") {
 		t.Errorf("summary:\n%s", out.String())
 	}
+	// The row not read at all is printed, its figures unknown.
+	if !strings.Contains(out.String(), "1.属于国家秘密                           ?         ?") {
+		t.Errorf("the row left out is not printed with ?:\n%s", out.String())
+	}
 	// Without figures left out, every check is passed or failed.
 	rec.LeftOut = nil
 	if u := UncheckedChecks(rec); u != nil {

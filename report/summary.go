@@ -122,7 +122,7 @@ func (p *printer) table2(r *Record, cells map[string]Cell) {
 	p.line("二、主动公开政府信息情况")
 	section := ""
 	for _, row := range Table2RowsFor(r.Format) {
-		if _, ok := r.Table2[row.Key.Key]; !ok {
+		if _, ok := r.Table2[row.Key.Key]; !ok && !leftOutRow(r, T2, row.Key.Key) {
 			continue
 		}
 		if row.Section != section {
@@ -158,7 +158,7 @@ func (p *printer) table3(r *Record, cells map[string]Cell) {
 	p.row("", 34, heads, 10)
 	group := ""
 	for _, row := range Table3RowsFor(r.Format) {
-		if _, ok := r.Table3[row.Key.Key]; !ok {
+		if _, ok := r.Table3[row.Key.Key]; !ok && !leftOutRow(r, T3, row.Key.Key) {
 			continue
 		}
 		if row.Group != group {
@@ -177,6 +177,13 @@ func (p *printer) table3(r *Record, cells map[string]Cell) {
 		}
 		p.row(shorten(label, 16), 34, vals, 10)
 	}
+}
+
+// leftOutRow says whether a row the tables lack has figures left out: a row
+// of a scan that OCR could not read is printed, its figures ?.
+func leftOutRow(r *Record, table, row string) bool {
+	prefix := table + "." + row + "."
+	return slices.ContainsFunc(r.LeftOut, func(ref string) bool { return strings.HasPrefix(ref, prefix) })
 }
 
 var groupHeading = map[string]string{
