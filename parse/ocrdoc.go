@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	_ "golang.org/x/image/bmp"
@@ -183,8 +184,11 @@ const reportSuffix = "政府信息公开工作年度报告"
 // that end a report's title (政府信言息公开工作年度报告), so that the title is
 // recognised; the rest of the line (the body's name, the year) is left as read.
 func repairTitle(line string) string {
-	if strings.Contains(line, reportSuffix) || utf8.RuneCountInString(line) > 80 {
+	if utf8.RuneCountInString(line) > 80 {
 		return line
+	}
+	if strings.Contains(line, reportSuffix) {
+		return dropSpecks(line)
 	}
 	// A title wrapped over two lines whose second, 年度报告 set alone and large,
 	// OCR garbled (年庆吕和): the first line ends the fixed words up to 工作, and
@@ -194,7 +198,7 @@ func repairTitle(line string) string {
 			return head + reportSuffix
 		}
 	}
-	rs := []rune(line)
+	rs := []rune(dropSpecks(line))
 	want := []rune(reportSuffix)
 	for start := 0; start < len(rs); start++ {
 		if rs[start] != '政' {
@@ -210,6 +214,21 @@ func repairTitle(line string) string {
 		}
 	}
 	return line
+}
+
+// dropSpecks removes from a title the points that stand between a character
+// and a character or a digit (建设局.2022年度): a speck of the scan read as
+// punctuation, which no title holds there.
+func dropSpecks(title string) string {
+	rs := []rune(title)
+	out := rs[:0:0]
+	for i, r := range rs {
+		if strings.ContainsRune(".·,'`", r) && i > 0 && i+1 < len(rs) && isCJK(rs[i-1]) && (isCJK(rs[i+1]) || unicode.IsDigit(rs[i+1])) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
 }
 
 func editDistance(a, b []rune) int {
