@@ -480,6 +480,7 @@ func BenchmarkScans(b *testing.B) {
 			}
 			writeScan(b, fx.name, data)
 			var s scanScore
+			titleRight := 1.0
 			start := time.Now()
 			for b.Loop() {
 				rec, err := Parse(Input{Name: fx.name, Data: data})
@@ -487,9 +488,15 @@ func BenchmarkScans(b *testing.B) {
 					b.Fatal(err)
 				}
 				s = scoreScan(want, rec)
+				// A title misread is measured (a failed benchmark reports
+				// nothing); TestScanFixtures fails on it.
 				if fx.picture == 0 && (rec.Title != *want.Title || rec.Year != *want.Year) {
-					b.Errorf("title %q year %d, want %q %d", rec.Title, rec.Year, *want.Title, *want.Year)
+					titleRight = 0
+					b.Logf("title %q year %d, want %q %d", rec.Title, rec.Year, *want.Title, *want.Year)
 				}
+			}
+			if fx.picture == 0 {
+				b.ReportMetric(titleRight, "title-right")
 			}
 			b.ReportMetric(time.Since(start).Seconds()/float64(b.N*n), "s/page")
 			b.ReportMetric(float64(s.right), "right")
