@@ -179,6 +179,7 @@ func TestWorkersShareARun(t *testing.T) {
 	}
 	reqs := run.Requests()
 	checkFetchedOnce(t, reqs, held, killedAt)
+	checkRobotsOnce(t, reqs, killedAt)
 	checkOneInFlight(t, reqs, delay)
 	if got := countRows(t, data, `SELECT count(*) FROM crawl_runs`); got != 1 {
 		t.Errorf("%d crawl runs: the workers should share one", got)
@@ -253,6 +254,29 @@ func checkFetchedOnce(t *testing.T, reqs []testsite.Request, held map[string]boo
 		if !heldURL(held, r.URI) {
 			t.Errorf("%s %s fetched twice (answered %d, then %d), and the killed worker did not hold it", r.Portal, r.URI, prev.Status, r.Status)
 		}
+	}
+}
+
+// checkRobotsOnce: each host's robots.txt is fetched once for all the
+// workers (they share it through Redis), but when the killed worker may have
+// fetched it just before the kill, without the time to share it.
+func checkRobotsOnce(t *testing.T, reqs []testsite.Request, killedAt time.Time) {
+	t.Helper()
+	fetched := map[string]testsite.Request{}
+	for _, r := range reqs {
+		// An error answer is asked again; a 404 says the host has none, and
+		// is shared like a robots.txt.
+		if r.Method != "GET" || !strings.HasSuffix(r.URI, "/robots.txt") || r.Status == 0 || r.Status >= 500 || r.Status == 429 {
+			continue
+		}
+		prev, seen := fetched[r.Portal]
+		fetched[r.Portal] = r
+		if seen && (prev.Time.After(killedAt) || killedAt.Sub(prev.Time) > time.Second) {
+			t.Errorf("%s: robots.txt fetched again at %s (before: %s)", r.Portal, r.Time.Format("15:04:05.000"), prev.Time.Format("15:04:05.000"))
+		}
+	}
+	if len(fetched) < 5 {
+		t.Errorf("robots.txt fetched from %d hosts only", len(fetched))
 	}
 }
 
