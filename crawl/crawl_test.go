@@ -352,3 +352,31 @@ func TestCrawlFindsReportsPolitely(t *testing.T) {
 		t.Errorf("second night stats %+v", stats2)
 	}
 }
+
+// keepingFrontier is the in-process frontier with a StatsKeeper's hook.
+type keepingFrontier struct {
+	Frontier
+	counts func() Stats
+}
+
+func (k *keepingFrontier) KeepStats(counts func() Stats) { k.counts = counts }
+
+// A frontier that keeps a worker's counts as they grow reads the crawl's own.
+func TestCrawlerGivesItsCountsToTheFrontier(t *testing.T) {
+	srv, _ := portal(t)
+	opts := testOptions()
+	front := &keepingFrontier{Frontier: newLocalFrontier(1)}
+	opts.Frontier = front
+	c, _, _ := newTestCrawler(t, opts, Portal{Name: "某某区", StartURLs: []string{srv.URL + "/"}})
+	stats, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if front.counts == nil {
+		t.Fatal("the crawler gave the frontier no counts")
+	}
+	kept := front.counts()
+	if kept.Fetched == 0 || kept.Fetched != stats.Fetched || kept.ReportsNew != stats.ReportsNew || kept.Portals["某某区"].Fetched != stats.Fetched {
+		t.Errorf("kept fetched %d, reports %d, portal %+v; the run: fetched %d, reports %d", kept.Fetched, kept.ReportsNew, kept.Portals["某某区"], stats.Fetched, stats.ReportsNew)
+	}
+}

@@ -254,6 +254,13 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		c.byPortal[name] = &Stats{Outcomes: OutcomeCounts{}}
 	}
 	c.mu.Unlock()
+	if k, ok := front.(StatsKeeper); ok {
+		k.KeepStats(func() Stats {
+			snap := c.snapshot()
+			snap.Stats.Portals = snap.Portals
+			return snap.Stats
+		})
+	}
 
 	stopProgress := c.reportProgress(ctx, s, resumed)
 	var wg sync.WaitGroup

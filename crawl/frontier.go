@@ -92,6 +92,14 @@ type SharedRobots interface {
 	SetRobots(ctx context.Context, host string, data []byte, ttl time.Duration) error
 }
 
+// StatsKeeper is what a shared frontier may do besides: keep a worker's counts
+// in the run as they grow, so that a worker that dies still counts in the run's
+// (up to the last time they were kept). The crawler gives it the function that
+// reads them.
+type StatsKeeper interface {
+	KeepStats(counts func() Stats)
+}
+
 // ErrFrontier is what the error of a run wraps when its frontier failed (a
 // shared frontier that cannot be reached): the run stops rather than go on
 // alone, its unfinished items kept in the State.

@@ -112,21 +112,31 @@ func (s *Stats) add(o Stats) {
 	for k, n := range o.Outcomes {
 		s.Outcomes[k] += n
 	}
+	for k, n := range o.Unread {
+		if s.Unread == nil {
+			s.Unread = map[report.Unread]int{}
+		}
+		s.Unread[k] += n
+	}
 }
 
 // MergeWorkers is the counts of a run that workers shared: the sum of theirs,
-// per portal too, with each worker's own (without its portals).
-func MergeWorkers(workers map[string]Stats) Stats {
+// per portal too, with each worker's own (without its portals). A worker may
+// have had several processes in the run (one killed, then started again under
+// its name): by name, the counts of each.
+func MergeWorkers(workers map[string][]Stats) Stats {
 	total := Stats{Outcomes: OutcomeCounts{}, Portals: map[string]Stats{}, Workers: map[string]Stats{}}
-	for name, w := range workers {
-		total.add(w)
-		for p, ps := range w.Portals {
-			t := total.Portals[p]
-			t.add(ps)
-			total.Portals[p] = t
+	for name, processes := range workers {
+		own := Stats{Outcomes: OutcomeCounts{}}
+		for _, w := range processes {
+			total.add(w)
+			for p, ps := range w.Portals {
+				t := total.Portals[p]
+				t.add(ps)
+				total.Portals[p] = t
+			}
+			own.add(w)
 		}
-		own := w.clone()
-		own.Workers = nil
 		total.Workers[name] = own
 	}
 	return total

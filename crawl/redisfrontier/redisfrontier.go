@@ -69,6 +69,8 @@ type Frontier struct {
 	// What this worker holds, said again to a Redis that lost the run.
 	leases map[string]crawl.Item
 	hosts  map[string]bool
+	// counts reads this worker's counts, kept in the run at each renewal.
+	counts func() crawl.Stats
 
 	stopBeat func()
 }
@@ -428,7 +430,7 @@ func (f *Frontier) beatEvery() time.Duration { return f.opts.Lease / 5 }
 // startBeat renews the worker's lease until Close or Leave.
 func (f *Frontier) startBeat() {
 	stop := f.every(func(ctx context.Context) bool {
-		out, err := f.run(ctx, heartbeatScript, f.opts.Worker, f.ms(f.opts.Lease), f.token)
+		out, err := f.run(ctx, heartbeatScript, f.opts.Worker, f.ms(f.opts.Lease), f.token, f.keptCounts())
 		switch {
 		case ctx.Err() != nil:
 			return false
@@ -444,6 +446,29 @@ func (f *Frontier) startBeat() {
 	f.mu.Lock()
 	f.stopBeat = stop
 	f.mu.Unlock()
+}
+
+// KeepStats has this worker's counts kept in the run at each renewal, so that
+// if it dies they still count in the run's.
+func (f *Frontier) KeepStats(counts func() crawl.Stats) {
+	f.mu.Lock()
+	f.counts = counts
+	f.mu.Unlock()
+}
+
+// keptCounts is this worker's counts as JSON, or "" before KeepStats.
+func (f *Frontier) keptCounts() string {
+	f.mu.Lock()
+	counts := f.counts
+	f.mu.Unlock()
+	if counts == nil {
+		return ""
+	}
+	data, err := json.Marshal(counts())
+	if err != nil {
+		return ""
+	}
+	return string(data)
 }
 
 func hostOf(raw string) string {
@@ -677,7 +702,7 @@ func (f *Frontier) Leave(ctx context.Context, stats crawl.Stats) (crawl.Stats, b
 	if err != nil {
 		return stats, false, err
 	}
-	out, err := f.eval(ctx, leaveScript, f.opts.Worker, string(own))
+	out, err := f.eval(ctx, leaveScript, f.opts.Worker, string(own), f.token)
 	if err != nil {
 		return stats, false, err
 	}
@@ -693,11 +718,12 @@ func (f *Frontier) Leave(ctx context.Context, stats crawl.Stats) (crawl.Stats, b
 		f.opts.Logger.Warn("crawl: URLs held by a worker that died are left for the next crawl, which resumes the run", "urls", left)
 		live = 1
 	}
-	workers := map[string]crawl.Stats{}
+	workers := map[string][]crawl.Stats{}
 	for i := 3; i+1 < len(out); i += 2 {
 		var s crawl.Stats
 		if json.Unmarshal([]byte(out[i+1]), &s) == nil {
-			workers[out[i]] = s
+			name, _, _ := strings.Cut(out[i], " ")
+			workers[name] = append(workers[name], s)
 		}
 	}
 	return crawl.MergeWorkers(workers), live == 0, nil
@@ -724,4 +750,5 @@ func (f *Frontier) SetRobots(ctx context.Context, host string, data []byte, ttl 
 var (
 	_ crawl.Frontier     = (*Frontier)(nil)
 	_ crawl.SharedRobots = (*Frontier)(nil)
+	_ crawl.StatsKeeper  = (*Frontier)(nil)
 )

@@ -499,3 +499,57 @@ func TestStatus(t *testing.T) {
 		t.Errorf("%d hosts ready and %d resting, want the two not in flight", state.Ready, state.Resting)
 	}
 }
+
+// The counts of a worker that dies stay in the run's as they were at its last
+// renewal, whether it is started again under its name or not.
+func TestDeadWorkersCountsStay(t *testing.T) {
+	srv := redistest.Start(t)
+	all := items(2, 3)
+	st := newStore(all)
+	ctx := context.Background()
+	counts := func(n int) func() crawl.Stats {
+		return func() crawl.Stats {
+			return crawl.Stats{Fetched: n, Outcomes: crawl.OutcomeCounts{crawl.OutcomeList: n}}
+		}
+	}
+	// a and b die after a few renewals (every 200 ms); a is started again.
+	for _, w := range []struct {
+		name    string
+		fetched int
+	}{{"a", 5}, {"b", 3}} {
+		f := open(t, srv, w.name, time.Second)
+		if _, _, _, err := f.Join(ctx, st.begin, st.pending); err != nil {
+			t.Fatal(err)
+		}
+		f.KeepStats(counts(w.fetched))
+		time.Sleep(500 * time.Millisecond)
+		f.Close()
+	}
+	time.Sleep(time.Second) // b's lease expires
+	again := open(t, srv, "a", time.Second)
+	if _, _, _, err := again.Join(ctx, st.begin, st.pending); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		it, ok, err := again.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		again.Release(ctx, it, 0)
+		st.finish(it.Key)
+		again.Done(ctx, it)
+	}
+	run, last, err := again.Leave(ctx, counts(2)())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !last {
+		t.Error("the last live worker did not end the run")
+	}
+	if run.Fetched != 10 || run.Outcomes[crawl.OutcomeList] != 10 || run.Workers["a"].Fetched != 7 || run.Workers["b"].Fetched != 3 || len(run.Workers) != 2 {
+		t.Errorf("the run's counts: fetched %d, lists %d, workers %+v; want 10 (a 5 then 2, b 3)", run.Fetched, run.Outcomes[crawl.OutcomeList], run.Workers)
+	}
+}

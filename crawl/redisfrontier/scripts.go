@@ -26,7 +26,7 @@ import "github.com/redis/go-redis/v9"
 //	info             hash  worker -> who it is (JSON: host, pid, since, token)
 //	w:WORKER:leases  hash  key -> host "\n" priority: the items a worker holds
 //	w:WORKER:hosts   set   the hosts a worker holds
-//	stats            hash  worker -> its counts (JSON), when it left
+//	stats            hash  worker " " token -> the counts of one process of a worker (JSON): kept at each renewal, and when it left
 //	active           hash  worker -> when it last took an item (ms) " " the item's key, for crawl --status
 //	did              hash  worker -> how many items it finished
 
@@ -278,14 +278,16 @@ redis.call('ZREM', P .. 'sleeping', h)
 return {'ok'}
 `)
 
-// ARGV: P, worker, lease ms, token. Renews the worker's lease; {"lost"} when
-// the run is gone from Redis, {"taken"} when another process has the name.
+// ARGV: P, worker, lease ms, token, its counts so far (JSON, or ""). Renews
+// the worker's lease and keeps its counts; {"lost"} when the run is gone from
+// Redis, {"taken"} when another process has the name.
 var heartbeatScript = script(`
 if lost() then return {'lost'} end
 local w = ARGV[2]
 local info = redis.call('HGET', P .. 'info', w)
 if info and not string.find(info, ARGV[4], 1, true) then return {'taken'} end
 redis.call('ZADD', P .. 'workers', now + tonumber(ARGV[3]), w)
+if ARGV[5] ~= '' then redis.call('HSET', P .. 'stats', w .. ' ' .. ARGV[4], ARGV[5]) end
 return {'ok'}
 `)
 
@@ -333,16 +335,18 @@ end
 return {'ok'}
 `)
 
-// ARGV: P, worker, stats json. The worker leaves: what it holds goes back, its
-// counts stay. Returns {"ok", live workers, items left, worker, stats, ...}.
-// The last worker of a finished run clears the run's queue keys.
+// ARGV: P, worker, stats json, token. The worker leaves: what it holds goes
+// back, its counts stay. Returns {"ok", live workers, items left, worker " "
+// token, stats, ...}: the counts of every process of the run, those of
+// processes that died as they were at their last renewal. The last worker of a
+// finished run clears the run's queue keys.
 var leaveScript = script(`
 local w = ARGV[2]
 if not lost() then
   reclaim(w, 0)
   reap(0)
 end
-redis.call('HSET', P .. 'stats', w, ARGV[3])
+redis.call('HSET', P .. 'stats', w .. ' ' .. ARGV[4], ARGV[3])
 redis.call('HDEL', P .. 'info', w)
 local live = redis.call('ZCARD', P .. 'workers')
 local left = redis.call('HLEN', P .. 'items')
