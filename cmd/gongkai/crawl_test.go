@@ -91,7 +91,14 @@ func runCrawlJSON(t *testing.T, configPath, data string) crawl.Stats {
 // storedRecords reads back the latest record of every report, by organ and year.
 func storedRecords(t *testing.T, data string) map[string]*report.Record {
 	t.Helper()
-	st, err := store.OpenExisting(data)
+	return storedRecordsIn(t, data, "")
+}
+
+// storedRecordsIn is storedRecords of the archive in database ("": the data
+// folder's SQLite).
+func storedRecordsIn(t *testing.T, data, database string) map[string]*report.Record {
+	t.Helper()
+	st, err := openStore(context.Background(), data, database, openExisting)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +197,19 @@ func TestCrawlTestsite(t *testing.T) {
 
 func checkAgainstTruth(t *testing.T, site *testsite.Site, data string) {
 	t.Helper()
-	stored := storedRecords(t, data)
+	checkAgainstTruthIn(t, site, data, "")
+}
+
+// checkAgainstTruthIn is checkAgainstTruth of the archive in database.
+func checkAgainstTruthIn(t *testing.T, site *testsite.Site, data, database string) {
+	t.Helper()
+	stored := storedRecordsIn(t, data, database)
+	countRows := func(t *testing.T, data, q string) int {
+		if database != "" {
+			return pgCount(t, database, q)
+		}
+		return countRows(t, data, q)
+	}
 	want := map[string]bool{}
 	browser := map[string]bool{}
 	for _, p := range site.Portals() {
@@ -245,7 +264,7 @@ func checkAgainstTruth(t *testing.T, site *testsite.Site, data string) {
 				continue
 			}
 			n := countRows(t, data, fmt.Sprintf(`SELECT count(*) FROM sources s JOIN reports r ON r.id = s.report_id
-				WHERE s.latest AND s.uri = '%s' AND r.organ = '%s' AND r.year = %d`, f.URL, e.Record.Organ, e.Record.Year))
+				WHERE s.latest = 1 AND s.uri = '%s' AND r.organ = '%s' AND r.year = %d`, f.URL, e.Record.Organ, e.Record.Year))
 			if n != 1 {
 				t.Errorf("night %d: %s/%d: its attachment %s is not a source of the report's page version", site.Night(), e.Record.Organ, e.Record.Year, f.URL)
 			}

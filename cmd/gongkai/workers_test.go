@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"gongkai/crawl"
+	"gongkai/internal/pgtest"
 	"gongkai/internal/redistest"
 	"gongkai/testsite"
 )
@@ -61,27 +63,81 @@ func (w *worker) wait(t *testing.T) {
 }
 
 // shared is a run that crawl workers share: a Redis, the testsite, their
-// config and their data folder.
+// config and their data folder (or, with a database, the folder of each
+// worker's data folder, and of their shared WARC folder).
 type shared struct {
 	srv       *redistest.Server
 	site      *testsite.Site
 	run       *testsite.Running
 	cfg, data string
+	database  string
 	ws        []*worker
 }
 
 // startShared starts workers of the given names on the testsite, with delay
-// between two requests to a host.
+// between two requests to a host, on one SQLite data folder.
 func startShared(t *testing.T, delay time.Duration, names ...string) *shared {
 	t.Helper()
-	sc := &shared{srv: redistest.Start(t), data: t.TempDir()}
+	return startSharedOn(t, delay, "", names...)
+}
+
+// startSharedOn starts workers with the archive in the PostgreSQL database
+// named (or "": SQLite), each in a data folder of its own whose warc is one
+// shared folder, as on several machines.
+func startSharedOn(t *testing.T, delay time.Duration, database string, names ...string) *shared {
+	t.Helper()
+	sc := &shared{srv: redistest.Start(t), data: t.TempDir(), database: database}
 	sc.site, sc.run = startSite(t)
 	sc.cfg = crawlConfig(t, sc.run, fmt.Sprintf("frontier = %q\n", sc.srv.URL()))
-	os.WriteFile(sc.cfg, []byte(strings.Replace(readFile(t, sc.cfg), `delay = "0s"`, fmt.Sprintf("delay = %q", delay), 1)), 0o644)
+	text := strings.Replace(readFile(t, sc.cfg), `delay = "0s"`, fmt.Sprintf("delay = %q", delay), 1)
+	if database != "" {
+		text += fmt.Sprintf("\n[storage]\ndatabase = %q\n", database)
+	}
+	os.WriteFile(sc.cfg, []byte(text), 0o644)
 	for _, name := range names {
-		sc.ws = append(sc.ws, startWorker(t, name, sc.cfg, sc.data))
+		sc.ws = append(sc.ws, sc.start(t, name))
 	}
 	return sc
+}
+
+// start starts a worker on its data folder.
+func (sc *shared) start(t *testing.T, name string) *worker {
+	t.Helper()
+	if sc.database == "" {
+		return startWorker(t, name, sc.cfg, sc.data)
+	}
+	own := filepath.Join(sc.data, name)
+	if err := os.MkdirAll(own, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(sc.data, "warc"), 0o755)
+	os.Symlink(filepath.Join(sc.data, "warc"), filepath.Join(own, "warc"))
+	return startWorker(t, name, sc.cfg, own)
+}
+
+// count runs a count on the archive, 0 while its tables are not there.
+func (sc *shared) count(t *testing.T, q string) int {
+	t.Helper()
+	if sc.database == "" {
+		return peekCount(t, sc.data, q)
+	}
+	return pgCount(t, sc.database, q)
+}
+
+// pgCount runs a count in a PostgreSQL database, 0 while its tables are not
+// there.
+func pgCount(t *testing.T, database, q string) int {
+	t.Helper()
+	db, err := sql.Open("pgx", database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if db.QueryRow(q).Scan(&n) != nil {
+		return 0
+	}
+	return n
 }
 
 // waitFinished waits until the workers finished n URLs of the run, and fails
@@ -98,7 +154,7 @@ func (sc *shared) waitFinished(t *testing.T, n int) int {
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
-		finished = peekCount(t, sc.data, `SELECT count(*) FROM crawl_queue WHERE outcome IS NOT NULL`)
+		finished = sc.count(t, `SELECT count(*) FROM crawl_queue WHERE outcome IS NOT NULL`)
 		if time.Now().After(deadline) {
 			t.Fatalf("the workers finished only %d URLs in 3 minutes:\n%s", finished, sc.ws[0].out)
 		}
@@ -378,4 +434,44 @@ func TestWorkersSurviveARedisRestart(t *testing.T) {
 		t.Errorf("the run's stats say %d queued; the run's queue has %d URLs", queued, rows)
 	}
 	t.Logf("Redis restarted after %d finished URLs; %d requests in all\nw1:\n%sw2:\n%s", finished, len(reqs), ws[0].out, ws[1].out)
+}
+
+// Two workers, each with a data folder of its own and their WARC files in one
+// shared folder, crawl into one PostgreSQL archive; one is killed mid-run and
+// started again. The run ends once, with every report found and stored once.
+func TestWorkersIntoPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls the simulated portals with two processes")
+	}
+	dsn := pgtest.Schema(t, "cmdtest_workers")
+	sc := startSharedOn(t, 30*time.Millisecond, dsn, "w1", "w2")
+	finished := sc.waitFinished(t, 60)
+	killed := sc.ws[1]
+	if err := killed.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-killed.exited
+	again := sc.start(t, "w2")
+	for _, w := range []*worker{sc.ws[0], again} {
+		w.wait(t)
+	}
+	if !strings.Contains(again.out.String(), "repaired WARC file gongkai-") {
+		t.Errorf("the restarted worker did not repair its WARC file:\n%s", again.out)
+	}
+	for _, name := range []string{"w1", "w2"} {
+		if files, _ := filepath.Glob(filepath.Join(sc.data, "warc", "gongkai-*-"+name+".warc.gz")); len(files) == 0 {
+			t.Errorf("no WARC file of worker %s in the shared folder", name)
+		}
+	}
+	if got := sc.count(t, `SELECT count(*) FROM crawl_runs WHERE status = 'finished'`); got != 1 || sc.count(t, `SELECT count(*) FROM crawl_runs`) != 1 {
+		t.Errorf("%d finished runs of %d, want the one the workers shared", got, sc.count(t, `SELECT count(*) FROM crawl_runs`))
+	}
+	if n := sc.count(t, `SELECT count(*) FROM (SELECT report_id FROM versions GROUP BY report_id HAVING count(*) > 1) x`); n != 0 {
+		t.Errorf("%d reports stored more than once", n)
+	}
+	if n := sc.count(t, `SELECT count(*) FROM crawl_queue WHERE outcome IS NULL`); n != 0 {
+		t.Errorf("%d URLs of the run left pending", n)
+	}
+	checkAgainstTruthIn(t, sc.site, filepath.Join(sc.data, "w1"), dsn)
+	t.Logf("killed w2 after %d finished URLs; %d reports stored", finished, sc.count(t, `SELECT count(*) FROM reports`))
 }
